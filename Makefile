@@ -1,0 +1,83 @@
+# rewire: build, test, demo, bench, install.
+#   make            build bin/rewire
+#   make test       unit tests (cmocka) and end-to-end tests over every installed Go
+#   make demo       rewire the bundled example's clock and show the output change
+#   make install PREFIX=/usr/local
+
+PREFIX ?= /usr/local
+CC ?= cc
+BUILD ?= build
+SAN ?=
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I/usr/include/libdwarf -Irewriter/lib
+ifeq ($(SAN),1)
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+BUILD := build-san
+endif
+LIBS := -lelf -ldwarf -lZydis -lZycore -lz
+
+LIB_SRC := $(sort $(wildcard rewriter/lib/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_SRC := $(sort $(wildcard rewriter/cli/*.c))
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_HELPERS := $(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c))
+UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(BUILD)/%.o)
+
+REWIRE := $(BUILD)/bin/rewire
+
+.PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
+all: $(REWIRE)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/librewire.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(REWIRE): $(CLI_OBJ) $(BUILD)/librewire.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LIBS) -o $@
+	@mkdir -p bin && ln -sf ../$(REWIRE) bin/rewire
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UNIT_HELPER_OBJ) $(BUILD)/librewire.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LIBS) -lcmocka -o $@
+
+setup:
+	bash scripts/setup.sh
+
+# Real Go binaries (every installed toolchain) that the unit tests read.
+fixtures:
+	@bash tests/fixtures/build.sh $(abspath build/fixtures)
+
+unit-test: $(UNIT_BIN) $(REWIRE) fixtures
+	@REWIRE_FIXTURES=$(abspath build/fixtures) bash tests/run-unit.sh $(UNIT_BIN)
+
+e2e-test: $(REWIRE)
+	@REWIRE=$(abspath $(REWIRE)) bash tests/e2e/run.sh
+
+test: unit-test e2e-test
+
+# Host code under AddressSanitizer and UndefinedBehaviorSanitizer.
+san-test:
+	$(MAKE) SAN=1 unit-test e2e-test
+
+demo: $(REWIRE)
+	@REWIRE=$(abspath $(REWIRE)) bash scripts/demo.sh
+
+install: $(REWIRE)
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(REWIRE) $(DESTDIR)$(PREFIX)/bin/rewire
+	install -m 755 scripts/rewire-test-exec $(DESTDIR)$(PREFIX)/bin/rewire-test-exec
+
+clean:
+	rm -rf build build-san bin
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
