@@ -11,5 +11,5 @@ for t in "$@"; do
 		echo "FAILED: ${t##*/}"
 	fi
 done
-echo "unit test programs: $passed passed, $failed failed"
+echo "unit: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
