@@ -56,6 +56,7 @@ setup:
 # Real Go binaries (every installed toolchain) that the unit tests read.
 fixtures:
 	@bash tests/fixtures/build.sh $(abspath build/fixtures)
+	@bash tests/fixtures/build-sig.sh $(abspath build/fixtures)
 
 unit-test: $(UNIT_BIN) $(REWIRE) fixtures
 	@REWIRE_FIXTURES=$(abspath build/fixtures) bash tests/run-unit.sh $(UNIT_BIN)

@@ -1,1 +1,73 @@
-int main(void) { return 0; }
+/* rewire: entry point and subcommand dispatch. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char usage[] =
+	"usage: rewire COMMAND [OPTIONS]\n"
+	"\n"
+	"Rewrites built Go binaries (linux/amd64, Go 1.19-1.26) at link level.\n"
+	"\n"
+	"commands:\n"
+	"  inspect BINARY [SYMBOL...]   Go version, symbol source, functions; for each\n"
+	"                               SYMBOL its entry, size, code, signature, inline sites\n"
+	"  patch IN -o OUT [REDIRECTS]  make chosen functions jump to replacements\n"
+	"  verify BINARY                re-check every patch a rewired binary records\n"
+	"\n"
+	"Run `rewire COMMAND --help` for a command's options.\n"
+	"Exit status: 0 success, 1 failure (bad input, failed check), 2 usage error.\n";
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rewire: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage, stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("rewire %s\n", REWIRE_VERSION);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "inspect") == 0)
+		return cmd_inspect(argc - 1, argv + 1);
+	if (strcmp(argv[1], "patch") == 0)
+		return cmd_patch(argc - 1, argv + 1);
+	if (strcmp(argv[1], "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1);
+	cli_error("unknown command '%s'", argv[1]);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,243 @@
+/* rewire patch: collect redirects, plan and check them, then write the output. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "annotations.h"
+#include "cli.h"
+#include "dwarf_info.h"
+#include "gobin.h"
+#include "plan.h"
+#include "redirect.h"
+#include "spec.h"
+
+static const char usage[] =
+	"usage: rewire patch IN (-o OUT | --in-place) [REDIRECTS...] [OPTIONS]\n"
+	"\n"
+	"Makes each chosen Go function FROM start with a jump to a replacement TO of\n"
+	"the same signature. Every check runs before anything is written; IN is never\n"
+	"changed unless --in-place is given.\n"
+	"\n"
+	"redirects (any mix, each may repeat):\n"
+	"  --redirect FROM=TO         e.g. --redirect time.Now=main.fakeNow\n"
+	"  --original FROM=PLACEHOLDER\n"
+	"                             make PLACEHOLDER (a //go:noinline function the\n"
+	"                             replacement calls) run FROM's original code\n"
+	"  --spec FILE                one redirect a line: FROM=TO or original FROM=TO;\n"
+	"                             '#' starts a comment\n"
+	"  --annotations DIR          read //go:redirect-from pkg.Func and\n"
+	"                             //go:redirect-original pkg.Func comments on the\n"
+	"                             functions of the Go package in DIR (runs go list)\n"
+	"options:\n"
+	"  -o, --output OUT           where to write the patched binary\n"
+	"      --in-place             overwrite IN (atomically)\n"
+	"      --go PATH              the go command for --annotations (default: go)\n"
+	"      --force                patch even when DWARF says the signatures differ\n"
+	"      --allow-inlined        patch even if FROM is also inlined elsewhere\n"
+	"                             (those inlined copies keep the original code)\n"
+	"      --dry-run              run every check, write nothing\n"
+	"  -q, --quiet                print nothing on success\n"
+	"\n"
+	"Exit status: 0 patched, 1 a check failed or bad input (nothing written),\n"
+	"2 usage error.\n";
+
+struct patch_args {
+	const char *in, *out, *go;
+	bool in_place, dry_run, quiet;
+	struct plan_options plan;
+	/* --annotations directories, read once the binary is open. */
+	const char **dirs;
+	size_t ndirs;
+};
+
+/* parse_args result when --help printed the usage. */
+#define HELP_SHOWN (-1)
+
+enum { OPT_REDIRECT = 256, OPT_ORIGINAL, OPT_SPEC, OPT_ANNOT, OPT_GO,
+       OPT_FORCE, OPT_ALLOW_INLINED, OPT_DRY_RUN, OPT_IN_PLACE };
+
+static int parse_args(int argc, char **argv, struct patch_args *a,
+		      struct redirect_list *list)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "redirect", required_argument, NULL, OPT_REDIRECT },
+		{ "original", required_argument, NULL, OPT_ORIGINAL },
+		{ "spec", required_argument, NULL, OPT_SPEC },
+		{ "annotations", required_argument, NULL, OPT_ANNOT },
+		{ "go", required_argument, NULL, OPT_GO },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "allow-inlined", no_argument, NULL, OPT_ALLOW_INLINED },
+		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
+		{ "in-place", no_argument, NULL, OPT_IN_PLACE },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rw_error err = { { 0 } };
+	int c;
+
+	a->dirs = calloc((size_t)argc, sizeof(*a->dirs));
+	if (!a->dirs)
+		return EXIT_FAILED;
+	while ((c = getopt_long(argc, argv, "ho:q", longopts, NULL)) != -1) {
+		int rc = 0;
+
+		switch (c) {
+		case 'o':
+			a->out = optarg;
+			break;
+		case OPT_REDIRECT:
+			rc = redirect_parse_arg(list, REDIRECT_REPLACE, optarg, &err);
+			break;
+		case OPT_ORIGINAL:
+			rc = redirect_parse_arg(list, REDIRECT_ORIGINAL, optarg, &err);
+			break;
+		case OPT_SPEC:
+			rc = spec_parse_file(list, optarg, &err);
+			break;
+		case OPT_ANNOT:
+			a->dirs[a->ndirs++] = optarg;
+			break;
+		case OPT_GO:
+			a->go = optarg;
+			break;
+		case OPT_FORCE:
+			a->plan.force = true;
+			break;
+		case OPT_ALLOW_INLINED:
+			a->plan.allow_inlined = true;
+			break;
+		case OPT_DRY_RUN:
+			a->dry_run = true;
+			break;
+		case OPT_IN_PLACE:
+			a->in_place = true;
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return HELP_SHOWN;
+		default:
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+		if (rc < 0) {
+			cli_error("%s", err.msg);
+			return c == OPT_REDIRECT || c == OPT_ORIGINAL ? EXIT_USAGE : EXIT_FAILED;
+		}
+	}
+	if (optind + 1 != argc) {
+		cli_error(optind >= argc ? "patch: which binary?" :
+			  "patch: one input binary, got more: '%s'", argv[argc - 1]);
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	a->in = argv[optind];
+	if (a->in_place ? a->out != NULL : (a->out == NULL && !a->dry_run)) {
+		cli_error("patch: give either -o OUT or --in-place");
+		return EXIT_USAGE;
+	}
+	if (a->in_place)
+		a->out = a->in;
+	return EXIT_OK;
+}
+
+/*
+ * `go test -c` compiles a package main under its import path (the test's own
+ * main takes the name "main"), so annotations name its functions differently
+ * in a test binary; the testing package's entry tells the two apart.
+ */
+static int read_annotations(const struct patch_args *a, const struct gobin *bin,
+			    struct redirect_list *list)
+{
+	bool test_binary = gobin_find_func(bin, "testing.MainStart") != NULL;
+	struct rw_error err = { { 0 } };
+	size_t i;
+
+	for (i = 0; i < a->ndirs; i++)
+		if (annotations_scan(list, a->dirs[i], a->go, test_binary, &err) < 0) {
+			cli_error("%s", err.msg);
+			return -1;
+		}
+	return 0;
+}
+
+static void print_messages(const char *kind, const struct plan_message *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		fprintf(stderr, "rewire: %s: %s\n", kind, m[i].text);
+}
+
+int cmd_patch(int argc, char **argv)
+{
+	struct patch_args a = { 0 };
+	struct redirect_list list = { 0 };
+	struct dwarf_info *di = NULL;
+	struct rw_error err = { { 0 } };
+	struct gobin *bin = NULL;
+	struct plan plan = { 0 };
+	int rc = parse_args(argc, argv, &a, &list);
+	size_t i;
+
+	if (rc != EXIT_OK) {
+		free(a.dirs);
+		redirect_list_free(&list);
+		return rc == HELP_SHOWN ? EXIT_OK : rc;
+	}
+	rc = EXIT_FAILED;
+	if (gobin_open(&bin, a.in, &err) < 0) {
+		cli_error("%s", err.msg);
+		goto out;
+	}
+	if (read_annotations(&a, bin, &list) < 0)
+		goto out;
+	if (list.count == 0) {
+		cli_error("patch: nothing to do: no --redirect, --original, --spec entry or annotation");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (dwarf_info_open(&di, a.in, &err) < 0) {
+		cli_error("%s (signatures cannot be checked; continuing)", err.msg);
+		di = NULL;
+	}
+	if (plan_build(&plan, bin, di, &list, &a.plan, &err) < 0) {
+		print_messages("error", plan.errors, plan.nerrors);
+		cli_error("%s", err.msg);
+		goto out;
+	}
+	print_messages("warning", plan.warnings, plan.nwarnings);
+	if (!a.dry_run && plan_write(&plan, bin, a.out, &err) < 0) {
+		cli_error("%s", err.msg);
+		goto out;
+	}
+	if (!a.quiet) {
+		for (i = 0; i < plan.note.nredirects; i++) {
+			const struct note_redirect *r = &plan.note.redirects[i];
+
+			if (strcmp(r->kind, "redirect") == 0)
+				printf("%s -> %s\n", r->from, r->to);
+			else
+				printf("%s calls the original %s\n", r->to, r->from);
+		}
+		printf("%s %s: %zu redirect(s), %zu patch(es), %zu trampoline byte(s)\n",
+		       a.dry_run ? "checked, not written" : "wrote",
+		       a.dry_run ? a.in : a.out, plan.note.nredirects, plan.npatches,
+		       plan.text_len);
+	}
+	rc = EXIT_OK;
+out:
+	plan_free(&plan);
+	if (di)
+		dwarf_info_close(di);
+	if (bin)
+		gobin_close(bin);
+	redirect_list_free(&list);
+	free(a.dirs);
+	return rc;
+}

@@ -1,0 +1,159 @@
+/* rewire verify: re-check a rewired binary against the note it carries. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "disasm.h"
+#include "gobin.h"
+#include "rewire_note.h"
+
+static const char usage[] =
+	"usage: rewire verify [-q] BINARY\n"
+	"\n"
+	"Reads the record (.note.rewire) that `rewire patch` leaves and checks it\n"
+	"against the code: every patched byte is in place, every redirected entry\n"
+	"jumps to its replacement, every placeholder reaches the original code, and\n"
+	"the functions are still where the record says.\n"
+	"\n"
+	"Exit status: 0 all verified, 1 not rewired or a mismatch, 2 usage.\n";
+
+/* Where the jmp rel32 at addr goes, or 0 when addr does not hold one. */
+static uint64_t jump_target(const struct gobin *bin, uint64_t addr)
+{
+	const uint8_t *b = elf_image_vaddr_bytes(gobin_elf(bin), addr, 5);
+	int32_t rel;
+
+	if (!b || b[0] != 0xe9)
+		return 0;
+	memcpy(&rel, b + 1, 4);
+	return addr + 5 + (uint64_t)(int64_t)rel;
+}
+
+static int check_function(const struct gobin *bin, const char *name,
+			  uint64_t addr)
+{
+	const struct gofunc *fn = gobin_find_func(bin, name);
+
+	if (!fn) {
+		cli_error("verify: %s: %s is gone", gobin_path(bin), name);
+		return 1;
+	}
+	if (fn->entry != addr) {
+		cli_error("verify: %s: %s is at 0x%" PRIx64 ", the record says 0x%" PRIx64,
+			  gobin_path(bin), name, fn->entry, addr);
+		return 1;
+	}
+	return 0;
+}
+
+/* A trampoline must decode cleanly and end in a jump back into FROM. */
+static int check_trampoline(const struct gobin *bin, const struct note_redirect *r)
+{
+	const struct gofunc *from = gobin_find_func(bin, r->from);
+	uint64_t at = r->via;
+	int n;
+
+	for (n = 0; n < 16; n++) {
+		const uint8_t *b = elf_image_vaddr_bytes(gobin_elf(bin), at, 1);
+		struct rw_error err;
+		struct disasm_insn in;
+		uint64_t back;
+
+		if (!b) {
+			cli_error("verify: trampoline for %s at 0x%" PRIx64 " is not in the file",
+				  r->from, r->via);
+			return 1;
+		}
+		if (disasm_decode(b, 16, at, NULL, &in, &err) < 0) {
+			cli_error("verify: trampoline for %s: %s", r->from, err.msg);
+			return 1;
+		}
+		back = jump_target(bin, at);
+		if (back && from && back > from->entry && back < from->entry + from->size)
+			return 0;
+		at += in.len;
+	}
+	cli_error("verify: trampoline for %s at 0x%" PRIx64 " does not jump back into it",
+		  r->from, r->via);
+	return 1;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct rewire_note note;
+	struct rw_error err = { { 0 } };
+	struct gobin *bin;
+	bool quiet = false;
+	int c, bad = 0, rc;
+	size_t i;
+
+	while ((c = getopt(argc, argv, "+hq")) != -1) {
+		if (c == 'q') {
+			quiet = true;
+		} else if (c == 'h') {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		} else {
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (gobin_open(&bin, argv[optind], &err) < 0) {
+		cli_error("%s", err.msg);
+		return EXIT_FAILED;
+	}
+	rc = rewire_note_read(gobin_elf(bin), &note, &err);
+	if (rc != 0) {
+		if (rc > 0)
+			cli_error("verify: %s was not rewired (no %s section)",
+				  argv[optind], REWIRE_NOTE_SECTION);
+		else
+			cli_error("%s", err.msg);
+		gobin_close(bin);
+		return EXIT_FAILED;
+	}
+	for (i = 0; i < note.npatches; i++) {
+		const struct note_patch *p = &note.patches[i];
+		const uint8_t *b = elf_image_vaddr_bytes(gobin_elf(bin), p->addr, p->len);
+
+		if (!b || memcmp(b, p->new_bytes, p->len) != 0) {
+			cli_error("verify: %s: the %zu patched bytes at 0x%" PRIx64 " are not what the record says",
+				  argv[optind], p->len, p->addr);
+			bad++;
+		}
+	}
+	for (i = 0; i < note.nredirects; i++) {
+		const struct note_redirect *r = &note.redirects[i];
+		bool original = strcmp(r->kind, "original") == 0;
+		uint64_t want = original ? (r->via ? r->via : r->from_addr) : r->to_addr;
+		uint64_t at = original ? r->to_addr : r->from_addr;
+		int fn_bad = check_function(bin, r->from, r->from_addr) +
+			     check_function(bin, r->to, r->to_addr);
+
+		if (jump_target(bin, at) != want) {
+			cli_error("verify: %s: 0x%" PRIx64 " does not jump to 0x%" PRIx64 " (%s %s -> %s)",
+				  argv[optind], at, want, r->kind, r->from, r->to);
+			fn_bad++;
+		}
+		if (original && r->via)
+			fn_bad += check_trampoline(bin, r);
+		bad += fn_bad;
+		if (!quiet)
+			printf("%-8s %s %s -> %s\n", fn_bad ? "BAD" : "ok", r->kind,
+			       r->from, r->to);
+	}
+	if (!quiet)
+		printf("%s: %zu redirect(s), %zu patch(es), %s\n", argv[optind],
+		       note.nredirects, note.npatches,
+		       bad ? "MISMATCH" : "verified");
+	rewire_note_free(&note);
+	gobin_close(bin);
+	return bad ? EXIT_FAILED : EXIT_OK;
+}

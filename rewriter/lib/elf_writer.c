@@ -1,0 +1,396 @@
+/* Writing a changed copy of an ELF executable with libelf (ELF_F_LAYOUT: we
+ * place everything; nothing already in the file moves except the section
+ * header table, which goes to the end so that the program header table can
+ * grow into its old place — see DESIGN.md). */
+#include "elf_writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PAGE_SIZE 0x1000ULL
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+uint64_t elf_writer_next_vaddr(const struct elf_image *img)
+{
+	uint64_t end = 0;
+	size_t i;
+
+	for (i = 0; i < img->nsegments; i++) {
+		const GElf_Phdr *ph = &img->segments[i];
+
+		if (ph->p_type == PT_LOAD && ph->p_vaddr + ph->p_memsz > end)
+			end = ph->p_vaddr + ph->p_memsz;
+	}
+	return align_up(end, PAGE_SIZE);
+}
+
+/* The lowest file offset of any section's bytes: the program header table
+ * must end before it. */
+static uint64_t first_section_offset(const struct elf_image *img)
+{
+	uint64_t first = img->size;
+	size_t i;
+
+	for (i = 1; i < img->nsections; i++) {
+		const struct elf_section *s = &img->sections[i];
+
+		if (s->type != SHT_NULL && s->size && s->offset < first)
+			first = s->offset;
+	}
+	return first;
+}
+
+static int write_all(int fd, const uint8_t *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int apply_patch(Elf *elf, const struct elf_image *img,
+		       const struct byte_patch *p, struct rw_error *err)
+{
+	size_t i;
+
+	for (i = 1; i < img->nsections; i++) {
+		const struct elf_section *s = &img->sections[i];
+		Elf_Scn *scn;
+		Elf_Data *data;
+
+		if (!(s->flags & SHF_ALLOC) || s->type == SHT_NOBITS ||
+		    p->addr < s->addr || p->addr - s->addr >= s->size ||
+		    p->len > s->size - (p->addr - s->addr))
+			continue;
+		scn = elf_getscn(elf, i);
+		data = scn ? elf_getdata(scn, NULL) : NULL;
+		if (!data || !data->d_buf || data->d_size != s->size)
+			return rw_fail(err, "%s: cannot read section %s to patch 0x%llx: %s",
+				       img->path, s->name,
+				       (unsigned long long)p->addr, elf_errmsg(-1));
+		memcpy((uint8_t *)data->d_buf + (p->addr - s->addr), p->bytes, p->len);
+		elf_flagdata(data, ELF_C_SET, ELF_F_DIRTY);
+		return 0;
+	}
+	return rw_fail(err, "%s: no section holds the %zu bytes to patch at 0x%llx",
+		       img->path, p->len, (unsigned long long)p->addr);
+}
+
+/* Appends name to .shstrtab's data, returning its index in the table. */
+static int shstrtab_add(Elf_Scn *shstr, GElf_Shdr *shstr_hdr,
+			const char *name, size_t *index)
+{
+	Elf_Data *d = elf_newdata(shstr);
+
+	if (!d)
+		return -1;
+	d->d_buf = (void *)name;
+	d->d_size = strlen(name) + 1;
+	d->d_off = (off_t)shstr_hdr->sh_size;
+	d->d_align = 1;
+	d->d_type = ELF_T_BYTE;
+	*index = shstr_hdr->sh_size;
+	shstr_hdr->sh_size += d->d_size;
+	return 0;
+}
+
+static Elf_Scn *add_section(Elf *elf, const GElf_Shdr *hdr, void *bytes,
+			    size_t size, uint64_t align)
+{
+	Elf_Scn *scn = elf_newscn(elf);
+	Elf_Data *d;
+	GElf_Shdr sh = *hdr;
+
+	if (!scn || !gelf_update_shdr(scn, &sh))
+		return NULL;
+	d = elf_newdata(scn);
+	if (!d)
+		return NULL;
+	d->d_buf = bytes;
+	d->d_size = size;
+	d->d_off = 0;
+	d->d_align = align;
+	d->d_type = ELF_T_BYTE;
+	return scn;
+}
+
+/* Builds a note record: namesz, descsz, type, name (4-aligned), desc (4-aligned). */
+static uint8_t *note_build(const struct new_note *n, size_t *len)
+{
+	size_t namesz = strlen(n->owner) + 1;
+	size_t total = 12 + align_up(namesz, 4) + align_up(n->desc_len, 4);
+	uint8_t *buf = calloc(1, total);
+	uint32_t hdr[3] = { (uint32_t)namesz, (uint32_t)n->desc_len, n->type };
+
+	if (!buf)
+		return NULL;
+	memcpy(buf, hdr, sizeof(hdr));
+	memcpy(buf + 12, n->owner, namesz);
+	if (n->desc_len)
+		memcpy(buf + 12 + align_up(namesz, 4), n->desc, n->desc_len);
+	*len = total;
+	return buf;
+}
+
+/* Rewrites the program header table with one PT_LOAD per new segment
+ * inserted after the last PT_LOAD (loaders want them sorted by address). */
+static int rewrite_phdrs(Elf *elf, const struct elf_image *img,
+			 const GElf_Phdr *added, size_t nadded,
+			 struct rw_error *err)
+{
+	size_t n = img->nsegments + nadded, last_load = 0, i, j = 0;
+	uint64_t table_end = img->ehdr.e_phoff + n * sizeof(Elf64_Phdr);
+
+	if (table_end > first_section_offset(img))
+		return rw_fail(err, "%s: no room for %zu more program headers before the first section at 0x%llx",
+			       img->path, nadded,
+			       (unsigned long long)first_section_offset(img));
+	for (i = 0; i < img->nsegments; i++)
+		if (img->segments[i].p_type == PT_LOAD)
+			last_load = i;
+	if (!gelf_newphdr(elf, n))
+		return rw_fail(err, "%s: cannot grow the program header table: %s",
+			       img->path, elf_errmsg(-1));
+	for (i = 0; i < img->nsegments; i++) {
+		GElf_Phdr ph = img->segments[i];
+
+		if (ph.p_type == PT_PHDR)
+			ph.p_filesz = ph.p_memsz = n * sizeof(Elf64_Phdr);
+		if (!gelf_update_phdr(elf, (int)j++, &ph))
+			goto fail;
+		if (i == last_load) {
+			size_t k;
+
+			for (k = 0; k < nadded; k++) {
+				GElf_Phdr nph = added[k];
+
+				if (!gelf_update_phdr(elf, (int)j++, &nph))
+					goto fail;
+			}
+		}
+	}
+	return 0;
+fail:
+	return rw_fail(err, "%s: cannot write program headers: %s", img->path,
+		       elf_errmsg(-1));
+}
+
+/* Zeroes what is left of the old section header table after it moved to
+ * the end, so no stale headers linger between the program headers and the
+ * first section. */
+static int clear_old_shdrs(int fd, const struct elf_image *img,
+			   const struct elf_changes *ch, struct rw_error *err)
+{
+	uint64_t start = img->ehdr.e_shoff;
+	uint64_t stop = start + img->nsections * sizeof(Elf64_Shdr);
+	uint64_t phdr_end = img->ehdr.e_phoff +
+			    (img->nsegments + ch->nsegments) * sizeof(Elf64_Phdr);
+	static const uint8_t zeros[4096];
+
+	if (!(ch->nsegments || ch->note) || !start ||
+	    stop > first_section_offset(img))
+		return 0;
+	if (start < phdr_end)
+		start = phdr_end;
+	while (start < stop) {
+		size_t n = stop - start < sizeof(zeros) ? stop - start : sizeof(zeros);
+
+		if (pwrite(fd, zeros, n, (off_t)start) != (ssize_t)n)
+			return rw_fail(err, "%s: write failed: %s", img->path,
+				       strerror(errno));
+		start += n;
+	}
+	return 0;
+}
+
+static int write_changes(int fd, const struct elf_image *img,
+			 const struct elf_changes *ch, struct rw_error *err)
+{
+	Elf *elf = elf_begin(fd, ELF_C_RDWR, NULL);
+	GElf_Phdr *added = NULL;
+	size_t *names = NULL;
+	uint8_t *note = NULL;
+	size_t note_len = 0, i, shstrndx;
+	uint64_t end = img->size;
+	Elf_Scn *shstr;
+	GElf_Shdr shstr_hdr;
+	GElf_Ehdr eh;
+	int rc = -1;
+
+	if (!elf)
+		return rw_fail(err, "%s: libelf cannot reopen the copy: %s",
+			       img->path, elf_errmsg(-1));
+	elf_flagelf(elf, ELF_C_SET, ELF_F_LAYOUT);
+	for (i = 0; i < ch->npatches; i++)
+		if (apply_patch(elf, img, &ch->patches[i], err) < 0)
+			goto out;
+
+	if (elf_getshdrstrndx(elf, &shstrndx) != 0 ||
+	    !(shstr = elf_getscn(elf, shstrndx)) || !gelf_getshdr(shstr, &shstr_hdr) ||
+	    !elf_getdata(shstr, NULL)) {
+		rw_fail(err, "%s: unreadable .shstrtab: %s", img->path, elf_errmsg(-1));
+		goto out;
+	}
+	/* New section names extend .shstrtab. Go 1.20+ puts it at the file's
+	 * tail, where it can grow in place; older linkers put it between
+	 * sections, so it moves to the tail (the old bytes stay, unreferenced). */
+	if (shstr_hdr.sh_offset + shstr_hdr.sh_size != img->size &&
+	    (ch->nsegments || ch->note))
+		shstr_hdr.sh_offset = img->size;
+
+	added = calloc(ch->nsegments ? ch->nsegments : 1, sizeof(*added));
+	names = calloc(ch->nsegments + 1, sizeof(*names));
+	if (!added || !names) {
+		rw_fail(err, "out of memory");
+		goto out;
+	}
+	/* Names first: .shstrtab grows in place, the new bytes go after it. */
+	for (i = 0; i < ch->nsegments; i++)
+		if (shstrtab_add(shstr, &shstr_hdr, ch->segments[i].section_name,
+				 &names[i]) < 0)
+			goto libelf_fail;
+	if (ch->note && shstrtab_add(shstr, &shstr_hdr, ch->note->section_name,
+				     &names[ch->nsegments]) < 0)
+		goto libelf_fail;
+	end = shstr_hdr.sh_offset + shstr_hdr.sh_size;
+
+	for (i = 0; i < ch->nsegments; i++) {
+		const struct new_segment *seg = &ch->segments[i];
+		GElf_Shdr sh = { 0 };
+
+		sh.sh_name = (Elf64_Word)names[i];
+		sh.sh_type = SHT_PROGBITS;
+		sh.sh_flags = SHF_ALLOC | ((seg->flags & PF_W) ? SHF_WRITE : 0) |
+			      ((seg->flags & PF_X) ? SHF_EXECINSTR : 0);
+		sh.sh_addr = seg->addr;
+		sh.sh_addralign = 16;
+		/* A segment's file offset and address agree modulo the page size. */
+		sh.sh_offset = align_up(end, PAGE_SIZE) + (seg->addr % PAGE_SIZE);
+		sh.sh_size = seg->size;
+		if (!add_section(elf, &sh, (void *)seg->bytes, seg->size, 16))
+			goto libelf_fail;
+		added[i] = (GElf_Phdr){
+			.p_type = PT_LOAD, .p_flags = seg->flags,
+			.p_offset = sh.sh_offset, .p_vaddr = seg->addr,
+			.p_paddr = seg->addr, .p_filesz = seg->size,
+			.p_memsz = seg->size, .p_align = PAGE_SIZE,
+		};
+		end = sh.sh_offset + seg->size;
+	}
+	if (ch->note) {
+		GElf_Shdr sh = { 0 };
+
+		note = note_build(ch->note, &note_len);
+		if (!note) {
+			rw_fail(err, "out of memory");
+			goto out;
+		}
+		sh.sh_name = (Elf64_Word)names[ch->nsegments];
+		sh.sh_type = SHT_NOTE;
+		sh.sh_addralign = 4;
+		sh.sh_offset = align_up(end, 8);
+		sh.sh_size = note_len;
+		if (!add_section(elf, &sh, note, note_len, 4))
+			goto libelf_fail;
+		end = sh.sh_offset + note_len;
+	}
+	if (!gelf_update_shdr(shstr, &shstr_hdr))
+		goto libelf_fail;
+	if (ch->nsegments && rewrite_phdrs(elf, img, added, ch->nsegments, err) < 0)
+		goto out;
+
+	if (!gelf_getehdr(elf, &eh))
+		goto libelf_fail;
+	if (ch->nsegments || ch->note) {
+		eh.e_shoff = align_up(end, 8);
+		if (!gelf_update_ehdr(elf, &eh))
+			goto libelf_fail;
+	}
+	if (elf_update(elf, ELF_C_WRITE) < 0)
+		goto libelf_fail;
+	if (clear_old_shdrs(fd, img, ch, err) < 0)
+		goto out;
+	rc = 0;
+	goto out;
+libelf_fail:
+	rw_fail(err, "%s: libelf: %s", img->path, elf_errmsg(-1));
+out:
+	elf_end(elf);
+	free(note);
+	free(added);
+	free(names);
+	return rc;
+}
+
+int elf_writer_write(const struct elf_image *img,
+		     const struct elf_changes *changes, const char *path,
+		     struct rw_error *err)
+{
+	char *tmp = NULL, *dircopy = NULL;
+	struct stat st;
+	mode_t mode = 0755;
+	int fd = -1;
+
+	if (stat(img->path, &st) == 0)
+		mode = st.st_mode & 07777;
+	dircopy = strdup(path);
+	if (!dircopy || asprintf(&tmp, "%s/.%s.rewire-XXXXXX", dirname(dircopy),
+				 strrchr(path, '/') ? strrchr(path, '/') + 1 : path) < 0) {
+		free(dircopy);
+		return rw_fail(err, "%s: out of memory", path);
+	}
+	free(dircopy);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rw_fail(err, "%s: cannot create a temporary file beside it: %s",
+			path, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	if (write_all(fd, img->bytes, img->size) < 0) {
+		rw_fail(err, "%s: write failed: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if (write_changes(fd, img, changes, err) < 0)
+		goto fail;
+	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
+		rw_fail(err, "%s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		rw_fail(err, "%s: close failed: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		rw_fail(err, "%s: cannot rename the finished output into place: %s",
+			path, strerror(errno));
+		goto fail;
+	}
+	free(tmp);
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}

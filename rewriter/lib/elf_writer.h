@@ -1,0 +1,56 @@
+/* Writing a changed copy of an ELF executable: byte patches, new segments, a note. */
+#ifndef REWIRE_ELF_WRITER_H
+#define REWIRE_ELF_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf_image.h"
+#include "error.h"
+
+/* Bytes to overwrite in the loaded image, at a virtual address. */
+struct byte_patch {
+	uint64_t addr;
+	const uint8_t *bytes;
+	size_t len;
+};
+
+/* A new PT_LOAD segment holding one new section. */
+struct new_segment {
+	const char *section_name;	/* e.g. ".rewire.text" */
+	uint32_t flags;			/* PF_R | PF_X ... */
+	uint64_t addr;			/* page-aligned; from elf_writer_next_vaddr */
+	const uint8_t *bytes;
+	size_t size;
+};
+
+/* A non-allocated SHT_NOTE section with one note. */
+struct new_note {
+	const char *section_name;	/* e.g. ".note.rewire" */
+	const char *owner;		/* note name, e.g. "rewire" */
+	uint32_t type;
+	const uint8_t *desc;
+	size_t desc_len;
+};
+
+struct elf_changes {
+	const struct byte_patch *patches;
+	size_t npatches;
+	const struct new_segment *segments;
+	size_t nsegments;
+	const struct new_note *note;	/* NULL for none */
+};
+
+/* The lowest page-aligned address above every PT_LOAD of img: the place
+ * for new segments, within rel32 reach of the Go text. */
+uint64_t elf_writer_next_vaddr(const struct elf_image *img);
+
+/* Writes img with changes applied to path. The output is first written to a
+ * temporary file beside path and renamed over it only when complete, with
+ * the input's permission bits; on failure nothing is left behind. Every
+ * patch must lie inside a section's file bytes. */
+int elf_writer_write(const struct elf_image *img,
+		     const struct elf_changes *changes, const char *path,
+		     struct rw_error *err);
+
+#endif

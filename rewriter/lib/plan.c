@@ -1,0 +1,514 @@
+/* Redirect planning and the checks that run before any byte is written. */
+#include "plan.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disasm.h"
+#include "dwarf_info.h"
+#include "trampoline.h"
+
+#define JMP_REL32_LEN 5
+/* Room for a displaced rel8 morestack back-jump: `jmp rel32` to the
+ * trampoline at entry+5 needs five bytes more than the entry jump. */
+#define ENTRY_WITH_BOUNCE_LEN 10
+#define TRAMPOLINE_ALIGN 16
+
+static void message_add(struct plan_message **list, size_t *n,
+			const struct redirect *r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void message_add(struct plan_message **list, size_t *n,
+			const struct redirect *r, const char *fmt, ...)
+{
+	struct plan_message *grown = realloc(*list, (*n + 1) * sizeof(**list));
+	char body[900];
+	va_list ap;
+
+	if (!grown)
+		return;
+	*list = grown;
+	va_start(ap, fmt);
+	vsnprintf(body, sizeof(body), fmt, ap);
+	va_end(ap);
+	snprintf(grown[*n].text, sizeof(grown[*n].text), "%s: %s%s=%s: %s",
+		 r->origin ? r->origin : "redirect",
+		 r->kind == REDIRECT_ORIGINAL ? "original " : "", r->from,
+		 r->to, body);
+	(*n)++;
+}
+
+#define fail(plan, r, ...) message_add(&(plan)->errors, &(plan)->nerrors, r, __VA_ARGS__)
+#define warn(plan, r, ...) message_add(&(plan)->warnings, &(plan)->nwarnings, r, __VA_ARGS__)
+
+static void jmp_rel32(uint8_t *buf, uint64_t at, uint64_t target)
+{
+	int32_t rel = (int32_t)(int64_t)(target - (at + JMP_REL32_LEN));
+
+	buf[0] = 0xe9;
+	memcpy(buf + 1, &rel, 4);
+}
+
+static bool rel32_reaches(uint64_t at, size_t len, uint64_t target)
+{
+	int64_t d = (int64_t)(target - (at + len));
+
+	return d >= INT32_MIN && d <= INT32_MAX;
+}
+
+static int patch_add(struct plan *plan, const struct gobin *bin, uint64_t addr,
+		     const uint8_t *bytes, size_t len)
+{
+	const uint8_t *old = elf_image_vaddr_bytes(gobin_elf(bin), addr, len);
+	void *p1, *p2;
+
+	if (!old || len > REWIRE_NOTE_MAX_BYTES)
+		return -1;
+	p1 = realloc(plan->patches, (plan->npatches + 1) * sizeof(*plan->patches));
+	if (!p1)
+		return -1;
+	plan->patches = p1;
+	p2 = realloc(plan->patch_bytes, (plan->npatches + 1) * sizeof(*plan->patch_bytes));
+	if (!p2)
+		return -1;
+	plan->patch_bytes = p2;
+	memcpy(plan->patch_bytes[plan->npatches], bytes, len);
+	plan->patches[plan->npatches] = (struct byte_patch){ .addr = addr, .len = len };
+	plan->npatches++;
+	return rewire_note_add_patch(&plan->note, addr, old, bytes, len);
+}
+
+/* Lists functions whose name ends like the missing one, to catch a wrong
+ * package path ("main.fakeNow" vs "example.com/x.fakeNow"). */
+static void similar_names(const struct gobin *bin, const char *name,
+			  char *buf, size_t len)
+{
+	const char *dot = strrchr(name, '.');
+	const char *tail = dot ? dot : name;
+	size_t i, used = 0, found = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < gobin_func_count(bin) && found < 3; i++) {
+		const char *n = gobin_func(bin, i)->name;
+		size_t nl = strlen(n), tl = strlen(tail);
+
+		if (nl < tl || strcmp(n + nl - tl, tail) != 0)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 found ? ", " : "; functions with that name: ", n);
+		if (used >= len)
+			break;
+		found++;
+	}
+}
+
+static const struct gofunc *resolve(struct plan *plan, const struct gobin *bin,
+				    const struct redirect *r, const char *name,
+				    const char *role)
+{
+	const struct gofunc *fn = gobin_find_func(bin, name);
+	char similar[400];
+
+	if (fn)
+		return fn;
+	similar_names(bin, name, similar, sizeof(similar));
+	if (strcmp(role, "replacement") == 0)
+		fail(plan, r, "no function %s in %s: if it is in your sources, Go's linker removed it because nothing references it (dead code). Keep it linked with `func init() { keepLinked(%s) }` and `//go:noinline func keepLinked(...any) {}` in its package%s",
+		     name, gobin_path(bin), strrchr(name, '.') ? strrchr(name, '.') + 1 : name,
+		     similar);
+	else if (strcmp(role, "placeholder") == 0)
+		fail(plan, r, "no function %s in %s: a placeholder must be called by the replacement and marked //go:noinline, or the compiler inlines or drops it%s",
+		     name, gobin_path(bin), similar);
+	else
+		fail(plan, r, "no function %s in %s%s", name, gobin_path(bin), similar);
+	return NULL;
+}
+
+static bool is_abi0(const struct gofunc *fn)
+{
+	size_t n = strlen(fn->name);
+
+	return n > 5 && strcmp(fn->name + n - 5, ".abi0") == 0;
+}
+
+/* Call sites where name was inlined, formatted for a message; count in *n
+ * (1 when only DWARF knows of an inlined copy). */
+static void inline_report(const struct gobin *bin, struct dwarf_info *di,
+			  const char *name, char *buf, size_t len, size_t *n,
+			  struct rw_error *err)
+{
+	struct inline_site *sites = NULL;
+	size_t count = 0, i, used = 0;
+
+	buf[0] = '\0';
+	*n = 0;
+	if (gobin_inline_sites(bin, name, &sites, &count, err) < 0)
+		return;
+	for (i = 0; i < count && used < len; i++) {
+		if (i == 4) {
+			snprintf(buf + used, len - used, " and %zu more", count - i);
+			break;
+		}
+		if (sites[i].file)
+			used += (size_t)snprintf(buf + used, len - used, "%s%s at %s:%d",
+						 i ? ", " : "", sites[i].caller,
+						 sites[i].file, sites[i].line);
+		else
+			used += (size_t)snprintf(buf + used, len - used, "%s%s+0x%" PRIx64,
+						 i ? ", " : "", sites[i].caller,
+						 sites[i].pc);
+	}
+	*n = count;
+	free(sites);
+	if (count == 0 && di && dwarf_info_func_inlined(di, name, err) == 1) {
+		snprintf(buf, len, "a call site that left no code of its own, known only from DWARF");
+		*n = 1;
+	}
+}
+
+/* DWARF signature comparison; silent when DWARF cannot tell. */
+static void check_signatures(struct plan *plan, struct dwarf_info *di,
+			     const struct redirect *r, const struct gofunc *a,
+			     const struct gofunc *b, const struct plan_options *opt)
+{
+	struct go_signature sa = { 0 }, sb = { 0 };
+	struct rw_error err = { { 0 } };
+	char fa[400], fb[400];
+
+	if (!di)
+		return;
+	if (dwarf_info_func_signature(di, a->name, &sa, &err) != 0 ||
+	    dwarf_info_func_signature(di, b->name, &sb, &err) != 0)
+		goto out;
+	if (!go_signature_compatible(&sa, &sb)) {
+		go_signature_format(&sa, fa, sizeof(fa));
+		go_signature_format(&sb, fb, sizeof(fb));
+		if (opt->force)
+			warn(plan, r, "signatures differ (%s is %s, %s is %s); patched anyway (--force)",
+			     a->name, fa, b->name, fb);
+		else
+			fail(plan, r, "signatures differ: %s is %s but %s is %s (DWARF); use --force to patch anyway",
+			     a->name, fa, b->name, fb);
+	}
+out:
+	go_signature_free(&sa);
+	go_signature_free(&sb);
+}
+
+/* Checks that FROM's first len bytes can be overwritten: whole function
+ * long enough and no branch of its own lands inside them. */
+static bool check_entry_room(struct plan *plan, const struct gobin *bin,
+			     const struct redirect *r, const struct gofunc *fn,
+			     size_t len)
+{
+	const uint8_t *code = gobin_func_code(bin, fn);
+	struct disasm_branch hit;
+	struct rw_error err = { { 0 } };
+	size_t count = 0;
+
+	if (fn->size < len) {
+		fail(plan, r, "%s is %" PRIu64 " bytes; the patch needs %zu",
+		     fn->name, fn->size, len);
+		return false;
+	}
+	if (!code) {
+		fail(plan, r, "%s: code at 0x%" PRIx64 " is not in the file", fn->name,
+		     fn->entry);
+		return false;
+	}
+	if (disasm_branches_into(code, fn->size, fn->entry, fn->entry,
+				 fn->entry + len, &hit, 1, &count, &err) < 0) {
+		fail(plan, r, "cannot decode %s: %s", fn->name, err.msg);
+		return false;
+	}
+	if (count > 0) {
+		fail(plan, r, "%s is %" PRIu64 " bytes; the patch needs %zu and the branch at +0x%" PRIx64 " lands at +0x%" PRIx64 ", inside them",
+		     fn->name, fn->size, len, hit.addr - fn->entry,
+		     hit.target - fn->entry);
+		return false;
+	}
+	return true;
+}
+
+static const struct redirect *replacement_of(const struct redirect_list *list,
+					     const char *from)
+{
+	size_t i;
+
+	for (i = 0; i < list->count; i++)
+		if (list->items[i].kind == REDIRECT_REPLACE &&
+		    strcmp(list->items[i].from, from) == 0)
+			return &list->items[i];
+	return NULL;
+}
+
+static void plan_replace(struct plan *plan, const struct gobin *bin,
+			 struct dwarf_info *di, const struct redirect *r,
+			 const struct plan_options *opt, struct rw_error *err)
+{
+	const struct gofunc *from = resolve(plan, bin, r, r->from, "function");
+	const struct gofunc *to = resolve(plan, bin, r, r->to, "replacement");
+	char sites[600];
+	uint8_t jmp[JMP_REL32_LEN];
+	size_t ninlined;
+
+	if (!from || !to)
+		return;
+	if (from->entry == to->entry) {
+		fail(plan, r, "%s and %s are the same function", from->name, to->name);
+		return;
+	}
+	if (is_abi0(from) != is_abi0(to)) {
+		fail(plan, r, "%s uses %s and %s uses %s: a jump between them would pass arguments the wrong way",
+		     from->name, is_abi0(from) ? "ABI0 (stack arguments)" : "ABIInternal (register arguments)",
+		     to->name, is_abi0(to) ? "ABI0 (stack arguments)" : "ABIInternal (register arguments)");
+		return;
+	}
+	if (!check_entry_room(plan, bin, r, from, JMP_REL32_LEN))
+		return;
+	inline_report(bin, di, from->name, sites, sizeof(sites), &ninlined, err);
+	if (ninlined && opt->allow_inlined)
+		warn(plan, r, "%s is also inlined at %s, which keep%s the original code",
+		     from->name, sites, ninlined == 1 ? "s" : "");
+	else if (ninlined) {
+		fail(plan, r, "%s is inlined at %s, which would keep the original code; build with -gcflags=all=-l or pass --allow-inlined to accept a partial redirect",
+		     from->name, sites);
+		return;
+	}
+	check_signatures(plan, di, r, from, to, opt);
+	jmp_rel32(jmp, from->entry, to->entry);
+	if (patch_add(plan, bin, from->entry, jmp, sizeof(jmp)) < 0 ||
+	    rewire_note_add_redirect(&plan->note, "redirect", from->name,
+				     from->entry, to->name, to->entry, 0) < 0)
+		fail(plan, r, "out of memory");
+}
+
+/* Appends a trampoline for FROM's original code; returns its address or 0. */
+static uint64_t trampoline_add(struct plan *plan, const struct gobin *bin,
+			       const struct redirect *r, const struct gofunc *from,
+			       size_t min_len, size_t *displaced)
+{
+	uint64_t at = plan->text_addr + plan->text_len;
+	struct trampoline t;
+	struct rw_error err = { { 0 } };
+	uint8_t *grown;
+
+	at = (at + TRAMPOLINE_ALIGN - 1) & ~(uint64_t)(TRAMPOLINE_ALIGN - 1);
+	if (trampoline_build(gobin_func_code(bin, from), from->size, from->entry,
+			     min_len, at, &t, &err) < 0) {
+		fail(plan, r, "cannot move %s's first instructions: %s", from->name,
+		     err.msg);
+		return 0;
+	}
+	if (t.has_call) {
+		fail(plan, r, "%s calls a function within its first %zu bytes; a call from the trampoline would return to code Go's unwinder does not know",
+		     from->name, t.displaced);
+		return 0;
+	}
+	grown = realloc(plan->text, at - plan->text_addr + t.len);
+	if (!grown) {
+		fail(plan, r, "out of memory");
+		return 0;
+	}
+	plan->text = grown;
+	/* INT3 between trampolines: a stray jump stops at once. */
+	memset(plan->text + plan->text_len, 0xcc, at - plan->text_addr - plan->text_len);
+	memcpy(plan->text + (at - plan->text_addr), t.code, t.len);
+	plan->text_len = at - plan->text_addr + t.len;
+	*displaced = t.displaced;
+	return at;
+}
+
+/* Go's stack-growth path ends in a jump back to the entry, which now leads
+ * to the replacement; re-point it at the trampoline so that after the stack
+ * grows the original runs again, not the replacement. */
+static bool plan_morestack_return(struct plan *plan, const struct gobin *bin,
+				  const struct redirect *r, const struct gofunc *from,
+				  const struct disasm_morestack *ms, uint64_t tramp)
+{
+	uint8_t buf[JMP_REL32_LEN];
+
+	if (ms->jmp_len == JMP_REL32_LEN) {
+		jmp_rel32(buf, ms->jmp_addr, tramp);
+		return patch_add(plan, bin, ms->jmp_addr, buf, JMP_REL32_LEN) == 0;
+	}
+	/* Short jump: bounce through a jmp rel32 placed at entry+5. */
+	{
+		int64_t d = (int64_t)(from->entry + JMP_REL32_LEN) - (int64_t)(ms->jmp_addr + 2);
+		uint8_t rel8[2] = { 0xeb, (uint8_t)(int8_t)d };
+
+		if (d < INT8_MIN || d > INT8_MAX) {
+			fail(plan, r, "the stack-growth jump of %s at +0x%" PRIx64 " cannot reach entry+5",
+			     from->name, ms->jmp_addr - from->entry);
+			return false;
+		}
+		jmp_rel32(buf, from->entry + JMP_REL32_LEN, tramp);
+		return patch_add(plan, bin, from->entry + JMP_REL32_LEN, buf,
+				 JMP_REL32_LEN) == 0 &&
+		       patch_add(plan, bin, ms->jmp_addr, rel8, 2) == 0;
+	}
+}
+
+static void plan_original(struct plan *plan, const struct gobin *bin,
+			  struct dwarf_info *di, const struct redirect_list *list,
+			  const struct redirect *r, struct rw_error *err)
+{
+	const struct gofunc *from = resolve(plan, bin, r, r->from, "function");
+	const struct gofunc *ph = resolve(plan, bin, r, r->to, "placeholder");
+	struct plan_options strict = { 0 };
+	struct disasm_morestack ms = { 0 };
+	int found;
+	struct rw_error derr = { { 0 } };
+	char sites[600];
+	size_t ninlined, min_len = JMP_REL32_LEN, displaced = 0;
+	uint8_t jmp[JMP_REL32_LEN];
+	uint64_t target;
+
+	if (!from || !ph)
+		return;
+	inline_report(bin, di, ph->name, sites, sizeof(sites), &ninlined, err);
+	if (ninlined) {
+		fail(plan, r, "placeholder %s is inlined (%s), so those calls never reach the original; mark it //go:noinline",
+		     ph->name, sites);
+		return;
+	}
+	if (!check_entry_room(plan, bin, r, ph, JMP_REL32_LEN))
+		return;
+	check_signatures(plan, di, r, from, ph, &strict);
+	if (!replacement_of(list, r->from)) {
+		/* FROM keeps its own entry: the placeholder may jump straight to it. */
+		target = from->entry;
+	} else {
+		found = disasm_find_morestack_return(gobin_func_code(bin, from),
+						     from->size, from->entry, &ms, &derr);
+		if (found < 0) {
+			fail(plan, r, "cannot decode %s: %s", from->name, derr.msg);
+			return;
+		}
+		if (found && ms.jmp_len != JMP_REL32_LEN)
+			min_len = ENTRY_WITH_BOUNCE_LEN;
+		if (!check_entry_room(plan, bin, r, from, min_len))
+			return;
+		target = trampoline_add(plan, bin, r, from, min_len, &displaced);
+		if (!target)
+			return;
+		if (found && !plan_morestack_return(plan, bin, r, from, &ms, target)) {
+			fail(plan, r, "cannot re-point the stack-growth path of %s", from->name);
+			return;
+		}
+	}
+	if (!rel32_reaches(ph->entry, JMP_REL32_LEN, target)) {
+		fail(plan, r, "trampoline at 0x%" PRIx64 " is out of rel32 reach", target);
+		return;
+	}
+	jmp_rel32(jmp, ph->entry, target);
+	if (patch_add(plan, bin, ph->entry, jmp, sizeof(jmp)) < 0 ||
+	    rewire_note_add_redirect(&plan->note, "original", from->name, from->entry,
+				     ph->name, ph->entry,
+				     target == from->entry ? 0 : target) < 0)
+		fail(plan, r, "out of memory");
+}
+
+/* Two patches on the same bytes mean two redirects fight over a function. */
+static void check_overlaps(struct plan *plan, const struct redirect_list *list)
+{
+	size_t i, j;
+
+	for (i = 0; i < plan->npatches; i++)
+		for (j = i + 1; j < plan->npatches; j++) {
+			const struct byte_patch *a = &plan->patches[i], *b = &plan->patches[j];
+
+			if (a->addr < b->addr + b->len && b->addr < a->addr + a->len)
+				fail(plan, &list->items[0],
+				     "two redirects change the same bytes at 0x%" PRIx64 " (a function is both redirected and used as a placeholder or target?)",
+				     a->addr > b->addr ? a->addr : b->addr);
+		}
+}
+
+int plan_build(struct plan *plan, const struct gobin *bin,
+	       struct dwarf_info *di, const struct redirect_list *list,
+	       const struct plan_options *opt, struct rw_error *err)
+{
+	struct rewire_note done;
+	size_t i;
+	int rc;
+
+	memset(plan, 0, sizeof(*plan));
+	rc = rewire_note_read(gobin_elf(bin), &done, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		rw_fail(err, "%s was already rewired (%zu redirect(s), first: %s -> %s); patch the original binary with all redirects at once",
+			gobin_path(bin), done.nredirects,
+			done.nredirects ? done.redirects[0].from : "?",
+			done.nredirects ? done.redirects[0].to : "?");
+		rewire_note_free(&done);
+		return -1;
+	}
+	if (list->count == 0)
+		return rw_fail(err, "no redirects given (use --redirect, --spec or --annotations)");
+	plan->text_addr = elf_writer_next_vaddr(gobin_elf(bin));
+	for (i = 0; i < list->count; i++) {
+		const struct redirect *r = &list->items[i];
+
+		if (r->kind == REDIRECT_REPLACE)
+			plan_replace(plan, bin, di, r, opt, err);
+	}
+	for (i = 0; i < list->count; i++) {
+		const struct redirect *r = &list->items[i];
+
+		if (r->kind == REDIRECT_ORIGINAL)
+			plan_original(plan, bin, di, list, r, err);
+	}
+	if (plan->nerrors == 0)
+		check_overlaps(plan, list);
+	for (i = 0; i < plan->npatches; i++)
+		plan->patches[i].bytes = plan->patch_bytes[i];
+	if (plan->nerrors)
+		return rw_fail(err, "%zu problem(s); %s left unchanged",
+			       plan->nerrors, gobin_path(bin));
+	return 0;
+}
+
+int plan_write(const struct plan *plan, const struct gobin *bin,
+	       const char *out_path, struct rw_error *err)
+{
+	struct new_segment seg = {
+		.section_name = ".rewire.text", .flags = PF_R | PF_X,
+		.addr = plan->text_addr, .bytes = plan->text, .size = plan->text_len,
+	};
+	struct new_note note = {
+		.section_name = REWIRE_NOTE_SECTION, .owner = REWIRE_NOTE_OWNER,
+		.type = REWIRE_NOTE_TYPE,
+	};
+	struct elf_changes ch = {
+		.patches = plan->patches, .npatches = plan->npatches,
+		.segments = &seg, .nsegments = plan->text_len ? 1 : 0,
+		.note = &note,
+	};
+	char *text = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (rewire_note_format(&plan->note, &text, &len, err) < 0)
+		return -1;
+	note.desc = (const uint8_t *)text;
+	note.desc_len = len;
+	rc = elf_writer_write(gobin_elf(bin), &ch, out_path, err);
+	free(text);
+	return rc;
+}
+
+void plan_free(struct plan *plan)
+{
+	free(plan->patches);
+	free(plan->patch_bytes);
+	free(plan->text);
+	free(plan->errors);
+	free(plan->warnings);
+	rewire_note_free(&plan->note);
+	memset(plan, 0, sizeof(*plan));
+}

@@ -1,0 +1,109 @@
+/* Function symbols of an ELF .symtab, read straight from the file bytes. */
+#include "symtab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The symbol table and its string table, both checked to lie in the file
+ * (elf_image_open checked each section's range). */
+static int symtab_sections(const struct elf_image *img, const uint8_t **syms,
+			   size_t *nsyms, const char **strs, size_t *strsize,
+			   struct rw_error *err)
+{
+	const struct elf_section *sec = elf_image_section(img, ".symtab");
+	const struct elf_section *str;
+
+	*syms = NULL;
+	*nsyms = 0;
+	if (!sec || sec->type != SHT_SYMTAB)
+		return 0;
+	if (sec->link >= img->nsections)
+		return rw_fail(err, "%s: section .symtab links to string table section %u, past the %zu sections",
+			       img->path, sec->link, img->nsections);
+	str = &img->sections[sec->link];
+	if (str->type != SHT_STRTAB || !elf_image_section_bytes(img, str) ||
+	    !elf_image_section_bytes(img, sec))
+		return rw_fail(err, "%s: section .symtab: its string table %s is unreadable",
+			       img->path, str->name);
+	*syms = elf_image_section_bytes(img, sec);
+	*nsyms = sec->size / sizeof(Elf64_Sym);
+	*strs = (const char *)elf_image_section_bytes(img, str);
+	*strsize = str->size;
+	return 0;
+}
+
+static const char *sym_name(const char *strs, size_t strsize, uint32_t off)
+{
+	if (off >= strsize || !memchr(strs + off, 0, strsize - off))
+		return NULL;
+	return strs + off;
+}
+
+static int compare_addr(const void *a, const void *b)
+{
+	const struct symtab_func *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+int symtab_read_funcs(const struct elf_image *img, struct symtab_func **funcs,
+		      size_t *count, struct rw_error *err)
+{
+	const uint8_t *syms;
+	const char *strs = NULL;
+	size_t nsyms, strsize = 0, i, n = 0;
+	struct symtab_func *out;
+
+	*funcs = NULL;
+	*count = 0;
+	if (symtab_sections(img, &syms, &nsyms, &strs, &strsize, err) < 0)
+		return -1;
+	if (!syms)
+		return 0;
+	out = malloc((nsyms ? nsyms : 1) * sizeof(*out));
+	if (!out)
+		return rw_fail(err, "%s: out of memory for %zu symbols", img->path, nsyms);
+	for (i = 0; i < nsyms; i++) {
+		Elf64_Sym s;
+
+		memcpy(&s, syms + i * sizeof(s), sizeof(s));
+		if (ELF64_ST_TYPE(s.st_info) != STT_FUNC || s.st_size == 0 ||
+		    s.st_shndx == SHN_UNDEF)
+			continue;
+		out[n].name = sym_name(strs, strsize, s.st_name);
+		if (!out[n].name) {
+			free(out);
+			return rw_fail(err, "%s: section .symtab: symbol %zu's name offset 0x%x is outside .strtab",
+				       img->path, i, s.st_name);
+		}
+		out[n].addr = s.st_value;
+		out[n].size = s.st_size;
+		n++;
+	}
+	qsort(out, n, sizeof(*out), compare_addr);
+	*funcs = out;
+	*count = n;
+	return 0;
+}
+
+uint64_t symtab_lookup(const struct elf_image *img, const char *name)
+{
+	const uint8_t *syms;
+	const char *strs = NULL;
+	size_t nsyms, strsize = 0, i;
+
+	if (symtab_sections(img, &syms, &nsyms, &strs, &strsize, NULL) < 0 || !syms)
+		return 0;
+	for (i = 0; i < nsyms; i++) {
+		Elf64_Sym s;
+		const char *n;
+
+		memcpy(&s, syms + i * sizeof(s), sizeof(s));
+		n = sym_name(strs, strsize, s.st_name);
+		if (n && strcmp(n, name) == 0)
+			return s.st_value;
+	}
+	return 0;
+}

@@ -1,0 +1,26 @@
+/* Function symbols of an ELF .symtab (STT_FUNC with a size, as `nm -S` lists them). */
+#ifndef REWIRE_SYMTAB_H
+#define REWIRE_SYMTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf_image.h"
+#include "error.h"
+
+struct symtab_func {
+	const char *name;	/* points into the image's .strtab */
+	uint64_t addr;
+	uint64_t size;
+};
+
+/* Collects the sized STT_FUNC symbols of .symtab, sorted by address. Zero-size
+ * markers (runtime.text, runtime.etext) are left out. *funcs is NULL and
+ * *count 0 when the file has no .symtab; malloc'd otherwise. */
+int symtab_read_funcs(const struct elf_image *img, struct symtab_func **funcs,
+		      size_t *count, struct rw_error *err);
+
+/* Value of the first symbol called name (any type), 0 if absent. */
+uint64_t symtab_lookup(const struct elf_image *img, const char *name);
+
+#endif

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The main job on a bundled example: build a Go program that prints the
+# year, rewire its time.Now to the fake its source declares, and show both runs.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/tests/lib/go.sh"
+REWIRE=${REWIRE:-$root/build/bin/rewire}
+v=$(go_versions | awk '{print $NF}')
+[ -n "$v" ] || { echo "demo: no Go toolchain installed (run scripts/setup.sh)" >&2; exit 1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+src=$root/tests/redirect/clock
+
+echo "== the program (tests/redirect/clock/main.go), built with go$v"
+go_build "$v" "$src" "$work/clock"
+echo "\$ ./clock"
+"$work/clock"
+echo
+echo "== rewire inspect: the function to replace"
+"$REWIRE" inspect --insns 4 "$work/clock" time.Now main.fakeNow | sed 's/^/  /'
+echo
+echo "== rewire patch: redirects from the //go:redirect-from annotations"
+"$REWIRE" patch --go "$(go_bin "$v")" --annotations "$src" "$work/clock" -o "$work/clock.rewired"
+echo "\$ ./clock.rewired"
+"$work/clock.rewired"
+echo
+echo "== rewire verify"
+"$REWIRE" verify "$work/clock.rewired"

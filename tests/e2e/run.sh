@@ -1,0 +1,196 @@
+#!/usr/bin/env bash
+# End-to-end tests: real Go programs built by every installed Go version,
+# rewired by the rewire binary ($REWIRE), run, and compared. One line per
+# result, then "N passed, N failed".
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+. "$root/tests/lib/go.sh"
+REWIRE=${REWIRE:-$root/build/bin/rewire}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
+bad() {
+	failed=$((failed + 1))
+	printf 'FAIL  %s: %s\n' "$1" "$2"
+	[ -f "$work/log" ] && sed 's/^/      | /' "$work/log" | head -20
+}
+
+# expect_output NAME WANT CMD...: CMD succeeds and its stdout contains WANT.
+expect_output() {
+	local name=$1 want=$2
+	shift 2
+	if "$@" >"$work/log" 2>&1 && grep -qF -- "$want" "$work/log"; then
+		ok "$name"
+	else
+		bad "$name" "wanted output containing '$want'"
+	fi
+}
+
+# expect_error NAME CODE WANT CMD...: CMD exits with CODE, stderr contains WANT,
+# and no output file (the -o argument, when there is one) is left behind.
+expect_error() {
+	local name=$1 code=$2 want=$3
+	shift 3
+	local out="" prev="" a rc
+	for a in "$@"; do
+		[ "$prev" = "-o" ] && out=$a
+		prev=$a
+	done
+	[ -n "$out" ] && rm -f "$out"
+	"$@" >"$work/log" 2>&1
+	rc=$?
+	if [ "$rc" -ne "$code" ]; then
+		bad "$name" "exit status $rc, wanted $code"
+	elif ! grep -qF -- "$want" "$work/log"; then
+		bad "$name" "message lacks '$want'"
+	elif [ -n "$out" ] && [ -e "$out" ]; then
+		bad "$name" "left $out behind"
+	elif ls -a "$(dirname "${out:-$work/x}")" | grep -q '\.rewire-'; then
+		bad "$name" "left a temporary file behind"
+	else
+		ok "$name"
+	fi
+}
+
+run_version() {
+	local v=$1 d="$work/go$v" go
+	go=$(go_bin "$v")
+	mkdir -p "$d"
+	for p in clock original checks; do
+		go_build "$v" "$root/tests/redirect/$p" "$d/$p" || { bad "go$v build $p" "go build failed"; return; }
+	done
+	go_build "$v" "$root/tests/redirect/clock" "$d/clock-stripped" -ldflags='-s -w' ||
+		{ bad "go$v build clock-stripped" "go build failed"; return; }
+	go_test_build "$v" "$root/examples/greeting" "$d/greeting.test" ||
+		{ bad "go$v build greeting.test" "go test -c failed"; return; }
+
+	# Annotated redirects change program output.
+	local year
+	year=$("$d/clock")
+	[ "$year" != "year 2001" ] && ok "go$v clock unpatched prints today's year" ||
+		bad "go$v clock unpatched" "printed $year"
+	local sum_before sum_after
+	sum_before=$(sha256sum <"$d/clock")
+	expect_output "go$v clock --annotations" "time.Now -> main.fakeNow" \
+		"$REWIRE" patch --go "$go" --annotations "$root/tests/redirect/clock" "$d/clock" -o "$d/clock.ann"
+	expect_output "go$v clock --annotations runs faked" "year 2001" "$d/clock.ann"
+	sum_after=$(sha256sum <"$d/clock")
+	[ "$sum_before" = "$sum_after" ] && ok "go$v input unchanged by patch" ||
+		bad "go$v input unchanged" "checksum changed"
+	[ "$(stat -c %a "$d/clock")" = "$(stat -c %a "$d/clock.ann")" ] &&
+		ok "go$v output keeps the input's permissions" ||
+		bad "go$v output permissions" "$(stat -c %a "$d/clock.ann")"
+	printf '# fake the clock\ntime.Now = main.fakeNow  # trailing comment\n' >"$d/clock.spec"
+	"$REWIRE" patch -q --spec "$d/clock.spec" "$d/clock" -o "$d/clock.spec.out" &&
+		expect_output "go$v clock --spec runs faked" "year 2001" "$d/clock.spec.out"
+	"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$d/clock-stripped" -o "$d/clock-stripped.out" &&
+		expect_output "go$v clock -s -w --redirect runs faked" "year 2001" "$d/clock-stripped.out"
+	expect_output "go$v verify patched" "verified" "$REWIRE" verify "$d/clock.ann"
+	expect_error "go$v verify unpatched" 1 "was not rewired" "$REWIRE" verify "$d/clock"
+	expect_error "go$v patch twice" 1 "already rewired" \
+		"$REWIRE" patch --redirect time.Now=main.fakeNow "$d/clock.ann" -o "$d/twice"
+	# Tamper with the patched jump: verify must notice.
+	local entry off
+	entry=$(nm "$d/clock.ann" | awk '$3=="time.Now"{print $1}')
+	off=$(python3 -c "
+import struct,sys
+d=open(sys.argv[1],'rb').read(); a=int(sys.argv[2],16)
+phoff,=struct.unpack_from('<Q',d,0x20); n,=struct.unpack_from('<H',d,0x38)
+for i in range(n):
+    t,f,o,va,pa,fs,ms,al=struct.unpack_from('<IIQQQQQQ',d,phoff+56*i)
+    if t==1 and va<=a<va+fs: print(o+a-va)
+" "$d/clock.ann" "$entry")
+	cp "$d/clock.ann" "$d/clock.tampered"
+	printf '\x90' | dd of="$d/clock.tampered" bs=1 seek=$((off + 1)) conv=notrunc status=none
+	expect_error "go$v verify tampered" 1 "not what the record says" "$REWIRE" verify "$d/clock.tampered"
+
+	# Call the original, including through stack growth in its prologue.
+	"$REWIRE" patch -q --go "$go" --annotations "$root/tests/redirect/original" "$d/original" -o "$d/original.out" &&
+		expect_output "go$v original: replacement calls original" "years ahead 100" "$d/original.out" &&
+		expect_output "go$v original: replacement runs once per call" "replacement calls per call 1 remainder 0" "$d/original.out"
+	expect_output "go$v verify original" "verified" "$REWIRE" verify "$d/original.out"
+
+	# go test -c binaries, directly and through go test -exec.
+	expect_error "go$v test binary fails unpatched" 1 "FAIL" "$d/greeting.test"
+	"$REWIRE" patch -q --go "$go" --annotations "$root/examples/greeting" "$d/greeting.test" -o "$d/greeting.out" &&
+		expect_output "go$v test binary passes rewired" "PASS" "$d/greeting.out" -test.v
+	local pkg="$d/greeting-src"
+	cp -r "$root/examples/greeting" "$pkg"
+	printf 'module example.com/greeting\n\ngo %s\n' "$v" >"$pkg/go.mod"
+	expect_output "go$v go test -exec rewire-test-exec" "ok" \
+		env -C "$pkg" REWIRE="$REWIRE" GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
+		"$go" test -count=1 -exec "$root/scripts/rewire-test-exec" .
+
+	# Each check, fed its bad case.
+	local c="$d/checks"
+	expect_error "go$v check: unknown FROM" 1 "no function main.nosuch" \
+		"$REWIRE" patch --redirect main.nosuch=main.fakeNow "$c" -o "$d/x"
+	expect_error "go$v check: replacement removed as dead code" 1 "dead code" \
+		"$REWIRE" patch --redirect main.plain=main.neverLinked "$c" -o "$d/x"
+	expect_error "go$v check: FROM too short" 1 "main.short.abi0 is 1 bytes; the patch needs 5" \
+		"$REWIRE" patch --redirect main.short.abi0=main.other.abi0 "$c" -o "$d/x"
+	expect_error "go$v check: branch into patched bytes" 1 "lands at +0x3, inside them" \
+		"$REWIRE" patch --redirect main.loopy.abi0=main.other.abi0 "$c" -o "$d/x"
+	expect_error "go$v check: ABI0 to ABIInternal" 1 "ABI0 (stack arguments)" \
+		"$REWIRE" patch --redirect main.other.abi0=main.fakeScale "$c" -o "$d/x"
+	expect_error "go$v check: signature mismatch" 1 "signatures differ" \
+		"$REWIRE" patch --redirect time.Now=main.wrongNow "$c" -o "$d/x"
+	expect_output "go$v check: signature mismatch with --force" "warning" \
+		"$REWIRE" patch --force --redirect time.Now=main.wrongNow "$c" -o "$d/forced"
+	expect_error "go$v check: FROM inlined elsewhere" 1 "main.scale is inlined at" \
+		"$REWIRE" patch --redirect main.scale=main.fakeScale "$c" -o "$d/x"
+	"$REWIRE" patch --allow-inlined --redirect main.scale=main.fakeScale "$c" -o "$d/inl" >"$work/log" 2>&1 &&
+		grep -q "warning: .*inlined" "$work/log" && ok "go$v check: --allow-inlined warns and patches" ||
+		bad "go$v check: --allow-inlined" "no warning or failed"
+	expect_error "go$v check: placeholder inlined" 1 "noinline" \
+		"$REWIRE" patch --redirect time.Now=main.fakeNowCallingOriginal \
+		--original time.Now=main.inlinedPlaceholder "$c" -o "$d/x"
+	# Contradictory flags are a usage error; a contradictory spec is bad input.
+	expect_error "go$v check: same FROM twice (flags)" 2 "time.Now is redirected twice" \
+		"$REWIRE" patch --redirect time.Now=main.fakeNow --redirect time.Now=main.wrongNow "$c" -o "$d/x"
+	printf 'time.Now=main.fakeNow\ntime.Now=main.wrongNow\n' >"$d/twice.spec"
+	expect_error "go$v check: same FROM twice (spec)" 1 "twice.spec:2" \
+		"$REWIRE" patch --spec "$d/twice.spec" "$c" -o "$d/x"
+	"$REWIRE" patch -q --redirect main.plain=main.fakePlain "$c" -o "$d/plain" &&
+		expect_output "go$v redirect of a plain Go function" "plain 7002" "$d/plain"
+
+	# inspect agrees with nm -S, with and without symbols.
+	go_build "$v" "$root/tests/fixtures/hello" "$d/hello" && go_build "$v" "$root/tests/fixtures/hello" "$d/hello-s" -ldflags='-s -w' &&
+		expect_output "go$v inspect matches nm -S (symtab and pclntab)" "match" \
+		python3 "$here/inspect_vs_nm.py" "$REWIRE" "$d/hello" "$d/hello-s"
+}
+
+bad_inputs() {
+	printf 'not an elf at all' >"$work/text"
+	expect_error "bad input: not ELF" 1 "not an ELF file" "$REWIRE" inspect "$work/text"
+	expect_error "bad input: missing file" 1 "cannot open" "$REWIRE" inspect "$work/nonexistent"
+	expect_error "bad input: ELF but not Go" 1 "not a Go binary" "$REWIRE" inspect /bin/true
+	local v
+	v=$(go_versions | awk '{print $NF}')
+	go_build "$v" "$root/tests/fixtures/hello" "$work/hello" || { bad "build hello" "go build"; return; }
+	local size cut
+	size=$(stat -c %s "$work/hello")
+	for cut in 10 100 1000 $((size / 3)) $((size / 2)) $((size - 100)); do
+		head -c "$cut" "$work/hello" >"$work/trunc"
+		expect_error "bad input: truncated at $cut bytes (inspect)" 1 "$work/trunc" "$REWIRE" inspect "$work/trunc" time.Now
+		expect_error "bad input: truncated at $cut bytes (patch)" 1 "$work/trunc" \
+			"$REWIRE" patch --redirect time.Now=main.main "$work/trunc" -o "$work/trunc.out"
+	done
+	expect_error "usage: no command" 2 "usage" "$REWIRE"
+	expect_error "usage: unknown command" 2 "unknown command" "$REWIRE" frobnicate
+	expect_error "usage: patch without output" 2 "-o OUT" "$REWIRE" patch --redirect a.b=c.d "$work/hello"
+	expect_error "usage: malformed --redirect" 2 "=" "$REWIRE" patch --redirect time.Now "$work/hello" -o "$work/x"
+	expect_output "usage: --help" "usage: rewire patch" "$REWIRE" patch --help
+}
+
+for v in $(go_versions); do
+	echo "== go$v"
+	run_version "$v"
+done
+echo "== bad inputs"
+bad_inputs
+echo "e2e: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
