@@ -27,8 +27,8 @@
  */
 
 /*
- * Reads the annotations of the Go package in dir (package files, in-package
- * test files and the external _test package) and adds one redirect per
+ * Reads the annotations of the Go package in dir (its files; for a test
+ * binary also its _test.go files and the external _test package) and adds one redirect per
  * annotation to list: redirect-from SYMBOL as REDIRECT_REPLACE (SYMBOL ->
  * annotated function), redirect-original SYMBOL as REDIRECT_ORIGINAL
  * (SYMBOL, annotated function as placeholder). Origins are "dir/file.go:LINE".
@@ -41,7 +41,7 @@
  * import path with '.' in its last element written %2e, then ".F",
  * ".(*T).M" or ".T.M"; the external test package's path ends in "_test".
  * Package main is named "main" in a `go build` program but by its import
- * path in a `go test -c` binary: main_as_import_path picks the latter.
+ * path in a `go test -c` binary (test_binary).
  *
  * Returns 0, or -1 with err naming dir (go list failed, with its stderr; the
  * go command cannot be run) or file:line (an annotation not on a top-level
@@ -50,7 +50,7 @@
  * before an error stay in list.
  */
 int annotations_scan(struct redirect_list *list, const char *dir,
-		     const char *go_command, bool main_as_import_path,
+		     const char *go_command, bool test_binary,
 		     struct rw_error *err);
 
 /*

@@ -252,8 +252,14 @@ static int write_changes(int fd, const struct elf_image *img,
 	 * tail, where it can grow in place; older linkers put it between
 	 * sections, so it moves to the tail (the old bytes stay, unreferenced). */
 	if (shstr_hdr.sh_offset + shstr_hdr.sh_size != img->size &&
-	    (ch->nsegments || ch->note))
+	    (ch->nsegments || ch->note)) {
+		/* libelf writes only dirty data: mark the old names to move. */
+		Elf_Data *d = NULL;
+
+		while ((d = elf_getdata(shstr, d)))
+			elf_flagdata(d, ELF_C_SET, ELF_F_DIRTY);
 		shstr_hdr.sh_offset = img->size;
+	}
 
 	added = calloc(ch->nsegments ? ch->nsegments : 1, sizeof(*added));
 	names = calloc(ch->nsegments + 1, sizeof(*names));
@@ -313,7 +319,11 @@ static int write_changes(int fd, const struct elf_image *img,
 	}
 	if (!gelf_update_shdr(shstr, &shstr_hdr))
 		goto libelf_fail;
-	if (ch->nsegments && rewrite_phdrs(elf, img, added, ch->nsegments, err) < 0)
+	/* Rewritten even with no segment to add: when an update only adds a
+	 * section, libelf (0.188) writes that section's header from stale
+	 * memory; a new program header table makes it lay out everything. */
+	if ((ch->nsegments || ch->note) &&
+	    rewrite_phdrs(elf, img, added, ch->nsegments, err) < 0)
 		goto out;
 
 	if (!gelf_getehdr(elf, &eh))

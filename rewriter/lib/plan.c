@@ -210,7 +210,7 @@ static bool check_entry_room(struct plan *plan, const struct gobin *bin,
 	size_t count = 0;
 
 	if (fn->size < len) {
-		fail(plan, r, "%s is %" PRIu64 " bytes; the patch needs %zu",
+		fail(plan, r, "%s is too short to patch: %" PRIu64 " byte(s), the jump needs %zu",
 		     fn->name, fn->size, len);
 		return false;
 	}
@@ -225,9 +225,8 @@ static bool check_entry_room(struct plan *plan, const struct gobin *bin,
 		return false;
 	}
 	if (count > 0) {
-		fail(plan, r, "%s is %" PRIu64 " bytes; the patch needs %zu and the branch at +0x%" PRIx64 " lands at +0x%" PRIx64 ", inside them",
-		     fn->name, fn->size, len, hit.addr - fn->entry,
-		     hit.target - fn->entry);
+		fail(plan, r, "%s cannot be patched: the branch at +0x%" PRIx64 " lands at +0x%" PRIx64 ", inside the %zu bytes the jump would overwrite",
+		     fn->name, hit.addr - fn->entry, hit.target - fn->entry, len);
 		return false;
 	}
 	return true;

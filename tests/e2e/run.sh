@@ -130,9 +130,9 @@ for i in range(n):
 		"$REWIRE" patch --redirect main.nosuch=main.fakeNow "$c" -o "$d/x"
 	expect_error "go$v check: replacement removed as dead code" 1 "dead code" \
 		"$REWIRE" patch --redirect main.plain=main.neverLinked "$c" -o "$d/x"
-	expect_error "go$v check: FROM too short" 1 "main.short.abi0 is 1 bytes; the patch needs 5" \
+	expect_error "go$v check: FROM too short" 1 "main.short.abi0 is too short to patch: 1 byte(s), the jump needs 5" \
 		"$REWIRE" patch --redirect main.short.abi0=main.other.abi0 "$c" -o "$d/x"
-	expect_error "go$v check: branch into patched bytes" 1 "lands at +0x3, inside them" \
+	expect_error "go$v check: branch into patched bytes" 1 "lands at +0x3, inside the 5 bytes the jump would overwrite" \
 		"$REWIRE" patch --redirect main.loopy.abi0=main.other.abi0 "$c" -o "$d/x"
 	expect_error "go$v check: ABI0 to ABIInternal" 1 "ABI0 (stack arguments)" \
 		"$REWIRE" patch --redirect main.other.abi0=main.fakeScale "$c" -o "$d/x"

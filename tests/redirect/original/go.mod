@@ -1,0 +1,3 @@
+module example.com/original
+
+go 1.19
