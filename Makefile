@@ -64,7 +64,8 @@ unit-test: $(UNIT_BIN) $(REWIRE) fixtures
 e2e-test: $(REWIRE)
 	@REWIRE=$(abspath $(REWIRE)) bash tests/e2e/run.sh
 
-test: unit-test e2e-test
+# The sanitizer run is part of every test run: host code must stay clean.
+test: unit-test e2e-test san-test
 
 # Host code under AddressSanitizer and UndefinedBehaviorSanitizer.
 san-test:

@@ -26,3 +26,13 @@ echo "\$ ./clock.rewired"
 echo
 echo "== rewire verify"
 "$REWIRE" verify "$work/clock.rewired"
+echo
+echo "== dependency injection in tests: examples/greeting fakes time.Now and the hostname"
+pkg=$work/greeting
+cp -r "$root/examples/greeting" "$pkg"
+echo "\$ go test .            (no rewire: the fakes are not wired in)"
+(cd "$pkg" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
+	"$(go_bin "$v")" test -count=1 . 2>&1 | tail -3) || true
+echo "\$ go test -exec scripts/rewire-test-exec ."
+(cd "$pkg" && REWIRE=$REWIRE GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
+	"$(go_bin "$v")" test -count=1 -exec "$root/scripts/rewire-test-exec" .)

@@ -149,12 +149,12 @@ static int parse_args(int argc, char **argv, struct patch_args *a,
 /*
  * `go test -c` compiles a package main under its import path (the test's own
  * main takes the name "main"), so annotations name its functions differently
- * in a test binary; the testing package's entry tells the two apart.
+ * in a test binary; testing.tRunner (never inlined: it defers) tells the two apart.
  */
 static int read_annotations(const struct patch_args *a, const struct gobin *bin,
 			    struct redirect_list *list)
 {
-	bool test_binary = gobin_find_func(bin, "testing.MainStart") != NULL;
+	bool test_binary = gobin_find_func(bin, "testing.tRunner") != NULL;
 	struct rw_error err = { { 0 } };
 	size_t i;
 

@@ -57,17 +57,22 @@ static int check_trampoline(const struct gobin *bin, const struct note_redirect 
 	int n;
 
 	for (n = 0; n < 16; n++) {
-		const uint8_t *b = elf_image_vaddr_bytes(gobin_elf(bin), at, 1);
+		const uint8_t *b = NULL;
 		struct rw_error err;
 		struct disasm_insn in;
 		uint64_t back;
+		size_t avail;
 
+		/* An instruction is at most 15 bytes; never read past the segment. */
+		for (avail = 15; avail > 0; avail--)
+			if ((b = elf_image_vaddr_bytes(gobin_elf(bin), at, avail)))
+				break;
 		if (!b) {
 			cli_error("verify: trampoline for %s at 0x%" PRIx64 " is not in the file",
 				  r->from, r->via);
 			return 1;
 		}
-		if (disasm_decode(b, 16, at, NULL, &in, &err) < 0) {
+		if (disasm_decode(b, avail, at, NULL, &in, &err) < 0) {
 			cli_error("verify: trampoline for %s: %s", r->from, err.msg);
 			return 1;
 		}

@@ -44,7 +44,8 @@ static uint64_t first_section_offset(const struct elf_image *img)
 	for (i = 1; i < img->nsections; i++) {
 		const struct elf_section *s = &img->sections[i];
 
-		if (s->type != SHT_NULL && s->size && s->offset < first)
+		if (s->type != SHT_NULL && s->type != SHT_NOBITS && s->size &&
+		    s->offset < first)
 			first = s->offset;
 	}
 	return first;

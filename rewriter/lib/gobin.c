@@ -44,13 +44,17 @@ static uint64_t read_u64(const uint8_t *p)
 	return v;
 }
 
-/* The pclntab by section, or when the section headers do not name it, by
- * its header's magic at an 8-byte boundary of a read-only segment. */
+/* The pclntab by section (PIE builds name it .data.rel.ro.gopclntab), or
+ * when the section headers do not name it, by its header's magic at an
+ * 8-byte boundary of a data segment (PIE's is writable until relocated). */
 static int gobin_load_pclntab(struct gobin *bin, struct rw_error *err)
 {
 	const struct elf_image *img = &bin->img;
 	const struct elf_section *sec = elf_image_section(img, ".gopclntab");
 	size_t i;
+
+	if (!sec)
+		sec = elf_image_section(img, ".data.rel.ro.gopclntab");
 
 	if (sec) {
 		const uint8_t *p = elf_image_section_bytes(img, sec);
@@ -65,7 +69,7 @@ static int gobin_load_pclntab(struct gobin *bin, struct rw_error *err)
 		const GElf_Phdr *ph = &img->segments[i];
 		uint64_t off;
 
-		if (ph->p_type != PT_LOAD || (ph->p_flags & (PF_W | PF_X)))
+		if (ph->p_type != PT_LOAD || (ph->p_flags & PF_X))
 			continue;
 		for (off = (8 - ph->p_vaddr % 8) % 8; off + 8 <= ph->p_filesz; off += 8) {
 			const uint8_t *p = img->bytes + ph->p_offset + off;
@@ -78,7 +82,7 @@ static int gobin_load_pclntab(struct gobin *bin, struct rw_error *err)
 				return 0;
 		}
 	}
-	return rw_fail(err, "%s: not a Go binary (no .gopclntab section and no pclntab header in a read-only segment)",
+	return rw_fail(err, "%s: not a Go binary (no .gopclntab section and no pclntab header in a data segment)",
 		       img->path);
 }
 

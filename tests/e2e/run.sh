@@ -107,6 +107,21 @@ for i in range(n):
 	printf '\x90' | dd of="$d/clock.tampered" bs=1 seek=$((off + 1)) conv=notrunc status=none
 	expect_error "go$v verify tampered" 1 "not what the record says" "$REWIRE" verify "$d/clock.tampered"
 
+	# PIE and externally linked (cgo, dynamic) binaries patch the same way.
+	go_build "$v" "$root/tests/redirect/clock" "$d/clock-pie" -buildmode=pie &&
+		"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$d/clock-pie" -o "$d/clock-pie.out" &&
+		expect_output "go$v PIE clock runs faked" "year 2001" "$d/clock-pie.out" ||
+		bad "go$v PIE clock" "build or patch failed"
+	REWIRE_CGO=1 go_build "$v" "$root/tests/redirect/clock" "$d/clock-ext" -ldflags=-linkmode=external &&
+		"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$d/clock-ext" -o "$d/clock-ext.out" &&
+		expect_output "go$v externally linked clock runs faked" "year 2001" "$d/clock-ext.out" ||
+		bad "go$v externally linked clock" "build or patch failed"
+	go_build "$v" "$root/tests/redirect/original" "$d/original-pie" -buildmode=pie &&
+		"$REWIRE" patch -q --redirect time.Now=main.laterNow --original time.Now=main.realNow \
+			"$d/original-pie" -o "$d/original-pie.out" &&
+		expect_output "go$v PIE original: replacement calls original" "years ahead 100" "$d/original-pie.out" ||
+		bad "go$v PIE original" "build or patch failed"
+
 	# Call the original, including through stack growth in its prologue.
 	"$REWIRE" patch -q --go "$go" --annotations "$root/tests/redirect/original" "$d/original" -o "$d/original.out" &&
 		expect_output "go$v original: replacement calls original" "years ahead 100" "$d/original.out" &&

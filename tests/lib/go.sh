@@ -24,6 +24,7 @@ go_bin() {
 # Builds the module in SRC_DIR with toolchain VERSION in module mode; the go
 # line of a generated go.mod matches the toolchain (see DESIGN.md on GODEBUG
 # defaults). A go.mod already in SRC_DIR is used as a template for the module path.
+# cgo is off unless REWIRE_CGO=1.
 go_build() {
 	local version=$1 src=$2 out=$3
 	shift 3
@@ -33,7 +34,7 @@ go_build() {
 	mod=$(awk '/^module /{print $2; exit}' "$work/go.mod" 2>/dev/null || true)
 	[ -n "$mod" ] || mod=example.com/$(basename "$src")
 	printf 'module %s\n\ngo %s\n' "$mod" "$version" >"$work/go.mod"
-	(cd "$work" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
+	(cd "$work" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=${REWIRE_CGO:-0} \
 		"$(go_bin "$version")" build -o "$out" "$@" .)
 	local rc=$?
 	rm -rf "$work"
@@ -50,7 +51,7 @@ go_test_build() {
 	mod=$(awk '/^module /{print $2; exit}' "$work/go.mod" 2>/dev/null || true)
 	[ -n "$mod" ] || mod=example.com/$(basename "$src")
 	printf 'module %s\n\ngo %s\n' "$mod" "$version" >"$work/go.mod"
-	(cd "$work" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
+	(cd "$work" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=${REWIRE_CGO:-0} \
 		"$(go_bin "$version")" test -c -o "$out" "$@" .)
 	local rc=$?
 	rm -rf "$work"
