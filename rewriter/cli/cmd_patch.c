@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "annotations.h"
+#include "c_link.h"
 #include "cli.h"
 #include "dwarf_info.h"
 #include "gobin.h"
@@ -29,6 +30,11 @@ static const char usage[] =
 	"  --annotations DIR          read //go:redirect-from pkg.Func and\n"
 	"                             //go:redirect-original pkg.Func comments on the\n"
 	"                             functions of the Go package in DIR (runs go list)\n"
+	"  --link OBJ                 link a freestanding C object or archive into the\n"
+	"                             binary (static binaries only); its REWIRE_FROM\n"
+	"                             records (kernel-runtime/include/rewire.h) and any\n"
+	"                             FROM=C_FUNCTION redirect reach C through a\n"
+	"                             generated ABI stub\n"
 	"options:\n"
 	"  -o, --output OUT           where to write the patched binary\n"
 	"      --in-place             overwrite IN (atomically)\n"
@@ -49,13 +55,15 @@ struct patch_args {
 	/* --annotations directories, read once the binary is open. */
 	const char **dirs;
 	size_t ndirs;
+	const char **links;	/* --link objects */
+	size_t nlinks;
 };
 
 /* parse_args result when --help printed the usage. */
 #define HELP_SHOWN (-1)
 
 enum { OPT_REDIRECT = 256, OPT_ORIGINAL, OPT_SPEC, OPT_ANNOT, OPT_GO,
-       OPT_FORCE, OPT_ALLOW_INLINED, OPT_DRY_RUN, OPT_IN_PLACE };
+       OPT_FORCE, OPT_ALLOW_INLINED, OPT_DRY_RUN, OPT_IN_PLACE, OPT_LINK };
 
 static int parse_args(int argc, char **argv, struct patch_args *a,
 		      struct redirect_list *list)
@@ -66,6 +74,7 @@ static int parse_args(int argc, char **argv, struct patch_args *a,
 		{ "original", required_argument, NULL, OPT_ORIGINAL },
 		{ "spec", required_argument, NULL, OPT_SPEC },
 		{ "annotations", required_argument, NULL, OPT_ANNOT },
+		{ "link", required_argument, NULL, OPT_LINK },
 		{ "go", required_argument, NULL, OPT_GO },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "allow-inlined", no_argument, NULL, OPT_ALLOW_INLINED },
@@ -79,7 +88,8 @@ static int parse_args(int argc, char **argv, struct patch_args *a,
 	int c;
 
 	a->dirs = calloc((size_t)argc, sizeof(*a->dirs));
-	if (!a->dirs)
+	a->links = calloc((size_t)argc, sizeof(*a->links));
+	if (!a->dirs || !a->links)
 		return EXIT_FAILED;
 	while ((c = getopt_long(argc, argv, "ho:q", longopts, NULL)) != -1) {
 		int rc = 0;
@@ -99,6 +109,9 @@ static int parse_args(int argc, char **argv, struct patch_args *a,
 			break;
 		case OPT_ANNOT:
 			a->dirs[a->ndirs++] = optarg;
+			break;
+		case OPT_LINK:
+			a->links[a->nlinks++] = optarg;
 			break;
 		case OPT_GO:
 			a->go = optarg;
@@ -182,11 +195,14 @@ int cmd_patch(int argc, char **argv)
 	struct rw_error err = { { 0 } };
 	struct gobin *bin = NULL;
 	struct plan plan = { 0 };
+	struct c_link cl = { 0 };
+	struct plan_extras extras = { 0 };
 	int rc = parse_args(argc, argv, &a, &list);
 	size_t i;
 
 	if (rc != EXIT_OK) {
 		free(a.dirs);
+		free(a.links);
 		redirect_list_free(&list);
 		return rc == HELP_SHOWN ? EXIT_OK : rc;
 	}
@@ -195,16 +211,28 @@ int cmd_patch(int argc, char **argv)
 		cli_error("%s", err.msg);
 		goto out;
 	}
+	if (dwarf_info_open(&di, a.in, &err) < 0) {
+		cli_error("%s (signatures cannot be checked; continuing)", err.msg);
+		di = NULL;
+	}
 	if (read_annotations(&a, bin, &list) < 0)
 		goto out;
+	if (a.nlinks) {
+		if (c_link_build(&cl, bin, di, a.links, a.nlinks, &list, a.plan.force,
+				 &err) < 0) {
+			cli_error("%s", err.msg);
+			goto out;
+		}
+		a.plan.targets = cl.targets;
+		a.plan.ntargets = cl.ntargets;
+		a.plan.text_addr = cl.image.end;
+		extras = (struct plan_extras){ cl.segments, cl.nsegments,
+					       cl.symbols, cl.nsymbols };
+	}
 	if (list.count == 0) {
 		cli_error("patch: nothing to do: no --redirect, --original, --spec entry or annotation");
 		rc = EXIT_USAGE;
 		goto out;
-	}
-	if (dwarf_info_open(&di, a.in, &err) < 0) {
-		cli_error("%s (signatures cannot be checked; continuing)", err.msg);
-		di = NULL;
 	}
 	if (plan_build(&plan, bin, di, &list, &a.plan, &err) < 0) {
 		print_messages("error", plan.errors, plan.nerrors);
@@ -212,7 +240,7 @@ int cmd_patch(int argc, char **argv)
 		goto out;
 	}
 	print_messages("warning", plan.warnings, plan.nwarnings);
-	if (!a.dry_run && plan_write(&plan, bin, a.out, &err) < 0) {
+	if (!a.dry_run && plan_write(&plan, bin, &extras, a.out, &err) < 0) {
 		cli_error("%s", err.msg);
 		goto out;
 	}
@@ -220,7 +248,11 @@ int cmd_patch(int argc, char **argv)
 		for (i = 0; i < plan.note.nredirects; i++) {
 			const struct note_redirect *r = &plan.note.redirects[i];
 
-			if (strcmp(r->kind, "redirect") == 0)
+			if (strcmp(r->kind, "redirect") == 0 &&
+			    strncmp(r->to, C_STUB_PREFIX, strlen(C_STUB_PREFIX)) == 0)
+				printf("%s -> %s (C, through %s)\n", r->from,
+				       r->to + strlen(C_STUB_PREFIX), r->to);
+			else if (strcmp(r->kind, "redirect") == 0)
 				printf("%s -> %s\n", r->from, r->to);
 			else
 				printf("%s calls the original %s\n", r->to, r->from);
@@ -237,7 +269,9 @@ out:
 		dwarf_info_close(di);
 	if (bin)
 		gobin_close(bin);
+	c_link_free(&cl);
 	redirect_list_free(&list);
 	free(a.dirs);
+	free(a.links);
 	return rc;
 }

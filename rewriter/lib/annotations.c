@@ -6,15 +6,13 @@
  * brace depth, and attaches each annotation to the top-level func right
  * below its comment group. */
 #include "annotations.h"
+#include "run.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 /* More output than this from go list, or a Go file this big, is a mistake. */
@@ -22,7 +20,6 @@
 #define GO_FILE_MAX (64u << 20)
 /* How much of go list's stderr goes into a message. */
 #define GO_LIST_STDERR_LINES 4
-#define GO_LIST_STDERR_KEEP 4096
 
 /* One tagged line per fact, so that no field can be mistaken for another:
  * "I path", "N name", then "G file" (package), "T file" (in-package test),
@@ -37,6 +34,7 @@
  * vendoring surprise, no cgo files. */
 static const char *const go_env[] = {
 	"GOTOOLCHAIN=local", "GOFLAGS=-mod=mod", "GOPROXY=off", "CGO_ENABLED=0",
+	NULL,
 };
 
 #define DIRECTIVE_FROM "//go:redirect-from"
@@ -105,237 +103,39 @@ char *annotations_path_to_prefix(const char *import_path)
 	return out;
 }
 
-/* environ without the variables go_env sets, then go_env. NULL: no memory. */
-static char **child_environ(void)
-{
-	size_t n = 0, i, j, k = 0;
-	char **env;
-
-	while (environ && environ[n])
-		n++;
-	env = calloc(n + sizeof(go_env) / sizeof(go_env[0]) + 1, sizeof(*env));
-	if (!env)
-		return NULL;
-	for (i = 0; i < n; i++) {
-		bool overridden = false;
-
-		for (j = 0; j < sizeof(go_env) / sizeof(go_env[0]); j++) {
-			size_t key = (size_t)(strchr(go_env[j], '=') - go_env[j]) + 1;
-
-			if (strncmp(environ[i], go_env[j], key) == 0)
-				overridden = true;
-		}
-		if (!overridden)
-			env[k++] = environ[i];
-	}
-	for (j = 0; j < sizeof(go_env) / sizeof(go_env[0]); j++)
-		env[k++] = (char *)go_env[j];
-	return env;
-}
-
-/* In the child: tells the parent which step failed and why, then exits. */
-static void __attribute__((noreturn)) child_fail(int fd, char step)
-{
-	int e = errno;
-	char msg[1 + sizeof(e)];
-	ssize_t unused;
-
-	msg[0] = step;
-	memcpy(msg + 1, &e, sizeof(e));
-	unused = write(fd, msg, sizeof(msg));
-	(void)unused;
-	_exit(127);
-}
-
-/* Reads the child's stdout and stderr to the end, whichever comes first. */
-static int drain_pipes(int out_fd, int err_fd, struct buffer *out,
-		       struct buffer *errs, bool *too_big)
-{
-	struct pollfd fds[2] = {
-		{ .fd = out_fd, .events = POLLIN },
-		{ .fd = err_fd, .events = POLLIN },
-	};
-	char chunk[8192];
-
-	while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-		int i;
-
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		for (i = 0; i < 2; i++) {
-			ssize_t n;
-
-			if (fds[i].fd < 0 || !fds[i].revents)
-				continue;
-			n = read(fds[i].fd, chunk, sizeof(chunk));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				fds[i].fd = -1;
-				continue;
-			}
-			if (i == 0 && buffer_append(out, chunk, (size_t)n,
-						    GO_LIST_OUTPUT_MAX) < 0)
-				*too_big = true;
-			/* Only the start of stderr is shown; keep reading the
-			 * rest so that the child never blocks on a full pipe. */
-			if (i == 1 && errs->len < GO_LIST_STDERR_KEEP)
-				buffer_append(errs, chunk, (size_t)n,
-					      GO_LIST_STDERR_KEEP + sizeof(chunk) + 1);
-		}
-	}
-	return 0;
-}
-
-/* The first non-empty lines of go list's stderr, trimmed and joined with
- * "; ", for a one-line message. */
-static void stderr_summary(const struct buffer *errs, char *buf, size_t size)
-{
-	const char *p = errs->data, *end = p ? p + errs->len : NULL;
-	size_t n = 0, lines = 0;
-
-	buf[0] = '\0';
-	while (p && p < end && lines < GO_LIST_STDERR_LINES && n + 1 < size) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *stop = nl ? nl : end;
-		int w;
-
-		while (p < stop && strchr(" \t\r", *p))
-			p++;
-		while (stop > p && strchr(" \t\r", stop[-1]))
-			stop--;
-		if (stop > p) {
-			w = snprintf(buf + n, size - n, "%s%.*s", lines ? "; " : "",
-				     (int)(stop - p), p);
-			n = w < 0 ? n : n + (size_t)w >= size ? size - 1 : n + (size_t)w;
-			lines++;
-		}
-		p = nl ? nl + 1 : end;
-	}
-}
-
 /* Runs `go list -f TEMPLATE .` in dir; on success *out holds its stdout. */
 static int run_go_list(const char *dir, const char *go_command,
 		       struct buffer *out, struct rw_error *err)
 {
-	const char *go = go_command ? go_command : "go";
-	char resolved[PATH_MAX], summary[768];
-	int out_pipe[2] = { -1, -1 }, err_pipe[2] = { -1, -1 };
-	int status_pipe[2] = { -1, -1 };
-	struct buffer errs = { 0 };
-	bool too_big = false;
-	char report[1 + sizeof(int)];
-	char *argv[] = { NULL, "list", "-f", GO_LIST_TEMPLATE, ".", NULL };
-	char **env = NULL;
-	int rc = -1, status = 0, saved, waited;
-	ssize_t got;
-	pid_t pid;
+	char *argv[] = { (char *)(go_command ? go_command : "go"), "list", "-f",
+			 GO_LIST_TEMPLATE, ".", NULL };
+	struct run_output res;
+	struct rw_error why = { { 0 } };
+	char summary[768];
 
-	/* The child changes directory before exec: a relative command path
-	 * must not change meaning with it. */
-	if (strchr(go, '/') && go[0] != '/') {
-		if (!realpath(go, resolved))
-			return rw_fail(err, "%s: cannot run go command '%s': %s (use "
-				       "--go PATH to name the go command)", dir, go,
-				       strerror(errno));
-		go = resolved;
-	}
-	argv[0] = (char *)go;
-	env = child_environ();
-	if (!env)
-		return rw_fail(err, "%s: out of memory", dir);
-	if (pipe2(out_pipe, O_CLOEXEC) < 0 || pipe2(err_pipe, O_CLOEXEC) < 0 ||
-	    pipe2(status_pipe, O_CLOEXEC) < 0) {
-		rw_fail(err, "%s: cannot run go list: pipe: %s", dir, strerror(errno));
-		goto out;
-	}
-	pid = fork();
-	if (pid < 0) {
-		rw_fail(err, "%s: cannot run go list: fork: %s", dir, strerror(errno));
-		goto out;
-	}
-	if (pid == 0) {
-		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-
-		if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
-		    dup2(out_pipe[1], STDOUT_FILENO) < 0 ||
-		    dup2(err_pipe[1], STDERR_FILENO) < 0)
-			child_fail(status_pipe[1], 'p');
-		if (chdir(dir) < 0)
-			child_fail(status_pipe[1], 'c');
-		execvpe(go, argv, env);
-		child_fail(status_pipe[1], 'e');
-	}
-	close(out_pipe[1]);
-	close(err_pipe[1]);
-	close(status_pipe[1]);
-	out_pipe[1] = err_pipe[1] = status_pipe[1] = -1;
-	saved = drain_pipes(out_pipe[0], err_pipe[0], out, &errs, &too_big) < 0 ?
-		errno : 0;
-	do
-		got = read(status_pipe[0], report, sizeof(report));
-	while (got < 0 && errno == EINTR);
-	/* Should reading have failed, a child still writing gets EPIPE
-	 * instead of blocking forever. */
-	close(out_pipe[0]);
-	close(err_pipe[0]);
-	out_pipe[0] = err_pipe[0] = -1;
-	do
-		waited = waitpid(pid, &status, 0);
-	while (waited < 0 && errno == EINTR);
-	if (waited < 0) {
-		rw_fail(err, "%s: waiting for go list: %s", dir, strerror(errno));
-		goto out;
-	}
-	if (got == (ssize_t)sizeof(report)) {
-		int e;
-
-		memcpy(&e, report + 1, sizeof(e));
-		if (report[0] == 'c')
-			rw_fail(err, "%s: cannot enter directory: %s", dir, strerror(e));
-		else if (report[0] == 'e')
-			rw_fail(err, "%s: cannot run go command '%s': %s (use --go PATH "
-				"to name the go command)", dir, go, strerror(e));
+	if (run_program("go command", argv, dir, go_env, GO_LIST_OUTPUT_MAX,
+			"(use --go PATH to name the go command)", &res, &why) < 0)
+		return rw_fail(err, "%s: %s", dir, why.msg);
+	run_stderr_summary(&res, GO_LIST_STDERR_LINES, summary, sizeof(summary));
+	if (res.status != 0) {
+		if (res.status < 0)
+			rw_fail(err, "%s: go list killed by signal %d%s%s", dir,
+				res.signal, *summary ? ": " : "", summary);
 		else
-			rw_fail(err, "%s: cannot run go list: %s", dir, strerror(e));
-		goto out;
+			rw_fail(err, "%s: go list failed (exit status %d)%s%s", dir,
+				res.status, *summary ? ": " : "", summary);
+		run_output_free(&res);
+		return -1;
 	}
-	if (saved) {
-		rw_fail(err, "%s: reading go list's output: %s", dir, strerror(saved));
-		goto out;
+	if (!res.out) {
+		run_output_free(&res);
+		return rw_fail(err, "%s: go list printed nothing", dir);
 	}
-	stderr_summary(&errs, summary, sizeof(summary));
-	if (WIFSIGNALED(status)) {
-		rw_fail(err, "%s: go list killed by signal %d%s%s", dir,
-			WTERMSIG(status), *summary ? ": " : "", summary);
-		goto out;
-	}
-	if (WEXITSTATUS(status) != 0) {
-		rw_fail(err, "%s: go list failed (exit status %d)%s%s", dir,
-			WEXITSTATUS(status), *summary ? ": " : "", summary);
-		goto out;
-	}
-	if (too_big || !out->data) {
-		rw_fail(err, "%s: go list printed %s", dir,
-			too_big ? "too much (or memory ran out)" : "nothing");
-		goto out;
-	}
-	rc = 0;
-out:
-	for (int i = 0; i < 2; i++) {
-		if (out_pipe[i] >= 0)
-			close(out_pipe[i]);
-		if (err_pipe[i] >= 0)
-			close(err_pipe[i]);
-		if (status_pipe[i] >= 0)
-			close(status_pipe[i]);
-	}
-	free(errs.data);
-	free(env);
-	return rc;
+	out->data = res.out;
+	out->len = res.out_len;
+	out->cap = res.out_len + 1;
+	free(res.errs);
+	return 0;
 }
 
 /* ---- Go tokenizer: just enough to find comments, top-level funcs and

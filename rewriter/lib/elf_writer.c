@@ -112,10 +112,17 @@ static int shstrtab_add(Elf_Scn *shstr, GElf_Shdr *shstr_hdr,
 	return 0;
 }
 
+/* The section add_section made last (for its index). */
+static Elf_Scn *scn_last;
+
+/* The symbols and names add_symbols hands to libelf (see there). */
+static Elf64_Sym *symbols_buf;
+static char *names_buf;
+
 static Elf_Scn *add_section(Elf *elf, const GElf_Shdr *hdr, void *bytes,
 			    size_t size, uint64_t align)
 {
-	Elf_Scn *scn = elf_newscn(elf);
+	Elf_Scn *scn = scn_last = elf_newscn(elf);
 	Elf_Data *d;
 	GElf_Shdr sh = *hdr;
 
@@ -221,12 +228,99 @@ static int clear_old_shdrs(int fd, const struct elf_image *img,
 	return 0;
 }
 
+/*
+ * Appends ch->symbols to .symtab (as globals, after every local, so sh_info
+ * stays right) and their names to .strtab. Both move to the file's tail,
+ * after *end, since Go's linker leaves no room behind them; their old bytes
+ * stay, unreferenced.
+ */
+static int add_symbols(Elf *elf, const struct elf_image *img,
+		       const struct elf_changes *ch, const size_t *scn_index,
+		       uint64_t *end, struct rw_error *err)
+{
+	Elf_Scn *symtab = NULL, *strtab, *scn = NULL;
+	GElf_Shdr symhdr, strhdr;
+	Elf64_Sym *syms;
+	Elf_Data *d;
+	char *names;
+	size_t names_len = 0, i, k;
+
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, &symhdr) && symhdr.sh_type == SHT_SYMTAB) {
+			symtab = scn;
+			break;
+		}
+	if (!symtab)
+		return rw_fail(err, "%s has no .symtab to add the C symbols to (built with -ldflags=-s)",
+			       img->path);
+	strtab = elf_getscn(elf, symhdr.sh_link);
+	if (!strtab || !gelf_getshdr(strtab, &strhdr))
+		return rw_fail(err, "%s: .symtab has no string table: %s", img->path,
+			       elf_errmsg(-1));
+	for (i = 0; i < ch->nsymbols; i++)
+		names_len += strlen(ch->symbols[i].name) + 1;
+	/* libelf reads these at elf_update; write_changes frees them after. */
+	symbols_buf = syms = calloc(ch->nsymbols, sizeof(*syms));
+	names_buf = names = malloc(names_len ? names_len : 1);
+	if (!syms || !names)
+		return rw_fail(err, "out of memory");
+	names_len = 0;
+	for (i = 0; i < ch->nsymbols; i++) {
+		const struct new_symbol *ns = &ch->symbols[i];
+		uint16_t shndx = SHN_ABS;
+
+		for (k = 0; k < ch->nsegments; k++) {
+			const struct new_segment *seg = &ch->segments[k];
+			size_t span = seg->memsz > seg->size ? seg->memsz : seg->size;
+
+			if (ns->addr >= seg->addr && ns->addr < seg->addr + span)
+				shndx = (uint16_t)scn_index[k];
+		}
+		syms[i].st_name = (Elf64_Word)(strhdr.sh_size + names_len);
+		syms[i].st_info = ELF64_ST_INFO(STB_GLOBAL, ns->is_func ? STT_FUNC : STT_OBJECT);
+		syms[i].st_shndx = shndx;
+		syms[i].st_value = ns->addr;
+		syms[i].st_size = ns->size;
+		memcpy(names + names_len, ns->name, strlen(ns->name) + 1);
+		names_len += strlen(ns->name) + 1;
+	}
+	for (d = NULL; (d = elf_getdata(symtab, d));)
+		elf_flagdata(d, ELF_C_SET, ELF_F_DIRTY);
+	for (d = NULL; (d = elf_getdata(strtab, d));)
+		elf_flagdata(d, ELF_C_SET, ELF_F_DIRTY);
+	if (!(d = elf_newdata(symtab)))
+		goto fail;
+	d->d_buf = syms;
+	d->d_size = ch->nsymbols * sizeof(*syms);
+	d->d_off = (off_t)symhdr.sh_size;
+	d->d_align = 8;
+	d->d_type = ELF_T_SYM;
+	if (!(d = elf_newdata(strtab)))
+		goto fail;
+	d->d_buf = names;
+	d->d_size = names_len;
+	d->d_off = (off_t)strhdr.sh_size;
+	d->d_align = 1;
+	d->d_type = ELF_T_BYTE;
+	symhdr.sh_offset = align_up(*end, 8);
+	symhdr.sh_size += ch->nsymbols * sizeof(*syms);
+	strhdr.sh_offset = symhdr.sh_offset + symhdr.sh_size;
+	strhdr.sh_size += names_len;
+	*end = strhdr.sh_offset + strhdr.sh_size;
+	if (!gelf_update_shdr(symtab, &symhdr) || !gelf_update_shdr(strtab, &strhdr))
+		goto fail;
+	return 0;
+fail:
+	return rw_fail(err, "%s: cannot extend .symtab: libelf: %s", img->path,
+		       elf_errmsg(-1));
+}
+
 static int write_changes(int fd, const struct elf_image *img,
 			 const struct elf_changes *ch, struct rw_error *err)
 {
 	Elf *elf = elf_begin(fd, ELF_C_RDWR, NULL);
 	GElf_Phdr *added = NULL;
-	size_t *names = NULL;
+	size_t *names = NULL, *scn_index = NULL;
 	uint8_t *note = NULL;
 	size_t note_len = 0, i, shstrndx;
 	uint64_t end = img->size;
@@ -264,7 +358,8 @@ static int write_changes(int fd, const struct elf_image *img,
 
 	added = calloc(ch->nsegments ? ch->nsegments : 1, sizeof(*added));
 	names = calloc(ch->nsegments + 1, sizeof(*names));
-	if (!added || !names) {
+	scn_index = calloc(ch->nsegments + 1, sizeof(*scn_index));
+	if (!added || !names || !scn_index) {
 		rw_fail(err, "out of memory");
 		goto out;
 	}
@@ -297,8 +392,10 @@ static int write_changes(int fd, const struct elf_image *img,
 			.p_type = PT_LOAD, .p_flags = seg->flags,
 			.p_offset = sh.sh_offset, .p_vaddr = seg->addr,
 			.p_paddr = seg->addr, .p_filesz = seg->size,
-			.p_memsz = seg->size, .p_align = PAGE_SIZE,
+			.p_memsz = seg->memsz > seg->size ? seg->memsz : seg->size,
+			.p_align = PAGE_SIZE,
 		};
+		scn_index[i] = elf_ndxscn(scn_last);
 		end = sh.sh_offset + seg->size;
 	}
 	if (ch->note) {
@@ -318,6 +415,8 @@ static int write_changes(int fd, const struct elf_image *img,
 			goto libelf_fail;
 		end = sh.sh_offset + note_len;
 	}
+	if (ch->nsymbols && add_symbols(elf, img, ch, scn_index, &end, err) < 0)
+		goto out;
 	if (!gelf_update_shdr(shstr, &shstr_hdr))
 		goto libelf_fail;
 	/* Rewritten even with no segment to add: when an update only adds a
@@ -347,6 +446,11 @@ out:
 	free(note);
 	free(added);
 	free(names);
+	free(scn_index);
+	free(symbols_buf);
+	free(names_buf);
+	symbols_buf = NULL;
+	names_buf = NULL;
 	return rc;
 }
 

@@ -22,6 +22,16 @@ struct new_segment {
 	uint64_t addr;			/* page-aligned; from elf_writer_next_vaddr */
 	const uint8_t *bytes;
 	size_t size;
+	size_t memsz;			/* > size: zero-filled tail (bss); 0 = size */
+};
+
+/* A symbol to add to .symtab (for debuggers and crash reports): a global
+ * function or object at an address inside one of the new segments. */
+struct new_symbol {
+	const char *name;
+	uint64_t addr;
+	uint64_t size;
+	int is_func;
 };
 
 /* A non-allocated SHT_NOTE section with one note. */
@@ -39,6 +49,8 @@ struct elf_changes {
 	const struct new_segment *segments;
 	size_t nsegments;
 	const struct new_note *note;	/* NULL for none */
+	const struct new_symbol *symbols;	/* need a .symtab in the input */
+	size_t nsymbols;
 };
 
 /* The lowest page-aligned address above every PT_LOAD of img: the place

@@ -244,12 +244,26 @@ static const struct redirect *replacement_of(const struct redirect_list *list,
 	return NULL;
 }
 
+static const struct plan_target *find_target(const struct plan_options *opt,
+					     const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < opt->ntargets; i++)
+		if (strcmp(opt->targets[i].name, name) == 0)
+			return &opt->targets[i];
+	return NULL;
+}
+
 static void plan_replace(struct plan *plan, const struct gobin *bin,
 			 struct dwarf_info *di, const struct redirect *r,
 			 const struct plan_options *opt, struct rw_error *err)
 {
 	const struct gofunc *from = resolve(plan, bin, r, r->from, "function");
-	const struct gofunc *to = resolve(plan, bin, r, r->to, "replacement");
+	const struct plan_target *target = find_target(opt, r->to);
+	const struct gofunc *to = target ? &(struct gofunc){
+		.name = target->stub, .entry = target->addr, .pcln_index = -1,
+	} : resolve(plan, bin, r, r->to, "replacement");
 	char sites[600];
 	uint8_t jmp[JMP_REL32_LEN];
 	size_t ninlined;
@@ -260,7 +274,7 @@ static void plan_replace(struct plan *plan, const struct gobin *bin,
 		fail(plan, r, "%s and %s are the same function", from->name, to->name);
 		return;
 	}
-	if (is_abi0(from) != is_abi0(to)) {
+	if (!target && is_abi0(from) != is_abi0(to)) {
 		fail(plan, r, "%s uses %s and %s uses %s: a jump between them would pass arguments the wrong way",
 		     from->name, is_abi0(from) ? "ABI0 (stack arguments)" : "ABIInternal (register arguments)",
 		     to->name, is_abi0(to) ? "ABI0 (stack arguments)" : "ABIInternal (register arguments)");
@@ -277,7 +291,9 @@ static void plan_replace(struct plan *plan, const struct gobin *bin,
 		     from->name, sites);
 		return;
 	}
-	check_signatures(plan, di, r, from, to, opt);
+	/* A stub is made from FROM's own signature. */
+	if (!target)
+		check_signatures(plan, di, r, from, to, opt);
 	jmp_rel32(jmp, from->entry, to->entry);
 	if (patch_add(plan, bin, from->entry, jmp, sizeof(jmp)) < 0 ||
 	    rewire_note_add_redirect(&plan->note, "redirect", from->name,
@@ -449,7 +465,8 @@ int plan_build(struct plan *plan, const struct gobin *bin,
 	}
 	if (list->count == 0)
 		return rw_fail(err, "no redirects given (use --redirect, --spec or --annotations)");
-	plan->text_addr = elf_writer_next_vaddr(gobin_elf(bin));
+	plan->text_addr = opt->text_addr ? opt->text_addr :
+			  elf_writer_next_vaddr(gobin_elf(bin));
 	for (i = 0; i < list->count; i++) {
 		const struct redirect *r = &list->items[i];
 
@@ -473,31 +490,46 @@ int plan_build(struct plan *plan, const struct gobin *bin,
 }
 
 int plan_write(const struct plan *plan, const struct gobin *bin,
-	       const char *out_path, struct rw_error *err)
+	       const struct plan_extras *extras, const char *out_path,
+	       struct rw_error *err)
 {
-	struct new_segment seg = {
-		.section_name = ".rewire.text", .flags = PF_R | PF_X,
-		.addr = plan->text_addr, .bytes = plan->text, .size = plan->text_len,
-	};
 	struct new_note note = {
 		.section_name = REWIRE_NOTE_SECTION, .owner = REWIRE_NOTE_OWNER,
 		.type = REWIRE_NOTE_TYPE,
 	};
+	size_t nextra = extras ? extras->nsegments : 0;
+	struct new_segment *segs = calloc(nextra + 1, sizeof(*segs));
 	struct elf_changes ch = {
 		.patches = plan->patches, .npatches = plan->npatches,
-		.segments = &seg, .nsegments = plan->text_len ? 1 : 0,
-		.note = &note,
+		.segments = segs, .note = &note,
+		.symbols = extras ? extras->symbols : NULL,
+		.nsymbols = extras ? extras->nsymbols : 0,
 	};
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
-	if (rewire_note_format(&plan->note, &text, &len, err) < 0)
+	if (!segs)
+		return rw_fail(err, "out of memory");
+	if (nextra)
+		memcpy(segs, extras->segments, nextra * sizeof(*segs));
+	ch.nsegments = nextra;
+	/* Trampolines come after the linked C code (plan_options.text_addr). */
+	if (plan->text_len)
+		segs[ch.nsegments++] = (struct new_segment){
+			.section_name = ".rewire.text", .flags = PF_R | PF_X,
+			.addr = plan->text_addr, .bytes = plan->text,
+			.size = plan->text_len,
+		};
+	if (rewire_note_format(&plan->note, &text, &len, err) < 0) {
+		free(segs);
 		return -1;
+	}
 	note.desc = (const uint8_t *)text;
 	note.desc_len = len;
 	rc = elf_writer_write(gobin_elf(bin), &ch, out_path, err);
 	free(text);
+	free(segs);
 	return rc;
 }
 

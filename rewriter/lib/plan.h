@@ -15,9 +15,20 @@
 
 struct dwarf_info;
 
+/* Code rewire adds itself (an ABI stub in front of a C function): a
+ * replacement that is no Go function of the binary. */
+struct plan_target {
+	const char *name;	/* as redirects name it: the C function */
+	const char *stub;	/* the stub's symbol, recorded in the note */
+	uint64_t addr;		/* where FROM's entry jumps: the stub */
+};
+
 struct plan_options {
 	bool force;		/* accept signatures that DWARF says differ */
 	bool allow_inlined;	/* accept a FROM that is also inlined elsewhere */
+	const struct plan_target *targets;
+	size_t ntargets;
+	uint64_t text_addr;	/* trampolines' segment; 0: after the last one */
 };
 
 /* A message about one redirect, already prefixed with it and its origin. */
@@ -46,9 +57,19 @@ int plan_build(struct plan *plan, const struct gobin *bin,
 	       struct dwarf_info *di, const struct redirect_list *list,
 	       const struct plan_options *opt, struct rw_error *err);
 
-/* Writes bin with the plan applied to out_path (temporary file + rename). */
+/* What goes into the output besides the plan: linked C code. */
+struct plan_extras {
+	const struct new_segment *segments;
+	size_t nsegments;
+	const struct new_symbol *symbols;
+	size_t nsymbols;
+};
+
+/* Writes bin with the plan (and extras, may be NULL) applied to out_path
+ * (temporary file + rename). */
 int plan_write(const struct plan *plan, const struct gobin *bin,
-	       const char *out_path, struct rw_error *err);
+	       const struct plan_extras *extras, const char *out_path,
+	       struct rw_error *err);
 
 void plan_free(struct plan *plan);
 

@@ -1,6 +1,7 @@
 /* The redirect list: checked symbols, conflict detection, "FROM=TO" parsing. */
 #include "redirect.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,18 @@ static bool is_symbol_byte(unsigned char c)
 	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
 		return true;
 	return strchr("_./()*%-~+[],", c) != NULL && c != '\0';
+}
+
+static bool is_c_identifier(const char *s)
+{
+	size_t i;
+
+	if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
+		return false;
+	for (i = 1; s[i]; i++)
+		if (!(isalnum((unsigned char)s[i]) || s[i] == '_') || i >= REDIRECT_SYMBOL_MAX)
+			return false;
+	return true;
 }
 
 int redirect_check_symbol(const char *name, struct rw_error *err)
@@ -104,7 +117,10 @@ int redirect_list_add(struct redirect_list *list, enum redirect_kind kind,
 
 	if (!origin)
 		origin = "redirect";
-	if (redirect_check_symbol(from, err) < 0 || redirect_check_symbol(to, err) < 0)
+	/* A replacement may also be a C function (rewire patch --link). */
+	if (redirect_check_symbol(from, err) < 0 ||
+	    (!(kind == REDIRECT_REPLACE && is_c_identifier(to)) &&
+	     redirect_check_symbol(to, err) < 0))
 		return rw_wrap(err, "%s: ", origin);
 	if (strcmp(from, to) == 0)
 		return rw_fail(err, "%s: %s is redirected to itself", origin, from);

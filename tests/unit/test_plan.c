@@ -385,7 +385,7 @@ static void test_already_rewired(void **state)
 	subject_open(&s, versions[0], "inline");
 	add(&s, REDIRECT_REPLACE, "main.tripled", "main.twice");
 	assert_int_equal(build(&s), 0);
-	if (plan_write(&s.plan, s.bin, out, &s.err) < 0)
+	if (plan_write(&s.plan, s.bin, NULL, out, &s.err) < 0)
 		fail_msg("%s", s.err.msg);
 	if (gobin_open(&again, out, &s.err) < 0)
 		fail_msg("%s", s.err.msg);

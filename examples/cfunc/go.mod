@@ -1,0 +1,3 @@
+module example.com/cfunc
+
+go 1.19

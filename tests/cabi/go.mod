@@ -1,0 +1,3 @@
+module example.com/cabi
+
+go 1.19

@@ -1,0 +1,5 @@
+/* One of two objects defining c_twice. */
+int c_twice(void)
+{
+	return 1;
+}
