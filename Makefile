@@ -3,6 +3,8 @@
 #   make test       unit tests (cmocka) and end-to-end tests over every installed Go
 #   make demo       rewire the bundled example's clock and show the output change
 #   make install PREFIX=/usr/local
+#   make fuzz-ci    every libFuzzer target for FUZZ_SECONDS (60) each; fuzz: 3600
+#   make corrupt-test  rewire over truncated and byte-flipped Go binaries
 
 PREFIX ?= /usr/local
 CC ?= cc
@@ -11,7 +13,7 @@ SAN ?=
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I/usr/include/libdwarf -Irewriter/lib
+CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I/usr/include/libdwarf -Irewriter/lib -Istubs
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -19,7 +21,7 @@ BUILD := build-san
 endif
 LIBS := -lelf -ldwarf -lZydis -lZycore -lz
 
-LIB_SRC := $(sort $(wildcard rewriter/lib/*.c))
+LIB_SRC := $(sort $(wildcard rewriter/lib/*.c stubs/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_SRC := $(sort $(wildcard rewriter/cli/*.c))
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -31,6 +33,7 @@ UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(BUILD)/%.o)
 REWIRE := $(BUILD)/bin/rewire
 
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
+.PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test
 all: $(REWIRE)
 
 $(BUILD)/%.o: %.c
@@ -82,4 +85,50 @@ install: $(REWIRE)
 clean:
 	rm -rf build build-san bin
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
+# Fuzzing with libFuzzer (clang), under ASan and UBSan. The targets link
+# only the parsers, so that a half-edited planner or linker cannot stop them.
+FUZZ_CC ?= clang
+FUZZ_DIR := build/fuzz
+FUZZ_SAN := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -I/usr/include/libdwarf \
+	-Irewriter/lib $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_LIB_SRC := $(addprefix rewriter/lib/,annotations.c buildinfo.c disasm.c \
+	dwarf_info.c elf_image.c error.c gobin.c pclntab.c redirect.c \
+	rewire_note.c run.c spec.c symtab.c)
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_DIR)/librewire-fuzz.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o \
+		$(FUZZ_DIR)/obj/tests/fuzz/memfile.o $(FUZZ_DIR)/librewire-fuzz.a
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ $(LIBS) -o $@
+
+fuzz-build: $(FUZZ_BIN)
+
+# Seeds come from the fixtures of every installed Go version, into build/.
+fuzz-seeds: fixtures $(REWIRE)
+	@bash tests/fuzz/make-seeds.sh $(FUZZ_DIR)/seeds $(abspath build/fixtures) \
+		$(abspath $(REWIRE))
+
+fuzz-ci: fuzz-build fuzz-seeds
+	@FUZZ_DIR=$(abspath $(FUZZ_DIR)) bash tests/fuzz/run.sh $(or $(FUZZ_SECONDS),60)
+
+fuzz: fuzz-build fuzz-seeds
+	@FUZZ_DIR=$(abspath $(FUZZ_DIR)) bash tests/fuzz/run.sh $(or $(FUZZ_SECONDS),3600)
+
+# Truncated and byte-flipped fixtures through inspect, patch and verify.
+# `make SAN=1 corrupt-test` runs it against the sanitizer build.
+corrupt-test: $(REWIRE) fixtures
+	@REWIRE=$(abspath $(REWIRE)) REWIRE_FIXTURES=$(abspath build/fixtures) \
+		bash tests/corrupt/run.sh
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)

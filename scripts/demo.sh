@@ -36,3 +36,13 @@ echo "\$ go test .            (no rewire: the fakes are not wired in)"
 echo "\$ go test -exec scripts/rewire-test-exec ."
 (cd "$pkg" && REWIRE=$REWIRE GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
 	"$(go_bin "$v")" test -count=1 -exec "$root/scripts/rewire-test-exec" .)
+echo
+echo "== Go -> C: examples/cfunc, Go functions answered by freestanding C (fakes.c)"
+gcc -c -O2 -ffreestanding -fno-pic -mno-red-zone -fno-stack-protector \
+	-I"$root/kernel-runtime/include" "$root/examples/cfunc/fakes.c" -o "$work/fakes.o"
+go_build "$v" "$root/examples/cfunc" "$work/cfunc"
+echo "\$ ./cfunc"
+"$work/cfunc" || true
+"$REWIRE" patch --link "$work/fakes.o" "$work/cfunc" -o "$work/cfunc.rewired"
+echo "\$ ./cfunc.rewired        (4000 goroutines calling C while the GC runs)"
+"$work/cfunc.rewired"

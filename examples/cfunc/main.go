@@ -2,7 +2,8 @@
 // rewired with `rewire patch --link fakes.o` the C functions in fakes.c
 // answer instead, under thousands of goroutines and a busy GC:
 //
-//	runtime.nanotime1 (assembly, ABI0)  -> c_nanotime1: the monotonic clock
+//	runtime.nanotime1 (assembly, ABI0)  -> c_nanotime1: counts, then calls
+//	                                       Go's original nanotime1
 //	main.mix (Go, ABIInternal)           -> c_mix: ints, floats, a string, a bool
 //	main.cCalls                          -> c_calls: how often C was called
 package main

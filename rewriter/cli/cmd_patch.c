@@ -228,6 +228,13 @@ int cmd_patch(int argc, char **argv)
 		a.plan.text_addr = cl.image.end;
 		extras = (struct plan_extras){ cl.segments, cl.nsegments,
 					       cl.symbols, cl.nsymbols };
+		/* `go test` (before Go 1.23) and -ldflags=-s leave no .symtab. */
+		if (gobin_symbol_source(bin) != GOBIN_SYMTAB) {
+			extras.nsymbols = 0;
+			if (!a.quiet)
+				fprintf(stderr, "rewire: warning: %s has no .symtab: debuggers will not name the C functions\n",
+					a.in);
+		}
 	}
 	if (list.count == 0) {
 		cli_error("patch: nothing to do: no --redirect, --original, --spec entry or annotation");
@@ -240,6 +247,10 @@ int cmd_patch(int argc, char **argv)
 		goto out;
 	}
 	print_messages("warning", plan.warnings, plan.nwarnings);
+	if (a.nlinks && c_link_set_originals(&cl, &plan, &err) < 0) {
+		cli_error("%s", err.msg);
+		goto out;
+	}
 	if (!a.dry_run && plan_write(&plan, bin, &extras, a.out, &err) < 0) {
 		cli_error("%s", err.msg);
 		goto out;

@@ -574,7 +574,6 @@ static int scan_file(struct redirect_list *list, const char *dir,
 {
 	size_t dlen = strlen(dir);
 	bool slash = dlen > 0 && dir[dlen - 1] == '/';
-	struct file_scan fs = { .list = list, .prefix = prefix };
 	struct buffer src = { 0 };
 	char *path = malloc(dlen + strlen(file) + 2);
 	int rc;
@@ -583,17 +582,26 @@ static int scan_file(struct redirect_list *list, const char *dir,
 		return rw_fail(err, "%s: out of memory", dir);
 	sprintf(path, "%s%s%s", dir, slash ? "" : "/", file);
 	rc = read_whole_file(path, &src, err);
-	if (rc == 0) {
-		fs.path = path;
-		fs.lx.src = src.data ? src.data : "";
-		fs.lx.len = src.len;
-		fs.lx.line = 1;
-		fs.lx.path = path;
-		rc = scan_source(&fs, err);
-	}
-	free(fs.pending);
+	if (rc == 0)
+		rc = annotations_scan_text(list, src.data, src.len, path, prefix, err);
 	free(src.data);
 	free(path);
+	return rc;
+}
+
+int annotations_scan_text(struct redirect_list *list, const char *text,
+			  size_t len, const char *path, const char *prefix,
+			  struct rw_error *err)
+{
+	struct file_scan fs = { .list = list, .path = path, .prefix = prefix };
+	int rc;
+
+	fs.lx.src = text && len ? text : "";
+	fs.lx.len = text ? len : 0;
+	fs.lx.line = 1;
+	fs.lx.path = path;
+	rc = scan_source(&fs, err);
+	free(fs.pending);
 	return rc;
 }
 

@@ -3,6 +3,7 @@
 #define REWIRE_ANNOTATIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "error.h"
 #include "redirect.h"
@@ -52,6 +53,18 @@
 int annotations_scan(struct redirect_list *list, const char *dir,
 		     const char *go_command, bool test_binary,
 		     struct rw_error *err);
+
+/*
+ * Scans one Go source file held in memory, the len bytes at text (need not
+ * be NUL-terminated), as annotations_scan scans each file of a package:
+ * path names it in messages and origins ("path:LINE"), prefix is the
+ * linker name of its package ("main", or annotations_path_to_prefix of the
+ * import path). Returns 0, or -1 with err naming path:line; redirects found
+ * before an error stay in list.
+ */
+int annotations_scan_text(struct redirect_list *list, const char *text,
+			  size_t len, const char *path, const char *prefix,
+			  struct rw_error *err);
 
 /*
  * The linker's symbol prefix for an import path (Go's objabi.PathToPrefix):

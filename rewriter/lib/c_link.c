@@ -19,6 +19,8 @@ struct c_redirect {
 	const char *to;		/* C function */
 	const char *origin;
 	bool abi0;
+	bool original;		/* to is generated: C calling FROM's original */
+	bool missing;		/* FROM is not in the binary: no stub */
 	struct abi_sig sig;
 };
 
@@ -95,8 +97,22 @@ static int read_signature(struct c_redirect *cr, const char *text,
 	return 0;
 }
 
+/* The original record that r came from, if any. */
+static const struct linked_redirect *original_record(const struct linked_image *img,
+						     const struct redirect *r)
+{
+	size_t i;
+
+	if (r->kind != REDIRECT_ORIGINAL)
+		return NULL;
+	for (i = 0; i < img->nredirects; i++)
+		if (img->redirects[i].original && strcmp(img->redirects[i].to, r->to) == 0)
+			return &img->redirects[i];
+	return NULL;
+}
+
 /* Adds the records to list, then collects every redirect of list to a C
- * function of img. */
+ * function of img, and every original record. */
 static int collect(struct c_link *cl, const struct gobin *bin,
 		   struct dwarf_info *di, const struct linked_image *img,
 		   struct redirect_list *list, bool force, struct c_redirect **out,
@@ -117,11 +133,13 @@ static int collect(struct c_link *cl, const struct gobin *bin,
 		} else {
 			from = strdup(r->from);
 		}
-		if (asprintf(&origin, "%s: REWIRE_FROM(%s)", r->object, r->to) < 0)
+		if (asprintf(&origin, "%s: %s(%s)", r->object,
+			     r->original ? "REWIRE_ORIGINAL" : "REWIRE_FROM", r->to) < 0)
 			origin = NULL;
 		if (!keep(cl, from) || !keep(cl, origin))
 			return rw_fail(err, "out of memory");
-		if (redirect_list_add(list, REDIRECT_REPLACE, from, r->to, origin, err) < 0)
+		if (redirect_list_add(list, r->original ? REDIRECT_ORIGINAL : REDIRECT_REPLACE,
+				      from, r->to, origin, err) < 0)
 			return -1;
 	}
 	crs = calloc(list->count + 1, sizeof(*crs));
@@ -134,6 +152,22 @@ static int collect(struct c_link *cl, const struct gobin *bin,
 		const char *text = NULL;
 		size_t k, len = strlen(r->from);
 
+		const struct linked_redirect *rec = original_record(img, r);
+
+		if (rec) {
+			crs[n] = (struct c_redirect){
+				.from = r->from, .to = r->to, .origin = r->origin,
+				.abi0 = strcmp(rec->abi, "ABI0") == 0, .original = true,
+			};
+			if (!gobin_find_func(bin, r->from)) {
+				crs[n++].missing = true;
+				continue;
+			}
+			if (read_signature(&crs[n], rec->signature, di, bin, force, err) < 0)
+				return -1;
+			n++;
+			continue;
+		}
 		if (r->kind != REDIRECT_REPLACE || !sym || gobin_find_func(bin, r->to))
 			continue;
 		if (!sym->is_func)
@@ -143,6 +177,11 @@ static int collect(struct c_link *cl, const struct gobin *bin,
 			.from = r->from, .to = r->to, .origin = r->origin,
 			.abi0 = len > 5 && strcmp(r->from + len - 5, ".abi0") == 0,
 		};
+		/* No stub for a FROM the binary lacks: the planner says why. */
+		if (!gobin_find_func(bin, r->from)) {
+			crs[n++].missing = true;
+			continue;
+		}
 		for (k = 0; k < img->nredirects; k++)
 			if (strcmp(img->redirects[k].to, r->to) == 0)
 				text = img->redirects[k].signature;
@@ -180,13 +219,20 @@ static int assemble_stubs(struct c_link *cl, const char *dir,
 	if (!f)
 		return rw_fail(err, "%s: cannot write the stubs", src);
 	for (i = 0; i < n; i++) {
-		char *name = keep(cl, stub_name(crs[i].to));
+		char *name = crs[i].missing || crs[i].original ? NULL :
+			     keep(cl, stub_name(crs[i].to));
+		int rc;
 
-		if (!name) {
+		if (crs[i].missing)
+			continue;
+		if (!crs[i].original && !name) {
 			fclose(f);
 			return rw_fail(err, "out of memory");
 		}
-		if (abi_stub_emit(f, name, crs[i].to, crs[i].abi0, &crs[i].sig, &why) < 0) {
+		rc = crs[i].original ?
+		     abi_original_emit(f, crs[i].to, crs[i].abi0, &crs[i].sig, &why) :
+		     abi_stub_emit(f, name, crs[i].to, crs[i].abi0, &crs[i].sig, &why);
+		if (rc < 0) {
 			fclose(f);
 			return rw_fail(err, "%s: %s -> %s: %s", crs[i].origin, crs[i].from,
 				       crs[i].to, why.msg);
@@ -249,7 +295,7 @@ int c_link_build(struct c_link *cl, const struct gobin *bin,
 	memset(cl, 0, sizeof(*cl));
 	if (!mkdtemp(dir))
 		return rw_fail(err, "cannot make a temporary directory for the stubs");
-	if (linker_link(&first, bin, objects, nobjects, base, err) < 0)
+	if (linker_discover(&first, bin, objects, nobjects, base, err) < 0)
 		goto out;
 	if (collect(cl, bin, di, &first, list, force, &crs, &ncrs, err) < 0)
 		goto out;
@@ -273,14 +319,22 @@ int c_link_build(struct c_link *cl, const struct gobin *bin,
 		goto out;
 	}
 	for (i = 0; i < ncrs; i++) {
-		char *stub = keep(cl, stub_name(crs[i].to));
+		char *stub = crs[i].original ? (char *)crs[i].to : keep(cl, stub_name(crs[i].to));
 		uint64_t addr = stub ? linker_symbol_addr(&cl->image, stub) : 0;
 
+		if (crs[i].missing && stub) {
+			/* A target all the same, so that the planner reports the
+			 * missing FROM and not a missing Go replacement. */
+			cl->targets[cl->ntargets++] = (struct plan_target){
+				crs[i].to, stub, 0, crs[i].original };
+			continue;
+		}
 		if (!addr) {
 			rw_fail(err, "the stub for %s is missing from the linked image", crs[i].to);
 			goto out;
 		}
-		cl->targets[cl->ntargets++] = (struct plan_target){ crs[i].to, stub, addr };
+		cl->targets[cl->ntargets++] = (struct plan_target){
+			crs[i].to, stub, addr, crs[i].original };
 	}
 	rc = describe(cl, err);
 out:
@@ -295,6 +349,35 @@ out:
 	if (rc < 0)
 		c_link_free(cl);
 	return rc;
+}
+
+int c_link_set_originals(struct c_link *cl, const struct plan *plan,
+			 struct rw_error *err)
+{
+	size_t i, k;
+
+	for (i = 0; i < plan->nresolved; i++) {
+		char slot[1100];
+		uint64_t at;
+		bool done = false;
+
+		snprintf(slot, sizeof(slot), "%s.slot", plan->resolved[i].name);
+		at = linker_symbol_addr(&cl->image, slot);
+		for (k = 0; k < cl->image.nsegments && at; k++) {
+			struct linked_segment *s = &cl->image.segments[k];
+
+			if (at >= s->addr && at + 8 <= s->addr + s->filesz) {
+				uint64_t v = plan->resolved[i].addr;
+
+				for (int b = 0; b < 8; b++)
+					s->bytes[at - s->addr + (uint64_t)b] = (uint8_t)(v >> (8 * b));
+				done = true;
+			}
+		}
+		if (!done)
+			return rw_fail(err, "%s is missing from the linked image", slot);
+	}
+	return 0;
 }
 
 void c_link_free(struct c_link *cl)

@@ -45,6 +45,11 @@ int c_link_build(struct c_link *cl, const struct gobin *bin,
 		 size_t nobjects, struct redirect_list *list, bool force,
 		 struct rw_error *err);
 
+/* Stores, for each original target the plan resolved, the address of the
+ * original code in the slot its generated function calls through. */
+int c_link_set_originals(struct c_link *cl, const struct plan *plan,
+			 struct rw_error *err);
+
 void c_link_free(struct c_link *cl);
 
 #endif

@@ -80,6 +80,11 @@ static int record_parse(const char *text, struct linked_redirect *r,
 	size_t len[3], siglen;
 	int i;
 
+	while (is_blank(*p))
+		p++;
+	r->original = strncmp(p, "original", 8) == 0 && is_blank(p[8]);
+	if (r->original)
+		p += 8;
 	for (i = 0; i < 3; i++) {
 		while (is_blank(*p))
 			p++;
@@ -950,6 +955,9 @@ static int image_redirect(struct linked_image *out, const char *text,
 		goto fail;
 	r.object = strdup(rec ? rec->object : "");
 	sym = linker_symbol(out, r.to);
+	/* An original's function is generated: absent while discovering. */
+	if (r.original && !sym)
+		sym = &(struct linked_symbol){ .name = r.to, .is_func = true };
 	if (!sym) {
 		rw_fail(err, "C function %s is not defined in the linked objects", r.to);
 		goto fail;
@@ -962,7 +970,7 @@ static int image_redirect(struct linked_image *out, const char *text,
 	for (size_t i = 0; i < out->nredirects; i++) {
 		const struct linked_redirect *o = &out->redirects[i];
 
-		if (strcmp(o->from, r.from) != 0)
+		if (strcmp(o->from, r.from) != 0 || o->original != r.original)
 			continue;
 		if (strcmp(o->abi, r.abi) == 0 && strcmp(o->to, r.to) == 0 &&
 		    strcmp(o->signature, r.signature) == 0) {
@@ -1029,7 +1037,10 @@ static int records_all_linked(const struct linked_image *out, const uint8_t *byt
 			return -1;
 		}
 		/* Only a global pulls an archive member in (ld -u). */
-		if (!linker_symbol(out, r.to))
+		if (r.original)
+			rw_fail(err, "%s: redirect record \"%s\" was not linked: the archive member was not needed; put the record next to the code that calls %s",
+				rec->object, rec->text, r.to);
+		else if (!linker_symbol(out, r.to))
 			rw_fail(err, "%s: redirect record \"%s\": C function %s is not defined in the linked objects%s",
 				rec->object, rec->text, r.to,
 				strchr(rec->object, '(') ? " (an archive member is linked only for a global symbol it defines: is it static?)" : "");
@@ -1140,7 +1151,7 @@ static void workdir_remove(const char *dir)
  * archive members defining them are linked), then the inputs. */
 static char **ld_argv(const char *ld, const char *script, const char *output,
 		      const struct record_list *records, const char *const *inputs,
-		      size_t ninputs, char **owned)
+		      size_t ninputs, bool discover, char **owned)
 {
 	static const char *const fixed[] = {
 		"-m", "elf_x86_64", "-static", "-nostdlib", "--no-dynamic-linker",
@@ -1149,7 +1160,7 @@ static char **ld_argv(const char *ld, const char *script, const char *output,
 		"--no-gc-sections", "--orphan-handling=error", "-e", "0",
 	};
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), n = 0;
-	char **argv = calloc(1 + nfixed + 4 + 2 * records->count + ninputs + 1, sizeof(*argv));
+	char **argv = calloc(1 + nfixed + 5 + 2 * records->count + ninputs + 1, sizeof(*argv));
 
 	if (!argv)
 		return NULL;
@@ -1160,6 +1171,8 @@ static char **ld_argv(const char *ld, const char *script, const char *output,
 	argv[n++] = (char *)script;
 	argv[n++] = (char *)"-o";
 	argv[n++] = (char *)output;
+	if (discover)
+		argv[n++] = (char *)"--unresolved-symbols=ignore-all";
 	for (size_t i = 0; i < records->count; i++) {
 		struct linked_redirect r = { 0 };
 
@@ -1180,7 +1193,7 @@ static char **ld_argv(const char *ld, const char *script, const char *output,
 static int link_in(const char *dir, struct linked_image *out, const struct gobin *bin,
 		   const char *const *inputs, size_t ninputs, uint64_t base,
 		   const struct record_list *records, const struct go_symbols *gs,
-		   struct rw_error *err)
+		   bool discover, struct rw_error *err)
 {
 	const char *ld = getenv("REWIRE_LD") && *getenv("REWIRE_LD") ? getenv("REWIRE_LD") : "ld";
 	char script[4200], output[4200], log_path[4200];
@@ -1199,7 +1212,7 @@ static int link_in(const char *dir, struct linked_image *out, const struct gobin
 	if (script_write(script, gs, base, err) < 0)
 		return -1;
 	owned = calloc(records->count + 1, sizeof(*owned));
-	argv = owned ? ld_argv(ld, script, output, records, inputs, ninputs, owned) : NULL;
+	argv = owned ? ld_argv(ld, script, output, records, inputs, ninputs, discover, owned) : NULL;
 	if (!argv) {
 		rw_fail(err, "out of memory");
 		goto out;
@@ -1227,9 +1240,9 @@ out:
 	return rc;
 }
 
-int linker_link(struct linked_image *out, const struct gobin *bin,
-		const char *const *inputs, size_t ninputs, uint64_t base,
-		struct rw_error *err)
+static int link_any(struct linked_image *out, const struct gobin *bin,
+		    const char *const *inputs, size_t ninputs, uint64_t base,
+		    bool discover, struct rw_error *err)
 {
 	struct record_list records = { 0 };
 	struct go_symbols gs = { 0 };
@@ -1259,7 +1272,7 @@ int linker_link(struct linked_image *out, const struct gobin *bin,
 		rw_fail(err, "cannot make a temporary directory %s: %s", dir, strerror(errno));
 		goto out;
 	}
-	rc = link_in(dir, out, bin, inputs, ninputs, base, &records, &gs, err);
+	rc = link_in(dir, out, bin, inputs, ninputs, base, &records, &gs, discover, err);
 	workdir_remove(dir);
 out:
 	record_list_free(&records);
@@ -1267,6 +1280,20 @@ out:
 	if (rc < 0)
 		linked_image_free(out);
 	return rc;
+}
+
+int linker_link(struct linked_image *out, const struct gobin *bin,
+		const char *const *inputs, size_t ninputs, uint64_t base,
+		struct rw_error *err)
+{
+	return link_any(out, bin, inputs, ninputs, base, false, err);
+}
+
+int linker_discover(struct linked_image *out, const struct gobin *bin,
+		    const char *const *inputs, size_t ninputs, uint64_t base,
+		    struct rw_error *err)
+{
+	return link_any(out, bin, inputs, ninputs, base, true, err);
 }
 
 const struct linked_symbol *linker_symbol(const struct linked_image *img, const char *name)

@@ -106,10 +106,11 @@ static void similar_names(const struct gobin *bin, const char *name,
 }
 
 static const struct gofunc *resolve(struct plan *plan, const struct gobin *bin,
-				    const struct redirect *r, const char *name,
-				    const char *role)
+				    struct dwarf_info *di, const struct redirect *r,
+				    const char *name, const char *role)
 {
 	const struct gofunc *fn = gobin_find_func(bin, name);
+	struct rw_error err = { { 0 } };
 	char similar[400];
 
 	if (fn)
@@ -122,6 +123,9 @@ static const struct gofunc *resolve(struct plan *plan, const struct gobin *bin,
 	else if (strcmp(role, "placeholder") == 0)
 		fail(plan, r, "no function %s in %s: a placeholder must be called by the replacement and marked //go:noinline, or the compiler inlines or drops it%s",
 		     name, gobin_path(bin), similar);
+	else if (di && dwarf_info_func_inlined(di, name, &err) == 1)
+		fail(plan, r, "no function %s in %s: the compiler inlined it into every caller, so no body is left to patch; build with -gcflags=all=-l (also for go test) or redirect a function it calls",
+		     name, gobin_path(bin));
 	else
 		fail(plan, r, "no function %s in %s%s", name, gobin_path(bin), similar);
 	return NULL;
@@ -259,11 +263,11 @@ static void plan_replace(struct plan *plan, const struct gobin *bin,
 			 struct dwarf_info *di, const struct redirect *r,
 			 const struct plan_options *opt, struct rw_error *err)
 {
-	const struct gofunc *from = resolve(plan, bin, r, r->from, "function");
+	const struct gofunc *from = resolve(plan, bin, di, r, r->from, "function");
 	const struct plan_target *target = find_target(opt, r->to);
 	const struct gofunc *to = target ? &(struct gofunc){
 		.name = target->stub, .entry = target->addr, .pcln_index = -1,
-	} : resolve(plan, bin, r, r->to, "replacement");
+	} : resolve(plan, bin, di, r, r->to, "replacement");
 	char sites[600];
 	uint8_t jmp[JMP_REL32_LEN];
 	size_t ninlined;
@@ -367,21 +371,87 @@ static bool plan_morestack_return(struct plan *plan, const struct gobin *bin,
 	}
 }
 
+/* Where FROM's original code can be called: FROM itself while its entry
+ * is untouched, else a trampoline with its displaced instructions (and its
+ * stack-growth path re-pointed there). 0 when a check failed. */
+static uint64_t original_code(struct plan *plan, const struct gobin *bin,
+			      const struct redirect_list *list,
+			      const struct redirect *r, const struct gofunc *from)
+{
+	struct disasm_morestack ms = { 0 };
+	struct rw_error derr = { { 0 } };
+	size_t min_len = JMP_REL32_LEN, displaced = 0;
+	uint64_t target;
+	int found;
+
+	if (!replacement_of(list, r->from))
+		return from->entry;
+	found = disasm_find_morestack_return(gobin_func_code(bin, from),
+					     from->size, from->entry, &ms, &derr);
+	if (found < 0) {
+		fail(plan, r, "cannot decode %s: %s", from->name, derr.msg);
+		return 0;
+	}
+	if (found && ms.jmp_len != JMP_REL32_LEN)
+		min_len = ENTRY_WITH_BOUNCE_LEN;
+	if (!check_entry_room(plan, bin, r, from, min_len))
+		return 0;
+	target = trampoline_add(plan, bin, r, from, min_len, &displaced);
+	if (!target)
+		return 0;
+	if (found && !plan_morestack_return(plan, bin, r, from, &ms, target)) {
+		fail(plan, r, "cannot re-point the stack-growth path of %s", from->name);
+		return 0;
+	}
+	return target;
+}
+
+/* original FROM=NAME where NAME is generated code (C reaching the original):
+ * nothing to patch, the caller stores the address where NAME finds it. */
+static void plan_original_for_target(struct plan *plan, const struct gobin *bin,
+				     struct dwarf_info *di,
+				     const struct redirect_list *list,
+				     const struct redirect *r,
+				     const struct plan_target *t)
+{
+	const struct gofunc *from = resolve(plan, bin, di, r, r->from, "function");
+	uint64_t target = from ? original_code(plan, bin, list, r, from) : 0;
+	struct plan_resolved *grown;
+
+	if (!target)
+		return;
+	grown = realloc(plan->resolved, (plan->nresolved + 1) * sizeof(*grown));
+	if (!grown) {
+		fail(plan, r, "out of memory");
+		return;
+	}
+	plan->resolved = grown;
+	plan->resolved[plan->nresolved++] = (struct plan_resolved){ t->name, target };
+	if (rewire_note_add_redirect(&plan->note, "original", from->name, from->entry,
+				     t->stub, t->addr,
+				     target == from->entry ? 0 : target) < 0)
+		fail(plan, r, "out of memory");
+}
+
 static void plan_original(struct plan *plan, const struct gobin *bin,
 			  struct dwarf_info *di, const struct redirect_list *list,
-			  const struct redirect *r, struct rw_error *err)
+			  const struct redirect *r, const struct plan_options *opt,
+			  struct rw_error *err)
 {
-	const struct gofunc *from = resolve(plan, bin, r, r->from, "function");
-	const struct gofunc *ph = resolve(plan, bin, r, r->to, "placeholder");
+	const struct plan_target *t = find_target(opt, r->to);
+	const struct gofunc *from, *ph;
 	struct plan_options strict = { 0 };
-	struct disasm_morestack ms = { 0 };
-	int found;
-	struct rw_error derr = { { 0 } };
 	char sites[600];
-	size_t ninlined, min_len = JMP_REL32_LEN, displaced = 0;
+	size_t ninlined;
 	uint8_t jmp[JMP_REL32_LEN];
 	uint64_t target;
 
+	if (t && t->original) {
+		plan_original_for_target(plan, bin, di, list, r, t);
+		return;
+	}
+	from = resolve(plan, bin, di, r, r->from, "function");
+	ph = resolve(plan, bin, di, r, r->to, "placeholder");
 	if (!from || !ph)
 		return;
 	inline_report(bin, di, ph->name, sites, sizeof(sites), &ninlined, err);
@@ -393,28 +463,9 @@ static void plan_original(struct plan *plan, const struct gobin *bin,
 	if (!check_entry_room(plan, bin, r, ph, JMP_REL32_LEN))
 		return;
 	check_signatures(plan, di, r, from, ph, &strict);
-	if (!replacement_of(list, r->from)) {
-		/* FROM keeps its own entry: the placeholder may jump straight to it. */
-		target = from->entry;
-	} else {
-		found = disasm_find_morestack_return(gobin_func_code(bin, from),
-						     from->size, from->entry, &ms, &derr);
-		if (found < 0) {
-			fail(plan, r, "cannot decode %s: %s", from->name, derr.msg);
-			return;
-		}
-		if (found && ms.jmp_len != JMP_REL32_LEN)
-			min_len = ENTRY_WITH_BOUNCE_LEN;
-		if (!check_entry_room(plan, bin, r, from, min_len))
-			return;
-		target = trampoline_add(plan, bin, r, from, min_len, &displaced);
-		if (!target)
-			return;
-		if (found && !plan_morestack_return(plan, bin, r, from, &ms, target)) {
-			fail(plan, r, "cannot re-point the stack-growth path of %s", from->name);
-			return;
-		}
-	}
+	target = original_code(plan, bin, list, r, from);
+	if (!target)
+		return;
 	if (!rel32_reaches(ph->entry, JMP_REL32_LEN, target)) {
 		fail(plan, r, "trampoline at 0x%" PRIx64 " is out of rel32 reach", target);
 		return;
@@ -477,7 +528,7 @@ int plan_build(struct plan *plan, const struct gobin *bin,
 		const struct redirect *r = &list->items[i];
 
 		if (r->kind == REDIRECT_ORIGINAL)
-			plan_original(plan, bin, di, list, r, err);
+			plan_original(plan, bin, di, list, r, opt, err);
 	}
 	if (plan->nerrors == 0)
 		check_overlaps(plan, list);
@@ -540,6 +591,7 @@ void plan_free(struct plan *plan)
 	free(plan->text);
 	free(plan->errors);
 	free(plan->warnings);
+	free(plan->resolved);
 	rewire_note_free(&plan->note);
 	memset(plan, 0, sizeof(*plan));
 }

@@ -21,6 +21,15 @@ struct plan_target {
 	const char *name;	/* as redirects name it: the C function */
 	const char *stub;	/* the stub's symbol, recorded in the note */
 	uint64_t addr;		/* where FROM's entry jumps: the stub */
+	bool original;		/* the target of an original redirect: generated
+				 * code calling FROM's original code, whose
+				 * address the plan resolves (plan.resolved) */
+};
+
+/* The address of FROM's original code for an original target. */
+struct plan_resolved {
+	const char *name;	/* plan_target.name */
+	uint64_t addr;
 };
 
 struct plan_options {
@@ -48,6 +57,8 @@ struct plan {
 	size_t nerrors;
 	struct plan_message *warnings;	/* accepted with --force, --allow-inlined... */
 	size_t nwarnings;
+	struct plan_resolved *resolved;	/* one per original target */
+	size_t nresolved;
 };
 
 /* Resolves and checks every redirect of list against bin. Returns 0 when

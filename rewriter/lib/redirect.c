@@ -117,9 +117,10 @@ int redirect_list_add(struct redirect_list *list, enum redirect_kind kind,
 
 	if (!origin)
 		origin = "redirect";
-	/* A replacement may also be a C function (rewire patch --link). */
+	/* TO may also be a C function (rewire patch --link): a replacement, or
+	 * the generated function through which C calls the original. */
 	if (redirect_check_symbol(from, err) < 0 ||
-	    (!(kind == REDIRECT_REPLACE && is_c_identifier(to)) &&
+	    (!is_c_identifier(to) &&
 	     redirect_check_symbol(to, err) < 0))
 		return rw_wrap(err, "%s: ", origin);
 	if (strcmp(from, to) == 0)

@@ -50,8 +50,8 @@ int redirect_check_symbol(const char *name, struct rw_error *err);
 
 /*
  * Appends a copy of (kind, from, to, origin) after checking both names
- * (redirect_check_symbol; a REPLACE's TO may instead be a C identifier, a
- * function of linked C code) and the list so far. Fails, naming origin, when
+ * (redirect_check_symbol; TO may instead be a C identifier, a function of
+ * linked C code) and the list so far. Fails, naming origin, when
  * from == to; and, naming both origins, when the new redirect would patch an
  * entry another one already patches: a REPLACE patches FROM, an ORIGINAL
  * patches its placeholder TO, so the same FROM replaced by two different

@@ -83,3 +83,13 @@ long c_err_in(void *itab, void *data)
 	(void)data;
 	return itab != 0;
 }
+
+/* The replacement adds to what Go's own scaled computes. */
+REWIRE_ORIGINAL(go_scaled, "main.scaled", ABIInternal, "func(x int, f float64) float64");
+double go_scaled(long x, double f);
+
+REWIRE_FROM(c_scaled, "main.scaled", ABIInternal, "");
+double c_scaled(long x, double f)
+{
+	return go_scaled(x, f) + 1000;
+}

@@ -39,6 +39,16 @@ func mixed(a int, x float64, s string, b bool, y float32, n int32) int64 { retur
 //go:noinline
 func errIn(e error) int { return notRewired() }
 
+// tiny is too short for the jump: rewire must refuse to redirect it.
+//
+//go:noinline
+func tiny() {}
+
+// scaled keeps its Go body: the C replacement calls it as the original.
+//
+//go:noinline
+func scaled(x int, f float64) float64 { return float64(x) * f }
+
 // notRewired is what the Go bodies answer (each body must be long enough
 // for the 5-byte jump rewire writes at its entry).
 //
@@ -93,6 +103,10 @@ func main() {
 
 	var e error = myErr{}
 	check("error", errIn(e) == 1 && errIn(nil) == 0, errIn(e), 1)
+
+	tiny()
+	o := scaled(3, 1.5)
+	check("original", o == 4.5+1000, o, 4.5+1000)
 
 	if failed > 0 {
 		os.Exit(1)

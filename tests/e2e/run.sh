@@ -201,11 +201,124 @@ bad_inputs() {
 	expect_output "usage: --help" "usage: rewire patch" "$REWIRE" patch --help
 }
 
+# ---- Go -> C ----
+
+# Freestanding C as DESIGN.md asks: no libc, no red zone, no PIC, no canary.
+cc_object() {
+	gcc -c -O2 -ffreestanding -fno-pic -mno-red-zone -fno-stack-protector \
+		-I"$root/kernel-runtime/include" "$1" -o "$2"
+}
+
+c_objects() {
+	local c
+	mkdir -p "$work/c"
+	cc_object "$root/tests/cabi/classes.c" "$work/c/classes.o" &&
+		cc_object "$root/examples/cfunc/fakes.c" "$work/c/fakes.o" &&
+		cc_object "$root/examples/cgetpid/getpid_fake.c" "$work/c/getpid_fake.o" || return 1
+	for c in "$root"/tests/e2e/c/*.c; do
+		cc_object "$c" "$work/c/$(basename "${c%.c}").o" || return 1
+	done
+}
+
+run_c_version() {
+	local v=$1 d="$work/go$v" go i
+	go=$(go_bin "$v")
+	go_build "$v" "$root/tests/cabi" "$d/cabi" && go_build "$v" "$root/examples/cfunc" "$d/cfunc" ||
+		{ bad "go$v build C examples" "go build failed"; return; }
+
+	# One Go function per argument class, each answered by C, both ways.
+	expect_output "go$v C: link and redirect every argument class" "main.mixed -> c_mixed" \
+		"$REWIRE" patch --link "$work/c/classes.o" "$d/cabi" -o "$d/cabi.out"
+	expect_output "go$v C: values cross the stubs both ways" "all classes ok" "$d/cabi.out"
+	expect_output "go$v C: C calls the original Go function" "original ok" "$d/cabi.out"
+	expect_output "go$v C: verify" "verified" "$REWIRE" verify "$d/cabi.out"
+	readelf -lSW "$d/cabi.out" >"$work/log" 2>&1 &&
+		grep -q '\.rewire\.c\.text' "$work/log" &&
+		grep -Eq 'LOAD .* R E ' "$work/log" &&
+		[ "$(grep -c 'LOAD' "$work/log")" -ge 4 ] &&
+		! grep -qi 'warning\|error' "$work/log" &&
+		ok "go$v C: readelf -lS sees the C segments" ||
+		bad "go$v C: readelf -lS" "unexpected program or section headers"
+	expect_output "go$v C: gdb names a C function" "c_mixed in section .rewire.c.text" \
+		gdb -batch -ex "info symbol c_mixed" "$d/cabi.out"
+
+	# Thousands of goroutines calling C (ABIInternal and the ABI0 clock)
+	# while the GC runs; repeated runs.
+	"$REWIRE" patch -q --link "$work/c/fakes.o" "$d/cfunc" -o "$d/cfunc.out" ||
+		{ bad "go$v C: patch cfunc" "patch failed"; return; }
+	for i in 1 2 3; do
+		if GODEBUG=gctrace=1 "$d/cfunc.out" >"$work/log" 2>"$work/gc" &&
+			grep -q "wrong answers under load: 0 of" "$work/log" &&
+			grep -q "C calls: many" "$work/log" &&
+			[ "$(grep -c '^gc ' "$work/gc")" -ge 5 ]; then
+			ok "go$v C: cfunc under goroutine and GC load, run $i ($(grep -c '^gc ' "$work/gc") GC cycles)"
+		else
+			bad "go$v C: cfunc run $i" "$(tail -3 "$work/log" "$work/gc" | tr '\n' ' ')"
+		fi
+	done
+
+	# DI test faking os.Getpid in C, directly and through go test -exec.
+	go_test_build "$v" "$root/examples/cgetpid" "$d/cgetpid.test" -gcflags=all=-l &&
+		"$REWIRE" patch -q --link "$work/c/getpid_fake.o" "$d/cgetpid.test" -o "$d/cgetpid.out" &&
+		expect_output "go$v C: test binary with os.Getpid faked in C" "PASS" "$d/cgetpid.out" -test.v ||
+		bad "go$v C: cgetpid test binary" "build or patch failed"
+	local pkg="$d/cgetpid-src"
+	cp -r "$root/examples/cgetpid" "$pkg"
+	printf 'module example.com/cgetpid\n\ngo %s\n' "$v" >"$pkg/go.mod"
+	cp "$work/c/getpid_fake.o" "$pkg/"
+	expect_output "go$v C: go test -exec with a C fake" "ok" \
+		env -C "$pkg" REWIRE="$REWIRE" REWIRE_FLAGS="--link getpid_fake.o" GOTOOLCHAIN=local \
+		GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
+		"$go" test -count=1 -gcflags=all=-l -exec "$root/scripts/rewire-test-exec" .
+}
+
+# Bad objects and records, once, on the newest Go.
+c_errors() {
+	local v d
+	v=$(go_versions | awk '{print $NF}')
+	d="$work/go$v"
+	[ -f "$d/cabi" ] || { bad "C errors" "no cabi binary"; return; }
+	expect_error "C error: undefined symbol" 1 "undefined symbol missing_function" \
+		"$REWIRE" patch --link "$work/c/undefined.o" "$d/cabi" -o "$d/x"
+	expect_error "C error: duplicate symbol" 1 "duplicate symbol dup_symbol" \
+		"$REWIRE" patch --link "$work/c/dup_a.o" --link "$work/c/dup_b.o" \
+		--redirect main.ints=dup_symbol "$d/cabi" -o "$d/x"
+	expect_error "C error: not an object" 1 "not an ELF object or ar archive" \
+		"$REWIRE" patch --link "$root/tests/cabi/classes.c" "$d/cabi" -o "$d/x"
+	expect_error "C error: missing object" 1 "cannot open" \
+		"$REWIRE" patch --link "$work/c/nonexistent.o" "$d/cabi" -o "$d/x"
+	expect_error "C error: unknown ABI in a record" 1 "ABI ABI1 is neither ABIInternal nor ABI0" \
+		"$REWIRE" patch --link "$work/c/bad_abi.o" "$d/cabi" -o "$d/x"
+	expect_error "C error: signature contradicts DWARF" 1 "does not match main.ints's in DWARF" \
+		"$REWIRE" patch --link "$work/c/bad_signature.o" "$d/cabi" -o "$d/x"
+	expect_error "C error: ABI0 without a signature" 1 "an assembly (ABI0) function has no signature in DWARF" \
+		"$REWIRE" patch --link "$work/c/abi0_no_signature.o" "$d/cabi" -o "$d/x"
+	expect_error "C error: unsupported Go type" 1 "complex128 is not supported" \
+		"$REWIRE" patch --link "$work/c/unsupported_type.o" "$d/cabi" -o "$d/x"
+	go_test_build "$v" "$root/examples/cgetpid" "$d/cgetpid-inlined.test" &&
+		expect_error "C error: Go function inlined everywhere" 1 "inlined it into every caller" \
+			"$REWIRE" patch --link "$work/c/getpid_fake.o" "$d/cgetpid-inlined.test" -o "$d/x"
+	go_build "$v" "$root/tests/cabi" "$d/cabi-pie" -buildmode=pie &&
+		expect_error "C error: PIE binary refused" 1 "position-independent" \
+			"$REWIRE" patch --link "$work/c/classes.o" "$d/cabi-pie" -o "$d/x"
+	expect_error "C error: a function too short for the jump" 1 "too short to patch" \
+		"$REWIRE" patch --link "$work/c/dup_a.o" --redirect main.tiny=dup_symbol "$d/cabi" -o "$d/x"
+}
+
 for v in $(go_versions); do
 	echo "== go$v"
 	run_version "$v"
 done
 echo "== bad inputs"
 bad_inputs
+echo "== Go -> C"
+if c_objects; then
+	for v in $(go_versions); do
+		run_c_version "$v"
+	done
+	c_errors
+else
+	bad "C objects" "gcc failed"
+fi
 echo "e2e: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

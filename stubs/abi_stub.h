@@ -59,4 +59,15 @@ int abi_sig_from_go(const struct go_signature *sig, struct abi_sig *out,
 int abi_stub_emit(FILE *out, const char *stub, const char *c_function,
 		  bool abi0, const struct abi_sig *sig, struct rw_error *err);
 
+/*
+ * Writes GNU as source for the reverse direction: a System V function name
+ * that C calls to run a Go function's original code. It moves the C
+ * arguments into Go's registers (or ABI0 frame), loads g into R14 and zero
+ * into X15, calls the address stored in the 8-byte slot "name.slot" (which
+ * rewire fills once the original code's place is known) and returns the Go
+ * results the System V way. Callee-saved registers are preserved.
+ */
+int abi_original_emit(FILE *out, const char *name, bool abi0,
+		      const struct abi_sig *sig, struct rw_error *err);
+
 #endif

@@ -1,6 +1,7 @@
 /* ABI stubs: Go ABIInternal / ABI0 calls turned into System V calls on the
  * thread's system stack through runtime.asmcgocall. */
 #include <ctype.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "abi_stub.h"
@@ -153,8 +154,8 @@ int abi_sig_from_go(const struct go_signature *sig, struct abi_sig *out,
 	return 0;
 }
 
-/* Next comma-separated entry of a parameter list, without a leading name. */
-static int next_type(const char **p, char *type, size_t len)
+/* Next comma-separated entry of a parameter list, trimmed. */
+static int next_entry(const char **p, char *entry, size_t len)
 {
 	const char *s = *p, *start, *end;
 	int depth = 0;
@@ -168,31 +169,45 @@ static int next_type(const char **p, char *type, size_t len)
 	end = s;
 	while (end > start && end[-1] == ' ')
 		end--;
-	/* "name type": drop the name (a type never contains a blank first,
-	 * except "chan T" and "func(...)"). */
-	for (const char *b = start; b < end; b++) {
-		if (*b == ' ' && strncmp(start, "chan ", 5) != 0 &&
-		    strncmp(start, "func(", 5) != 0 && strncmp(start, "map[", 4) != 0) {
-			start = b + 1;
-			break;
-		}
-		if (!isalnum((unsigned char)*b) && *b != '_')
-			break;
-	}
 	n = (size_t)(end - start);
 	if (n == 0 || n >= len)
 		return -1;
-	memcpy(type, start, n);
-	type[n] = '\0';
+	memcpy(entry, start, n);
+	entry[n] = '\0';
 	*p = s;
 	return 0;
 }
 
+/* The type of an entry "name type" or "type": a leading identifier
+ * followed by a blank is a name, unless it starts a type ("chan T"). */
+static const char *entry_type(const char *entry)
+{
+	const char *b = entry;
+
+	if (strncmp(entry, "chan ", 5) == 0)
+		return entry;
+	while (isalnum((unsigned char)*b) || *b == '_')
+		b++;
+	return *b == ' ' ? b + 1 : entry;
+}
+
+static bool is_identifier(const char *s)
+{
+	if (!isalpha((unsigned char)*s) && *s != '_')
+		return false;
+	while (isalnum((unsigned char)*s) || *s == '_')
+		s++;
+	return *s == '\0';
+}
+
+/* A parameter or result list up to its ')'. Grouped names ("a, b int")
+ * take the type of the entry that ends the group. */
 static int parse_list(const char **p, struct abi_sig *out, bool result,
 		      unsigned *value_of, unsigned *index, const char *text,
 		      struct rw_error *err)
 {
-	char type[128];
+	char entries[ABI_MAX_PARAM_WORDS + 1][128];
+	size_t n = 0, i, k;
 	uint64_t size;
 
 	for (;;) {
@@ -200,18 +215,34 @@ static int parse_list(const char **p, struct abi_sig *out, bool result,
 			(*p)++;
 		if (**p == ')') {
 			(*p)++;
-			return 0;
+			break;
 		}
-		if (next_type(p, type, sizeof(type)) < 0)
+		if (n == ABI_MAX_PARAM_WORDS + 1)
+			return rw_fail(err, "signature \"%s\": too many %s words for the C boundary",
+				       text, result ? "result" : "argument");
+		if (next_entry(p, entries[n++], sizeof(entries[0])) < 0)
 			return rw_fail(err, "signature \"%s\": cannot read a type", text);
+		if (**p == ',')
+			(*p)++;
+	}
+	for (i = 0; i < n; i++) {
+		const char *type = entry_type(entries[i]);
+
+		/* A bare name whose type comes later in the group. */
+		if (type == entries[i] && is_identifier(type) &&
+		    parsed_type_size(type, &size) < 0)
+			for (k = i + 1; k < n; k++)
+				if (entry_type(entries[k]) != entries[k]) {
+					type = entry_type(entries[k]);
+					break;
+				}
 		if (parsed_type_size(type, &size) < 0)
 			return rw_fail(err, "signature \"%s\": type %s is not supported across the C boundary",
 				       text, type);
 		if (add_value(out, result, type, size, (*index)++, value_of, err) < 0)
 			return -1;
-		if (**p == ',')
-			(*p)++;
 	}
+	return 0;
 }
 
 int abi_sig_parse(const char *text, struct abi_sig *out, struct rw_error *err)
@@ -390,5 +421,99 @@ int abi_stub_emit(FILE *out, const char *stub, const char *c_function,
 				w->cls == ABI_F32 ? "dword" : "qword", off, c_r[i]);
 	}
 	fprintf(out, "\tpop rbx\n\tret\n\t.size %s.shim, .-%s.shim\n\n", stub, stub);
+	return 0;
+}
+
+/* Go's result registers into System V's: ints in RAX, then RDX (Go's
+ * second int is RBX); floats stay in XMM0, XMM1. */
+static void go_results_to_c(FILE *out, const struct abi_sig *sig, const int *go_r,
+			    const int *c_r)
+{
+	size_t i;
+
+	for (i = 0; i < sig->nresults; i++)
+		if (sig->results[i].cls == ABI_INT &&
+		    strcmp(go_int_regs[go_r[i]], c_r[i] ? "rdx" : "rax") != 0)
+			fprintf(out, "\tmov %s, %s\n", c_r[i] ? "rdx" : "rax",
+				go_int_regs[go_r[i]]);
+}
+
+int abi_original_emit(FILE *out, const char *name, bool abi0,
+		      const struct abi_sig *sig, struct rw_error *err)
+{
+	int go_p[ABI_MAX_PARAM_WORDS], go_r[ABI_MAX_RESULT_WORDS];
+	int c_p[ABI_MAX_PARAM_WORDS], c_r[ABI_MAX_RESULT_WORDS];
+	/* Scratch for the C arguments, then (ABI0) the Go frame or
+	 * (ABIInternal) the spill area Go's callee may write its register
+	 * arguments to. */
+	unsigned scratch = 8 * (unsigned)sig->nparams;
+	unsigned go_area = abi0 ? sig->frame_size : 8 * (unsigned)sig->nparams;
+	unsigned frame = (go_area + scratch + 15) / 16 * 16 + 8;
+	size_t i;
+
+	if (!abi0 && (assign(sig->params, sig->nparams, GO_INT_REGS, GO_FLOAT_REGS, go_p) < 0 ||
+		      assign(sig->results, sig->nresults, GO_INT_REGS, GO_FLOAT_REGS, go_r) < 0))
+		return rw_fail(err, "%s: arguments do not fit Go's registers", name);
+	if (assign(sig->params, sig->nparams, C_INT_REGS, C_FLOAT_REGS, c_p) < 0)
+		return rw_fail(err, "%s: more arguments than System V passes in registers (6 integer, 8 float words)",
+			       name);
+	if (assign(sig->results, sig->nresults, 2, 2, c_r) < 0)
+		return rw_fail(err, "%s: results do not fit a System V return value", name);
+
+	fprintf(out, "\t.intel_syntax noprefix\n\t.data\n\t.p2align 3\n"
+		"\t.type %s.slot, @object\n\t.size %s.slot, 8\n%s.slot:\n\t.quad 0\n"
+		"\t.text\n\t.p2align 4\n\t.globl %s\n\t.type %s, @function\n%s:\n",
+		name, name, name, name, name, name);
+	/* Go code may clobber every register: keep System V's callee-saved
+	 * ones. Five pushes and the frame leave SP 16-aligned at the call. */
+	fprintf(out, "\tpush rbp\n\tmov rbp, rsp\n\tpush rbx\n\tpush r12\n"
+		"\tpush r13\n\tpush r14\n\tpush r15\n\tsub rsp, %u\n", frame);
+	for (i = 0; i < sig->nparams; i++) {
+		const struct abi_word *w = &sig->params[i];
+		unsigned slot = go_area + 8 * (unsigned)i;
+
+		if (w->cls == ABI_INT)
+			fprintf(out, "\tmov qword ptr [rsp + %u], %s\n", slot, c_int_regs[c_p[i]]);
+		else
+			fprintf(out, "\t%s %s ptr [rsp + %u], xmm%d\n", mov_of(w),
+				w->cls == ABI_F32 ? "dword" : "qword", slot, c_p[i]);
+	}
+	for (i = 0; i < sig->nparams; i++) {
+		const struct abi_word *w = &sig->params[i];
+		unsigned slot = go_area + 8 * (unsigned)i;
+
+		if (abi0) {
+			fprintf(out, "\tmov r11, qword ptr [rsp + %u]\n", slot);
+			if (w->size == 8)
+				fprintf(out, "\tmov qword ptr [rsp + %u], r11\n", w->offset);
+			else
+				fprintf(out, "\tmov %s ptr [rsp + %u], %s\n",
+					w->size == 4 ? "dword" : w->size == 2 ? "word" : "byte",
+					w->offset, w->size == 4 ? "r11d" : w->size == 2 ? "r11w" : "r11b");
+		} else if (w->cls == ABI_INT) {
+			load_int(out, go_int_regs[go_p[i]], "rsp", slot, w->size);
+		} else {
+			fprintf(out, "\t%s xmm%d, %s ptr [rsp + %u]\n", mov_of(w), go_p[i],
+				w->cls == ABI_F32 ? "dword" : "qword", slot);
+		}
+	}
+	/* Go code wants g in R14 (TLS slot -8 of a static binary) and 0 in X15. */
+	fprintf(out, "\tmov r14, qword ptr fs:[-8]\n\txorps xmm15, xmm15\n"
+		"\tcall qword ptr [rip + %s.slot]\n", name);
+	if (abi0) {
+		for (i = 0; i < sig->nresults; i++) {
+			const struct abi_word *w = &sig->results[i];
+
+			if (w->cls == ABI_INT)
+				load_int(out, c_r[i] ? "rdx" : "rax", "rsp", w->offset, w->size);
+			else
+				fprintf(out, "\t%s xmm%d, %s ptr [rsp + %u]\n", mov_of(w), c_r[i],
+					w->cls == ABI_F32 ? "dword" : "qword", w->offset);
+		}
+	} else {
+		go_results_to_c(out, sig, go_r, c_r);
+	}
+	fprintf(out, "\tadd rsp, %u\n\tpop r15\n\tpop r14\n\tpop r13\n\tpop r12\n"
+		"\tpop rbx\n\tpop rbp\n\tret\n\t.size %s, .-%s\n\n", frame, name, name);
 	return 0;
 }

@@ -1,0 +1,3 @@
+module example.com/cgetpid
+
+go 1.19

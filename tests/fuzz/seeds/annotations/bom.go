@@ -1,0 +1,5 @@
+﻿package p
+
+//go:redirect-original a%2eb.C
+func _() {}
+"unterminated
