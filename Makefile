@@ -32,9 +32,19 @@ UNIT_HELPER_OBJ := $(UNIT_HELPERS:%.c=$(BUILD)/%.o)
 
 REWIRE := $(BUILD)/bin/rewire
 
+# The kernel runtime's rules: its core's host tests (KCORE_TEST_BIN) and the
+# freestanding kernel (KERNEL_TARGETS; KERNEL_TEST_DEPS and KERNEL_TEST_CMD
+# for kernel-test).
+KCORE_TEST_BIN :=
+KERNEL_TARGETS :=
+KERNEL_TEST_DEPS :=
+KERNEL_TEST_CMD :=
+-include kernel-runtime/core/core.mk
+-include kernel-runtime/platform/kvm/platform.mk
+
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
-.PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test
-all: $(REWIRE)
+.PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test kernel-test
+all: $(REWIRE) $(KERNEL_TARGETS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -61,14 +71,19 @@ fixtures:
 	@bash tests/fixtures/build.sh $(abspath build/fixtures)
 	@bash tests/fixtures/build-sig.sh $(abspath build/fixtures)
 
-unit-test: $(UNIT_BIN) $(REWIRE) fixtures
-	@REWIRE_FIXTURES=$(abspath build/fixtures) bash tests/run-unit.sh $(UNIT_BIN)
+unit-test: $(UNIT_BIN) $(KCORE_TEST_BIN) $(REWIRE) fixtures
+	@REWIRE_FIXTURES=$(abspath build/fixtures) bash tests/run-unit.sh $(UNIT_BIN) $(KCORE_TEST_BIN)
 
 e2e-test: $(REWIRE)
 	@REWIRE=$(abspath $(REWIRE)) bash tests/e2e/run.sh
 
 # The sanitizer run is part of every test run: host code must stay clean.
-test: unit-test e2e-test san-test
+test: unit-test e2e-test san-test kernel-test
+
+# Boots kernel images under QEMU (KVM when /dev/kvm works, else TCG); the
+# platform's rules add the work (KERNEL_TEST_DEPS, KERNEL_TEST_CMD).
+kernel-test: $(KERNEL_TEST_DEPS)
+	$(if $(KERNEL_TEST_CMD),@$(KERNEL_TEST_CMD),@echo "kernel-test: no kernel tests yet")
 
 # Host code under AddressSanitizer and UndefinedBehaviorSanitizer.
 san-test:
@@ -94,11 +109,14 @@ FUZZ_SAN := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -I/usr/include/libdwarf \
 	-Irewriter/lib $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_LIB_SRC := $(addprefix rewriter/lib/,annotations.c buildinfo.c disasm.c \
-	dwarf_info.c elf_image.c error.c gobin.c pclntab.c redirect.c \
+	dwarf_guard.c dwarf_info.c elf_image.c error.c gobin.c pclntab.c redirect.c \
 	rewire_note.c run.c spec.c symtab.c)
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(FUZZ_DIR)/%)
+FUZZ_TEST_OBJ := $(FUZZ_SRC:%.c=$(FUZZ_DIR)/obj/%.o) $(FUZZ_DIR)/obj/tests/fuzz/memfile.o
+# Kept, so that a second fuzz-build compiles nothing.
+.SECONDARY: $(FUZZ_TEST_OBJ)
 
 $(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -131,4 +149,4 @@ corrupt-test: $(REWIRE) fixtures
 	@REWIRE=$(abspath $(REWIRE)) REWIRE_FIXTURES=$(abspath build/fixtures) \
 		bash tests/corrupt/run.sh
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_TEST_OBJ:.o=.d)

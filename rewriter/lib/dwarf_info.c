@@ -1,5 +1,6 @@
 /* DWARF queries with libdwarf: Go functions and types indexed by name, read on demand. */
 #include "dwarf_info.h"
+#include "dwarf_guard.h"
 
 #include <dwarf.h>
 #include <elf.h>
@@ -195,6 +196,9 @@ int dwarf_info_open(struct dwarf_info **out, const char *path,
 		rw_fail(err, "%s: not a 64-bit ELF file", path);
 		goto fail;
 	}
+	/* What libdwarf would crash on instead of failing (dwarf_guard.h). */
+	if (dwarf_guard_check(info->fd, path, err) < 0)
+		goto fail;
 	/* libdwarf's own ELF reader inflates SHF_COMPRESSED sections (zlib). */
 	rc = dwarf_init_b(info->fd, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
 			  &info->dbg, &derr);

@@ -231,8 +231,8 @@ static int clear_old_shdrs(int fd, const struct elf_image *img,
 /*
  * Appends ch->symbols to .symtab (as globals, after every local, so sh_info
  * stays right) and their names to .strtab. Both move to the file's tail,
- * after *end, since Go's linker leaves no room behind them; their old bytes
- * stay, unreferenced.
+ * after *end, since Go's linker leaves no room behind them; libelf zeroes
+ * their old place.
  */
 static int add_symbols(Elf *elf, const struct elf_image *img,
 		       const struct elf_changes *ch, const size_t *scn_index,
@@ -345,7 +345,7 @@ static int write_changes(int fd, const struct elf_image *img,
 	}
 	/* New section names extend .shstrtab. Go 1.20+ puts it at the file's
 	 * tail, where it can grow in place; older linkers put it between
-	 * sections, so it moves to the tail (the old bytes stay, unreferenced). */
+	 * sections, so it moves to the tail (libelf zeroes its old place). */
 	if (shstr_hdr.sh_offset + shstr_hdr.sh_size != img->size &&
 	    (ch->nsegments || ch->note)) {
 		/* libelf writes only dirty data: mark the old names to move. */

@@ -949,6 +949,7 @@ static int image_redirect(struct linked_image *out, const char *text,
 {
 	const struct record *rec = record_find(records, text);
 	struct linked_redirect r = { 0 };
+	struct linked_symbol generated;
 	const struct linked_symbol *sym;
 
 	if (record_parse(text, &r, err) < 0)
@@ -956,8 +957,10 @@ static int image_redirect(struct linked_image *out, const char *text,
 	r.object = strdup(rec ? rec->object : "");
 	sym = linker_symbol(out, r.to);
 	/* An original's function is generated: absent while discovering. */
-	if (r.original && !sym)
-		sym = &(struct linked_symbol){ .name = r.to, .is_func = true };
+	if (r.original && !sym) {
+		generated = (struct linked_symbol){ .name = r.to, .is_func = true };
+		sym = &generated;
+	}
 	if (!sym) {
 		rw_fail(err, "C function %s is not defined in the linked objects", r.to);
 		goto fail;

@@ -81,7 +81,9 @@ bool pcvalue_next(struct pcvalue_iter *it)
 	if (!read_varint(it, &uv) || !read_varint(it, &pcdelta))
 		return false;
 	it->first = false;
-	it->value += (int32_t)(-(uv & 1) ^ (uv >> 1));
+	/* Wraps like the runtime's int32 sum; a signed overflow in C would be
+	 * undefined behaviour, reachable with a corrupt table. */
+	it->value = (int32_t)((uint32_t)it->value + (-(uv & 1) ^ (uv >> 1)));
 	it->pc = it->next_pc;
 	it->next_pc = it->pc + pcdelta;	/* minLC is 1 on amd64 */
 	return true;

@@ -265,9 +265,12 @@ static void plan_replace(struct plan *plan, const struct gobin *bin,
 {
 	const struct gofunc *from = resolve(plan, bin, di, r, r->from, "function");
 	const struct plan_target *target = find_target(opt, r->to);
-	const struct gofunc *to = target ? &(struct gofunc){
+	/* Generated code (a C stub) stands in for a Go replacement. */
+	const struct gofunc stub = target ? (struct gofunc){
 		.name = target->stub, .entry = target->addr, .pcln_index = -1,
-	} : resolve(plan, bin, di, r, r->to, "replacement");
+	} : (struct gofunc){ .pcln_index = -1 };
+	const struct gofunc *to = target ? &stub :
+				  resolve(plan, bin, di, r, r->to, "replacement");
 	char sites[600];
 	uint8_t jmp[JMP_REL32_LEN];
 	size_t ninlined;

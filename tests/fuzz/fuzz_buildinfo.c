@@ -89,10 +89,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* The image owns b from here, also when it fails. */
 		if (elf_image_from_buffer(&img, "fuzz", b, n, &err) < 0)
 			continue;
+		/* Every string read is NUL-terminated (a version may hold a NUL
+		 * of its own: the blob's bytes are copied as they are). */
 		if (buildinfo_read(&img, &bi, &err) == 0) {
-			if (strlen(bi.go_version) + strlen(bi.main_package) +
-			    strlen(bi.module_path) == 0)
-				abort();	/* a read blob always has a version */
+			(void)(strlen(bi.go_version) + strlen(bi.main_package) +
+			       strlen(bi.module_path));
 			buildinfo_free(&bi);
 		}
 		elf_image_close(&img);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Generates the fuzz seed corpora into OUT (build/fuzz/seeds): real fixture
-# binaries of every installed Go version for the binary targets, their
-# .gopclntab and .go.buildinfo section bytes, the .note.rewire text of a
+# binaries of every installed Go version for the binary targets (and for
+# DWARF, also their decompressed debug sections alone), their .gopclntab and
+# .go.buildinfo section bytes, the .note.rewire text of a
 # patched fixture, and the hand-written seeds of tests/fuzz/seeds for the
 # text formats. Large seeds stay out of git: only this script is committed.
 #   make-seeds.sh OUT FIXTURES [REWIRE]
@@ -32,7 +33,16 @@ for d in "$fixtures"/go1.*; do
 		cp "$d/$b" "$out/gobin/$v-$b"
 		section .gopclntab "$d/$b" "$out/pclntab/$v-$b"
 		section .go.buildinfo "$d/$b" "$out/buildinfo/$v-$b"
-		case $b in *-stripped) ;; *) cp "$d/$b" "$out/dwarf/$v-$b" ;; esac
+		case $b in *-stripped) continue ;; esac
+		cp "$d/$b" "$out/dwarf/$v-$b"
+		# Mutations of compressed DWARF mostly break the zlib stream; a
+		# decompressed copy without code or the sections no query reads
+		# puts them into the DIEs themselves, at a third of the size.
+		objcopy --only-keep-debug --decompress-debug-sections \
+			-R .debug_line -R .debug_frame -R .debug_loclists \
+			-R .debug_loc -R .debug_gdb_scripts -R .symtab -R .strtab \
+			"$d/$b" "$out/dwarf/$v-$b-debug" 2>/dev/null ||
+			rm -f "$out/dwarf/$v-$b-debug"
 	done
 	# A patched binary carries a .note.rewire (and a moved section header
 	# table when code was added): gobin reads both.

@@ -17,11 +17,15 @@ timeout=${FUZZ_TIMEOUT:-30}
 
 # One target: writes logs/TARGET.log and a one-line result to logs/TARGET.result.
 run_one() {
-	local t=$1 bin=$fuzz_dir/fuzz_$t log=$fuzz_dir/logs/$t.log
+	local t=$1
+	local bin=$fuzz_dir/fuzz_$t log=$fuzz_dir/logs/$t.log
 	local res=$fuzz_dir/logs/$t.result regress=$here/regressions/$t
 	local corpus=$fuzz_dir/corpus/$t crashes=$fuzz_dir/crashes/$t
-	local dict=() files=() rc execs rate
+	local dict=() files=() rc execs rate max_len
 	mkdir -p "$corpus" "$crashes"
+	# libFuzzer caps inputs at 1 MB unless told: whole Go binaries are more.
+	max_len=$(find "$fuzz_dir/seeds/$t" -type f -printf '%s\n' | sort -n | tail -1)
+	[ "${max_len:-0}" -ge 8192 ] || max_len=8192
 	: >"$log"
 	[ -f "$here/$t.dict" ] && dict=(-dict="$here/$t.dict")
 	# Regressions first: an input that once crashed must stay fixed.
@@ -35,12 +39,13 @@ run_one() {
 			return
 		fi
 	fi
-	"$bin" -max_total_time="$seconds" -timeout="$timeout" -print_final_stats=1 \
+	"$bin" -max_total_time="$seconds" -timeout="$timeout" -max_len="$max_len" \
+		-print_final_stats=1 \
 		-artifact_prefix="$crashes/" "${dict[@]}" \
 		"$corpus" "$fuzz_dir/seeds/$t" >>"$log" 2>&1
 	rc=$?
-	execs=$(awk -F': *' '/^stat::number_of_executed_units/ {print $2}' "$log" | tail -1)
-	rate=$(awk -F': *' '/^stat::average_exec_per_sec/ {print $2}' "$log" | tail -1)
+	execs=$(awk '/^stat::number_of_executed_units:/ {print $NF}' "$log" | tail -1)
+	rate=$(awk '/^stat::average_exec_per_sec:/ {print $NF}' "$log" | tail -1)
 	if [ "$rc" -ne 0 ]; then
 		local art
 		art=$(grep -o "Test unit written to [^ ]*" "$log" | tail -1 | cut -d' ' -f5)

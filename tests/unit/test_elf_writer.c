@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <cmocka.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -111,10 +112,17 @@ static void test_segment_note_and_patch(void **state)
 	vaddr = elf_writer_next_vaddr(&in);
 	assert_int_equal(vaddr % 0x1000, 0);
 	{
-		struct byte_patch p = { target, patch, sizeof(patch) };
-		struct new_segment seg = { ".rewire.text", PF_R | PF_X, vaddr, code, sizeof(code) };
-		struct new_note n = { ".note.rewire", "rewire", 1, (const uint8_t *)"hi\n", 3 };
-		struct elf_changes ch = { &p, 1, &seg, 1, &n };
+		struct byte_patch p = { .addr = target, .bytes = patch, .len = sizeof(patch) };
+		struct new_segment seg = { .section_name = ".rewire.text", .flags = PF_R | PF_X,
+					   .addr = vaddr, .bytes = code, .size = sizeof(code),
+					   .memsz = 0x2000 };
+		struct new_note n = { .section_name = ".note.rewire", .owner = "rewire",
+				      .type = 1, .desc = (const uint8_t *)"hi\n", .desc_len = 3 };
+		struct new_symbol sym = { .name = "rewire_test_symbol", .addr = vaddr,
+					  .size = sizeof(code), .is_func = 1 };
+		struct elf_changes ch = { .patches = &p, .npatches = 1, .segments = &seg,
+					  .nsegments = 1, .note = &n, .symbols = &sym,
+					  .nsymbols = 1 };
 
 		snprintf(path, sizeof(path), "%s/out", tmpdir);
 		assert_int_equal(elf_writer_write(&in, &ch, path, &err), 0);
@@ -128,6 +136,9 @@ static void test_segment_note_and_patch(void **state)
 	assert_true(i < out.nsegments);
 	assert_int_equal(out.segments[i].p_flags, PF_R | PF_X);
 	assert_int_equal(out.segments[i].p_offset % 0x1000, vaddr % 0x1000);
+	/* bss: the segment is longer in memory than in the file. */
+	assert_int_equal(out.segments[i].p_filesz, sizeof(code));
+	assert_int_equal(out.segments[i].p_memsz, 0x2000);
 	assert_memory_equal(elf_image_vaddr_bytes(&out, vaddr, sizeof(code)), code, sizeof(code));
 	added = elf_image_section(&out, ".rewire.text");
 	note = elf_image_section(&out, ".note.rewire");
@@ -135,13 +146,32 @@ static void test_segment_note_and_patch(void **state)
 	assert_non_null(note);
 	assert_int_equal(note->type, SHT_NOTE);
 	assert_memory_equal(elf_image_vaddr_bytes(&out, target, 3), patch, 3);
-	/* Every byte of the original past the headers is unchanged but the patch. */
-	for (i = 0x1000; i < in.size; i++)
-		if (in.bytes[i] != out.bytes[i] &&
+	/* Every loaded byte of the original past the headers is unchanged but
+	 * the patch. (Tables that moved to the tail, like .symtab, leave a
+	 * zeroed hole that nothing loads.) */
+	for (i = 0x1000; i < in.size; i++) {
+		bool loaded = false;
+		size_t k;
+
+		for (k = 0; k < in.nsegments; k++)
+			if (in.segments[k].p_type == PT_LOAD && i >= in.segments[k].p_offset &&
+			    i < in.segments[k].p_offset + in.segments[k].p_filesz)
+				loaded = true;
+		if (loaded && in.bytes[i] != out.bytes[i] &&
 		    !(i >= text->offset + (target - text->addr) &&
 		      i < text->offset + (target - text->addr) + 3))
 			diff_outside++;
+	}
 	assert_int_equal(diff_outside, 0);
+	/* The new symbol is in .symtab, next to Go's. */
+	{
+		char cmd[8800];
+
+		snprintf(cmd, sizeof(cmd),
+			 "nm %s | grep -q '^%016llx T rewire_test_symbol$' && nm %s | grep -q ' T main.main$'",
+			 path, (unsigned long long)vaddr, path);
+		assert_int_equal(system(cmd), 0);
+	}
 	/* The executable still runs. */
 	{
 		char cmd[4300];
@@ -166,8 +196,8 @@ static void test_failure_leaves_nothing(void **state)
 	before = count_entries(tmpdir);
 	{
 		/* No section holds address 0x10: the write must fail cleanly. */
-		struct byte_patch p = { 0x10, bytes, sizeof(bytes) };
-		struct elf_changes ch = { &p, 1, NULL, 0, NULL };
+		struct byte_patch p = { .addr = 0x10, .bytes = bytes, .len = sizeof(bytes) };
+		struct elf_changes ch = { .patches = &p, .npatches = 1 };
 
 		snprintf(path, sizeof(path), "%s/never", tmpdir);
 		assert_int_equal(elf_writer_write(&in, &ch, path, &err), -1);
@@ -176,7 +206,7 @@ static void test_failure_leaves_nothing(void **state)
 	assert_int_equal(count_entries(tmpdir), before);
 	assert_int_not_equal(access(path, F_OK), 0);
 	{
-		struct elf_changes ch = { NULL, 0, NULL, 0, NULL };
+		struct elf_changes ch = { .npatches = 0 };
 
 		assert_int_equal(elf_writer_write(&in, &ch, "/nonexistent-dir/out", &err), -1);
 		assert_non_null(strstr(err.msg, "temporary file"));

@@ -111,7 +111,9 @@ static void test_spec_errors(void **state)
 			  "'main.fake!' contains '!'");
 	expect_spec_error("time.Now = main.fake Now\n", "s.txt:1: ",
 			  "'main.fake Now' contains a blank");
-	expect_spec_error("time.Now = fakeNow\n", "s.txt:1: ",
+	/* A bare identifier is a C function (rewire patch --link), but FROM
+	 * must be a Go name. */
+	expect_spec_error("fakeNow = main.fakeNow\n", "s.txt:1: ",
 			  "'fakeNow' is not a Go linker name");
 	expect_spec_error("yaml%zz.F = main.f\n", "s.txt:1: ", "two hex digits");
 	expect_spec_error("orignal time.Now=main.realNow\n", "s.txt:1: ",
@@ -259,6 +261,21 @@ static void test_check_symbol(void **state)
 	assert_int_equal(redirect_check_symbol("", NULL), -1);
 }
 
+/* TO may name a C function of linked C code; FROM never. */
+static void test_c_function_target(void **state)
+{
+	struct redirect_list list = { 0 };
+	struct rw_error err = { { 0 } };
+
+	(void)state;
+	assert_int_equal(redirect_parse_arg(&list, REDIRECT_REPLACE, "time.Now=c_now", &err), 0);
+	assert_int_equal(redirect_parse_arg(&list, REDIRECT_ORIGINAL, "time.Now=go_now", &err), 0);
+	assert_int_equal(list.count, 2);
+	assert_string_equal(list.items[0].to, "c_now");
+	assert_int_equal(redirect_parse_arg(&list, REDIRECT_REPLACE, "c_now=time.Now", &err), -1);
+	redirect_list_free(&list);
+}
+
 static void test_list_add(void **state)
 {
 	struct redirect_list list = { 0 };
@@ -339,7 +356,9 @@ static void test_parse_arg(void **state)
 	expect_arg_error(REDIRECT_REPLACE, "=main.f", "--redirect: empty FROM");
 	expect_arg_error(REDIRECT_REPLACE, "time.Now= ", "--redirect: empty TO");
 	expect_arg_error(REDIRECT_ORIGINAL, "time.Now=", "--original: empty PLACEHOLDER");
-	expect_arg_error(REDIRECT_REPLACE, "time.Now=main", "--redirect: 'main' is not "
+	expect_arg_error(REDIRECT_REPLACE, "main=time.Now", "--redirect: 'main' is not "
+			 "a Go linker name");
+	expect_arg_error(REDIRECT_REPLACE, "time.Now=c-func", "--redirect: 'c-func' is not "
 			 "a Go linker name");
 	expect_arg_error(REDIRECT_ORIGINAL, "time.Now=time.Now",
 			 "--original: time.Now is redirected to itself");
@@ -355,6 +374,7 @@ int main(void)
 		cmocka_unit_test(test_spec_after_arguments),
 		cmocka_unit_test(test_spec_file),
 		cmocka_unit_test(test_check_symbol),
+		cmocka_unit_test(test_c_function_target),
 		cmocka_unit_test(test_list_add),
 		cmocka_unit_test(test_parse_arg),
 	};

@@ -1,0 +1,33 @@
+/* Leaving the VM: the exit record on the log channel, then QEMU's
+ * isa-debug-exit device (port 0xf4), which ends QEMU with status
+ * (value << 1) | 1. Only 7 bits of the value survive that encoding, so
+ * scripts/run-image takes the full status from the exit record. */
+#include "cpu.h"
+#include "kvm.h"
+
+#define DEBUG_EXIT_PORT 0xf4
+
+void platform_exit(int status)
+{
+	status &= 0xff;
+	platform_irq_disable();
+	platform_log("rewire-exit %d\n", status);
+	/* Statuses above 127 would come out of QEMU mangled; 127 says "look
+	 * at the exit record". */
+	outl(DEBUG_EXIT_PORT, status > 127 ? 127 : (uint32_t)status);
+	/* Not under QEMU (no debug-exit device): stop here. */
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+void platform_panic(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	platform_irq_disable();
+	platform_printf("\nrewire: panic: %s:%d: ", file, line);
+	va_start(ap, fmt);
+	kvm_vprintf(serial_write, fmt, ap);
+	va_end(ap);
+	platform_printf("\n");
+	platform_exit(PLATFORM_EXIT_CRASH);
+}

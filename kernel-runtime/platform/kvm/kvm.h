@@ -1,0 +1,146 @@
+/* The KVM platform's internal interface: constants shared by its C and
+ * assembly files, and the functions one file offers another. Includes and
+ * extends api.h (what the core sees), like Solo5's bindings.h. */
+#ifndef KVM_H
+#define KVM_H
+
+/* GDT selectors; SYSCALL loads CS = KERNEL_CS and SS = KERNEL_CS + 8. */
+#define KERNEL_CS 0x08
+#define KERNEL_DS 0x10
+#define TSS_SEL   0x18
+
+/* Interrupt stack table slots, one per class of event (the TSS's IST1-7):
+ * a fault while handling another class never lands on the stack in use. */
+#define IST_DOUBLE_FAULT 1
+#define IST_NMI          2
+#define IST_MACHINE_CHECK 3
+#define IST_EXCEPTION    4 /* every other exception */
+#define IST_INTERRUPT    5 /* device interrupts: timer, spurious */
+#define IST_COUNT        5
+#define IST_STACK_SIZE   16384
+
+/* struct kvm_cpu field offsets, for the syscall entry. */
+#define CPU_SELF          0
+#define CPU_SCRATCH_RSP   8
+#define CPU_SYSCALL_STACK 16
+
+#define KVM_MAX_CPUS 1
+
+#ifndef __ASSEMBLER__
+#include <stdarg.h>
+#include "api.h"
+
+/* Per-CPU data, at this CPU's GS base. The first fields are used by
+ * assembly (offsets above). */
+struct kvm_cpu {
+	struct kvm_cpu *self;
+	uint64_t scratch_rsp;  /* the caller's RSP during syscall entry */
+	uint64_t syscall_stack;
+	unsigned id;
+	void *local;           /* the core's per-CPU pointer */
+	uint64_t timer_ticks;
+	uint64_t spurious;
+	int in_exception;      /* nesting depth on the exception stack */
+};
+
+static inline struct kvm_cpu *this_cpu(void)
+{
+	struct kvm_cpu *c;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* The PVH start_info (Xen's hvm_start_info, version 1). */
+struct hvm_start_info {
+	uint32_t magic; /* HVM_START_MAGIC */
+	uint32_t version;
+	uint32_t flags;
+	uint32_t nr_modules;
+	uint64_t modlist_paddr;
+	uint64_t cmdline_paddr;
+	uint64_t rsdp_paddr;
+	uint64_t memmap_paddr; /* version >= 1 */
+	uint32_t memmap_entries;
+	uint32_t reserved;
+};
+#define HVM_START_MAGIC 0x336ec578
+
+struct hvm_memmap_entry {
+	uint64_t addr, size;
+	uint32_t type; /* 1: RAM */
+	uint32_t reserved;
+};
+
+/* boot.S */
+extern uint64_t boot_entry_tsc; /* TSC at the first entry instruction */
+
+/* serial.c */
+void serial_init(void);
+void serial_write(const char *buf, size_t len);
+
+/* print.c */
+void kvm_vprintf(void (*write)(const char *, size_t), const char *fmt,
+		 va_list ap);
+
+/* debugcon.c */
+void debugcon_write(const char *buf, size_t len);
+
+/* paging.c */
+void paging_init(const struct hvm_memmap_entry *map, int count);
+
+/* gdt.c */
+void gdt_init(struct kvm_cpu *cpu);
+
+/* idt.c */
+void idt_init(void);
+
+/* trap.c, vectors.S */
+void trap_dispatch(struct platform_regs *regs);
+extern char trap_stubs[]; /* 256 entry stubs, 16 bytes apart (vectors.S) */
+void trap_dump(const struct platform_regs *regs);
+
+/* percpu.c */
+struct kvm_cpu *percpu_init(unsigned id);
+
+/* xsave.c */
+void xsave_setup(void);
+const char *xsave_method(void);
+
+/* clock.c, and its sources */
+void clock_init(void);
+uint64_t clock_ns_to_tsc(uint64_t ns);
+uint64_t clock_ratio32(uint64_t num, uint64_t den);
+int kvmclock_probe(void);
+uint64_t kvmclock_tsc_hz(void);
+int kvmclock_wall_ns(uint64_t *wall_ns, uint64_t *at_tsc);
+uint64_t pit_calibrate_tsc(void);
+int rtc_read_wall(uint64_t *seconds);
+
+/* lapic.c */
+void lapic_init(void);
+void lapic_eoi(void);
+
+/* syscall.c, syscall_entry.S */
+void syscall_init(struct kvm_cpu *cpu);
+void syscall_entry(void);
+long syscall_dispatch(struct platform_regs *regs);
+
+/* cmdline.c */
+void cmdline_init(const char *raw);
+
+/* platform.c */
+void platform_main(struct hvm_start_info *si);
+
+/* print.c */
+void kvm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* string.c (weak: the core's own definitions win) */
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+#endif
+#endif

@@ -1,0 +1,88 @@
+/* Platform start: from platform_main (called by boot.S) through the setup
+ * of every mechanism, in dependency order, to the core's kernel_main. */
+#include "cpu.h"
+#include "kvm.h"
+
+#define MEMMAP_MAX 128
+
+static struct hvm_memmap_entry memmap[MEMMAP_MAX];
+static int memmap_count;
+static uint64_t main_tsc, ready_tsc;
+static char vendor[13];
+extern char __image_end[];
+
+static void read_start_info(const struct hvm_start_info *si)
+{
+	if (si->magic != HVM_START_MAGIC)
+		PLATFORM_PANIC("no PVH start_info (magic %x at %p)", si->magic,
+			       (const void *)si);
+	/* Copied: the loader's memory is free RAM from now on. */
+	cmdline_init(si->cmdline_paddr ? (const char *)si->cmdline_paddr : "");
+	if (si->version >= 1 && si->memmap_paddr) {
+		const struct hvm_memmap_entry *map =
+			(const void *)si->memmap_paddr;
+		memmap_count = si->memmap_entries;
+		if (memmap_count > MEMMAP_MAX) {
+			kvm_warn("memory map of %d entries cut to %d",
+				 memmap_count, MEMMAP_MAX);
+			memmap_count = MEMMAP_MAX;
+		}
+		memcpy(memmap, map, memmap_count * sizeof(*map));
+	} else {
+		kvm_warn("PVH start_info version %u has no memory map",
+			 si->version);
+	}
+}
+
+void platform_main(struct hvm_start_info *si)
+{
+	main_tsc = rdtsc();
+	serial_init();
+	/* Per-CPU data and the descriptor tables first: from then on an
+	 * exception prints a register dump instead of resetting the VM. */
+	struct kvm_cpu *cpu = percpu_init(0);
+	gdt_init(cpu);
+	idt_init();
+	read_start_info(si);
+	paging_init(memmap, memmap_count);
+	xsave_setup();
+	clock_init();
+	lapic_init();
+	syscall_init(cpu);
+
+	struct cpuid v = cpuid(0, 0);
+	memcpy(vendor, &v.ebx, 4);
+	memcpy(vendor + 4, &v.edx, 4);
+	memcpy(vendor + 8, &v.ecx, 4);
+
+	ready_tsc = rdtsc();
+	platform_exit(kernel_main());
+}
+
+void platform_boot_times(uint64_t *entry_to_main_ns, uint64_t *setup_ns)
+{
+	uint64_t hz = platform_tsc_hz();
+	*entry_to_main_ns = (main_tsc - boot_entry_tsc) * 1000000 / (hz / 1000);
+	*setup_ns = (ready_tsc - main_tsc) * 1000000 / (hz / 1000);
+}
+
+int platform_memory_regions(struct platform_mem_region *out, int max)
+{
+	int n = 0;
+	for (int i = 0; i < memmap_count && n < max; i++)
+		if (memmap[i].type == 1)
+			out[n++] = (struct platform_mem_region){
+				memmap[i].addr, memmap[i].size
+			};
+	return n;
+}
+
+uint64_t platform_image_end(void)
+{
+	return (uint64_t)__image_end;
+}
+
+const char *platform_cpu_vendor(void)
+{
+	return vendor;
+}

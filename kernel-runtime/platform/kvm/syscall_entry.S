@@ -1,0 +1,68 @@
+/* SYSCALL entry from ring 0: the Go program and the kernel share ring 0,
+ * so there is no SWAPGS (GS is always the per-CPU base) and no SYSRET (it
+ * would drop to ring 3): the return restores RFLAGS and jumps to RCX.
+ *
+ * SYSCALL left RIP in RCX and RFLAGS in R11, and SFMASK cleared IF, so
+ * nothing interrupts us before the stack switch. */
+#include "kvm.h"
+
+	.text
+	.globl syscall_entry
+syscall_entry:
+	/* The caller's stack may be a goroutine's: switch before pushing. */
+	movq %rsp, %gs:CPU_SCRATCH_RSP
+	movq %gs:CPU_SYSCALL_STACK, %rsp
+	/* A struct platform_regs, laid out like an interrupt frame. */
+	pushq $KERNEL_DS		/* ss */
+	pushq %gs:CPU_SCRATCH_RSP	/* rsp */
+	pushq %r11			/* rflags */
+	pushq $KERNEL_CS		/* cs */
+	pushq %rcx			/* rip */
+	pushq $0			/* error */
+	pushq $256			/* vector: PLATFORM_VECTOR_SYSCALL */
+	pushq %rax
+	pushq %rbx
+	pushq %rcx
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi
+	pushq %rbp
+	pushq %r8
+	pushq %r9
+	pushq %r10
+	pushq %r11
+	pushq %r12
+	pushq %r13
+	pushq %r14
+	pushq %r15
+	cld
+	movq %rsp, %rdi
+	call syscall_dispatch
+	movq %rax, 14*8(%rsp)		/* regs->rax */
+	popq %r15
+	popq %r14
+	popq %r13
+	popq %r12
+	popq %r11
+	popq %r10
+	popq %r9
+	popq %r8
+	popq %rbp
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %rcx
+	popq %rbx
+	popq %rax
+	addq $16, %rsp			/* vector, error */
+	/* As after a Linux syscall: RCX = return address, R11 = RFLAGS. */
+	movq 0(%rsp), %rcx		/* rip */
+	movq 16(%rsp), %r11		/* rflags */
+	/* RFLAGS while still on this stack: if it enables interrupts, one
+	 * arriving now takes its IST stack and leaves this one alone. */
+	pushq %r11
+	popfq
+	movq 24(%rsp), %rsp		/* the caller's rsp */
+	jmp *%rcx
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Boots the platform test kernel (IMAGE, built by `make kernel-test`) under
+# the default accelerator and under forced TCG, and checks each behaviour:
+# the banner, extended state, timer interrupts, the syscall round trip,
+# arguments and environment, exit statuses, and the crash dump of a
+# requested fault. One line per result, then "kernel: N passed, N failed".
+#
+#   tests/kernel/run.sh build/kernel/platform-test.elf
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+run_image=$root/scripts/run-image
+image=${1:?usage: run.sh IMAGE}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
+bad() {
+	failed=$((failed + 1))
+	printf 'FAIL  %s: %s\n' "$1" "$2"
+	[ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/      | /' "$3" | head -40
+}
+
+# boot NAME [REWIRE_ACCEL] [run-image options...]: starts a run in the
+# background; its output, log and status land in $work/NAME.*.
+boot() {
+	local name=$1 accel=$2
+	shift 2
+	(
+		REWIRE_ACCEL=$accel "$run_image" "$image" --timeout 30 "$@" \
+			</dev/null >"$work/$name.out" 2>"$work/$name.err"
+		echo $? >"$work/$name.status"
+	) &
+}
+
+# expect NAME STATUS WANT...: the run NAME exited with STATUS and its
+# console output holds every WANT line fragment.
+expect() {
+	local name=$1 want_status=$2 status w
+	shift 2
+	status=$(cat "$work/$name.status")
+	cat "$work/$name.out" "$work/$name.err" >"$work/$name.all"
+	if [ "$status" != "$want_status" ]; then
+		bad "$name" "exit status $status, wanted $want_status" "$work/$name.all"
+		return
+	fi
+	for w in "$@"; do
+		if ! grep -qF -- "$w" "$work/$name.out"; then
+			bad "$name" "output lacks '$w'" "$work/$name.all"
+			return
+		fi
+	done
+	if grep -q '^FAIL' "$work/$name.out"; then
+		bad "$name" "the kernel reported a failure" "$work/$name.all"
+		return
+	fi
+	ok "$name"
+}
+
+accel_of() {
+	sed -n 's/^run-image: accelerator //p' "$work/$1.err"
+}
+
+run_suite() {
+	local tag=$1 accel=$2 p=$1
+	boot "$p-checks" "$accel"
+	boot "$p-args" "$accel" --env "GREETING=hello world" -- "two words" "" "50%" --
+	boot "$p-exit3" "$accel" --cmdline exit=3
+	boot "$p-exit200" "$accel" --cmdline exit=200
+	boot "$p-crash-pf" "$accel" --cmdline crash=pf
+	boot "$p-crash-ud" "$accel" --cmdline crash=ud
+	boot "$p-panic" "$accel" --cmdline crash=panic
+	wait
+
+	echo "== $tag: accelerator $(accel_of "$p-checks")"
+	expect "$p-checks" 0 "rewire platform test: cpu " "platform test: all passed"
+	local check
+	for check in "ok   xsave ymm3 survives" "ok   xsave initial state" \
+		"ok   timer: 20 interrupts" "ok   timer: interrupt runs on its IST stack" \
+		"ok   syscall: return value arrives in rax" \
+		"ok   syscall: hook sees number and six arguments" \
+		"ok   syscall: rbx, r12-r15 preserved" \
+		"ok   syscall: hook runs with interrupts off, caller's IF restored" \
+		"ok   exception hook: #PF with the fault address" \
+		"ok   platform_resume: new stack"; do
+		grep -qF -- "$check" "$work/$p-checks.out" && [ -s "$work/$p-checks.out" ] ||
+			{ bad "$p ${check#ok   }" "not reported" "$work/$p-checks.out"; continue; }
+		ok "$p ${check#ok   }"
+	done
+	grep -E '^(boot|timer):' "$work/$p-checks.out" | sed "s/^/      $p /"
+	expect "$p-args" 0 "arg 1: [two words]" "arg 2: []" "arg 3: [50%]" \
+		"arg 4: [--]" "env: [GREETING=hello world]"
+	expect "$p-exit3" 3 "platform test: all passed"
+	expect "$p-exit200" 200 "platform test: all passed"
+	expect "$p-crash-pf" 70 "vector 14 (#PF page fault)" \
+		"cr2 0000100000000000" "  rax " "  r15 " "  frames:"
+	expect "$p-crash-ud" 70 "vector 6 (#UD invalid opcode)" "  rip "
+	expect "$p-panic" 70 "rewire: panic: " "asked for by crash=panic"
+}
+
+if [ ! -r "$image" ]; then
+	echo "kernel: cannot read $image (make kernel-test builds it)"
+	exit 1
+fi
+run_suite default ""
+run_suite tcg tcg
+
+# What run-image does when the VM does not end by itself.
+boot hang tcg --timeout 1 --cmdline crash=hang
+boot triple tcg --cmdline crash=triple
+wait
+expect hang 124
+grep -qF "timed out after 1 s" "$work/hang.err" || bad hang "no timeout message" "$work/hang.err"
+expect triple 125
+grep -qF "the VM reset" "$work/triple.err" || bad triple "no reset message" "$work/triple.err"
+
+echo "kernel: accelerators used: default=$(accel_of default-checks) forced=$(accel_of tcg-checks)"
+echo "kernel: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
