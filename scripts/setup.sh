@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Installs everything rewire needs on Debian 12: the C build dependencies,
+# Installs everything rewire needs on Debian 12: the C build dependencies
+# (clang and its compiler-rt for the libFuzzer targets among them),
 # QEMU, and the Go toolchains 1.19 and 1.21-1.26 side by side.
 # Idempotent: a second run installs nothing new.
 set -euo pipefail
 
 GO_VERSIONS="1.19 1.21 1.22 1.23 1.24 1.25 1.26"
 BUILD_PACKAGES="build-essential binutils pkg-config libelf-dev libdwarf-dev
-  libzydis-dev libcmocka-dev zlib1g-dev elfutils gdb qemu-system-x86 python3"
+  libzydis-dev libcmocka-dev zlib1g-dev elfutils gdb qemu-system-x86 python3
+  clang libclang-rt-dev"
 
 sudo_if_needed() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -16,6 +16,7 @@
 #define EEXIST 17
 #define ENODEV 19
 #define EINVAL 22
+#define ENFILE 23
 #define EMFILE 24
 #define ENOTTY 25
 #define ENOSPC 28

@@ -151,13 +151,9 @@ void platform_set_exception_hook(int (*hook)(struct platform_regs *regs,
 /* --- contexts --- */
 
 /* Zeroes *regs and sets rip, rsp, the segments and RFLAGS with interrupts
- * enabled: a context platform_resume or platform_switch can start. */
+ * enabled: a new thread's first context, for platform_switch or a hook. */
 void platform_regs_init(struct platform_regs *regs, uint64_t rip,
 			uint64_t rsp);
-/* Resumes a context: loads every register of *regs, RFLAGS, RSP and jumps
- * to regs->rip. Call with interrupts disabled. Never returns. */
-void platform_resume(const struct platform_regs *regs)
-	__attribute__((noreturn));
 /* Saves the current context into *save, such that resuming *save returns
  * from this call; then, once it no longer uses the current stack, stores 0
  * into *released (release ordering; skipped when NULL); then resumes *to.
@@ -218,6 +214,11 @@ void platform_pages_unmap(uintptr_t start, uintptr_t end,
  * later call. Visible on every CPU when it returns. */
 void platform_pages_protect(uintptr_t start, uintptr_t end, unsigned prot);
 
+/* --- memory and string functions --- */
+
+/* memcpy, memmove, memset and memcmp with their C semantics: GCC may call
+ * them even from freestanding code, and the core does not define them. */
+
 /* --- randomness --- */
 
 /* Fills buf from the CPU's random number generator (RDSEED, else RDRAND).
@@ -238,5 +239,10 @@ void frame_free(uint64_t pa);
 /* Another CPU's entry: call on CPU index (1..count-1) with interrupts
  * disabled, once it can take interrupts; never returns. */
 void kcore_cpu_main(unsigned index) __attribute__((noreturn));
+
+/* A kernel option the core does not know itself (the format is in
+ * kernel.h): "" for a bare KEY, the decoded VALUE of KEY=VALUE, NULL when
+ * absent. Valid once kernel_main has parsed the command line. */
+const char *kcore_option(const char *key);
 
 #endif

@@ -706,6 +706,21 @@ static void undefined_hint(char *buf, size_t len, const char *name,
 			 " (it has no .symtab, so only functions are offered, no data)");
 		return;
 	}
+	/* What wrong compiler flags or a libc habit leave behind. */
+	if (strcmp(name, "__stack_chk_fail") == 0 || strcmp(name, "__stack_chk_guard") == 0) {
+		snprintf(buf, len, ": the object was built with a stack protector, which needs a TLS canary and libc: compile with -fno-stack-protector");
+		return;
+	}
+	if (strcmp(name, "memcpy") == 0 || strcmp(name, "memset") == 0 ||
+	    strcmp(name, "memmove") == 0 || strcmp(name, "memcmp") == 0) {
+		snprintf(buf, len, ": freestanding C has no libc, yet compilers emit calls to %.16s for copies and zeroing: define it in one of the objects",
+			 name);
+		return;
+	}
+	if (strncmp(name, "_GLOBAL_OFFSET_TABLE_", 21) == 0 || strcmp(name, "__tls_get_addr") == 0) {
+		snprintf(buf, len, ": the object expects a dynamic linker: compile with -fno-pic and without thread-local variables");
+		return;
+	}
 	if (n >= sizeof(alt))
 		return;
 	/* A C spelling of a Go name, '_' for '.': runtime_m0 for runtime.m0. */

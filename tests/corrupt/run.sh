@@ -9,17 +9,18 @@
 # prints no sanitizer report, says "rewire: ..." when it fails, leaves no
 # output or temp file behind when it fails and never changes its input.
 #   REWIRE=path/to/rewire REWIRE_FIXTURES=build/fixtures bash tests/corrupt/run.sh
-# Environment: CORRUPT_SEED (1), CORRUPT_CASES (inputs per binary, 24),
+# Environment: CORRUPT_SEED (1), CORRUPT_CASES (inputs per binary, 12),
 # CORRUPT_JOBS (parallel cases, the number of cores), CORRUPT_TIMEOUT (seconds
 # per command, 10), CORRUPT_KEEP (where failing inputs are kept,
-# build/corrupt-failures).
+# build/corrupt-failures), CORRUPT_FILTER (grep -E pattern: only the
+# cases whose plan line matches, e.g. "go1.26" or "gopclntab").
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 rewire=${REWIRE:-$root/build/bin/rewire}
 fixtures=${REWIRE_FIXTURES:-$root/build/fixtures}
 seed=${CORRUPT_SEED:-1}
-per_binary=${CORRUPT_CASES:-24}
+per_binary=${CORRUPT_CASES:-12}
 jobs=${CORRUPT_JOBS:-$(nproc)}
 keep=${CORRUPT_KEEP:-$root/build/corrupt-failures}
 
@@ -35,6 +36,8 @@ done
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rewire-corrupt-XXXXXX")
 trap 'rm -rf "$work"' EXIT
+# A private copy: a rebuild during the run must not change the binary tested.
+cp "$rewire" "$work/rewire" || exit 1
 mkdir -p "$work/plain"
 for d in "$fixtures"/go1.*; do
 	[ -f "$d/hello" ] || continue
@@ -48,16 +51,21 @@ done
 # the caller's options.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}abort_on_error=0:exitcode=86
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}halt_on_error=1:print_stacktrace=1:exitcode=87
-export REWIRE=$rewire CORRUPT_WORK=$work CORRUPT_KEEP=$keep
+export REWIRE=$work/rewire CORRUPT_WORK=$work CORRUPT_KEEP=$keep
 export CORRUPT_TIMEOUT=${CORRUPT_TIMEOUT:-10}
 rm -rf "$keep"
 
 python3 "$here/plan.py" "$seed" "$per_binary" "${binaries[@]}" >"$work/plan" || exit 1
+# CORRUPT_FILTER (a grep -E pattern on the case line) narrows the run.
+if [ -n "${CORRUPT_FILTER:-}" ]; then
+	grep -E "$CORRUPT_FILTER" "$work/plan" >"$work/plan.f"
+	mv "$work/plan.f" "$work/plan"
+fi
 inputs=$(wc -l <"$work/plan")
 echo "corrupt: $inputs inputs from ${#binaries[@]} binaries, $jobs at a time, $rewire"
 start=$(date +%s)
 tr '\n' '\0' <"$work/plan" |
-	xargs -0 -P "$jobs" -n 4 bash "$here/case.sh" >"$work/results"
+	xargs -0 -P "$jobs" -n 4 bash "$here/case.sh" >"$work/results" 2>"$work/shell.log"
 elapsed=$(( $(date +%s) - start ))
 passed=$(grep -c '^PASS' "$work/results")
 failed=$(grep -c '^FAIL' "$work/results")

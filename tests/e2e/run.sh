@@ -55,6 +55,23 @@ expect_error() {
 	fi
 }
 
+# What eu-elflint says of OUT that it did not say of IN, numbers blurred
+# (sections and program headers are renumbered), rewire's own note type
+# (unknown to elflint) left out. Empty when the rewrite added no defect.
+elflint_new() {
+	local blur='s/\[ *[0-9]*\]/[N]/g; s/entry [0-9]*/entry N/g; s/offset [0-9]*/offset N/g; s/phdr\[[0-9]*\]/phdr[N]/g'
+	diff <(eu-elflint --gnu-ld "$1" 2>&1 | sed "$blur" | sort -u) \
+		<(eu-elflint --gnu-ld "$2" 2>&1 | sed "$blur" | sort -u) |
+		grep '^>' | grep -v "owner name 'rewire'"
+}
+
+# expect_elflint NAME IN OUT
+expect_elflint() {
+	local extra
+	extra=$(elflint_new "$2" "$3")
+	[ -z "$extra" ] && ok "$1" || bad "$1" "eu-elflint: $extra"
+}
+
 run_version() {
 	local v=$1 d="$work/go$v" go
 	go=$(go_bin "$v")
@@ -89,6 +106,7 @@ run_version() {
 	"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$d/clock-stripped" -o "$d/clock-stripped.out" &&
 		expect_output "go$v clock -s -w --redirect runs faked" "year 2001" "$d/clock-stripped.out"
 	expect_output "go$v verify patched" "verified" "$REWIRE" verify "$d/clock.ann"
+	expect_elflint "go$v eu-elflint finds nothing new (redirect)" "$d/clock" "$d/clock.ann"
 	expect_error "go$v verify unpatched" 1 "was not rewired" "$REWIRE" verify "$d/clock"
 	expect_error "go$v patch twice" 1 "already rewired" \
 		"$REWIRE" patch --redirect time.Now=main.fakeNow "$d/clock.ann" -o "$d/twice"
@@ -127,6 +145,7 @@ for i in range(n):
 		expect_output "go$v original: replacement calls original" "years ahead 100" "$d/original.out" &&
 		expect_output "go$v original: replacement runs once per call" "replacement calls per call 1 remainder 0" "$d/original.out"
 	expect_output "go$v verify original" "verified" "$REWIRE" verify "$d/original.out"
+	expect_elflint "go$v eu-elflint finds nothing new (trampolines)" "$d/original" "$d/original.out"
 
 	# go test -c binaries, directly and through go test -exec.
 	expect_error "go$v test binary fails unpatched" 1 "FAIL" "$d/greeting.test"
@@ -206,7 +225,7 @@ bad_inputs() {
 # Freestanding C as DESIGN.md asks: no libc, no red zone, no PIC, no canary.
 cc_object() {
 	gcc -c -O2 -ffreestanding -fno-pic -mno-red-zone -fno-stack-protector \
-		-I"$root/kernel-runtime/include" "$1" -o "$2"
+		-I"$root/kernel-runtime/include" "$1" -o "$2" "${@:3}"
 }
 
 c_objects() {
@@ -218,6 +237,9 @@ c_objects() {
 	for c in "$root"/tests/e2e/c/*.c; do
 		cc_object "$c" "$work/c/$(basename "${c%.c}").o" || return 1
 	done
+	# The wrong flag on purpose.
+	cc_object "$root/tests/e2e/c/stack_protector.c" "$work/c/stack_protector.o" \
+		-fstack-protector-all
 }
 
 run_c_version() {
@@ -239,6 +261,7 @@ run_c_version() {
 		! grep -qi 'warning\|error' "$work/log" &&
 		ok "go$v C: readelf -lS sees the C segments" ||
 		bad "go$v C: readelf -lS" "unexpected program or section headers"
+	expect_elflint "go$v C: eu-elflint finds nothing new (linked C)" "$d/cabi" "$d/cabi.out"
 	expect_output "go$v C: gdb names a C function" "c_mixed in section .rewire.c.text" \
 		gdb -batch -ex "info symbol c_mixed" "$d/cabi.out"
 
@@ -283,6 +306,8 @@ c_errors() {
 	expect_error "C error: duplicate symbol" 1 "duplicate symbol dup_symbol" \
 		"$REWIRE" patch --link "$work/c/dup_a.o" --link "$work/c/dup_b.o" \
 		--redirect main.ints=dup_symbol "$d/cabi" -o "$d/x"
+	expect_error "C error: built with a stack protector" 1 "compile with -fno-stack-protector" \
+		"$REWIRE" patch --link "$work/c/stack_protector.o" "$d/cabi" -o "$d/x"
 	expect_error "C error: not an object" 1 "not an ELF object or ar archive" \
 		"$REWIRE" patch --link "$root/tests/cabi/classes.c" "$d/cabi" -o "$d/x"
 	expect_error "C error: missing object" 1 "cannot open" \

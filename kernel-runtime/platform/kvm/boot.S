@@ -144,6 +144,7 @@ boot_entry_tsc:
 	.globl boot_pml4
 boot_pml4:
 	.skip 4096
+	.globl boot_pdpt
 boot_pdpt:
 	.skip 4096
 	.globl boot_pd

@@ -90,17 +90,17 @@ uint64_t platform_wall_ns(void)
 	return wall_offset + platform_monotonic_ns();
 }
 
-uint64_t platform_tsc_hz(void)
+uint64_t kvm_tsc_hz(void)
 {
 	return tsc_hz;
 }
 
-const char *platform_tsc_source(void)
+const char *kvm_tsc_source(void)
 {
 	return tsc_source;
 }
 
-const char *platform_wall_source(void)
+const char *kvm_wall_source(void)
 {
 	return wall_source;
 }

@@ -10,8 +10,8 @@
 void platform_exit(int status)
 {
 	status &= 0xff;
-	platform_irq_disable();
-	platform_log("rewire-exit %d\n", status);
+	kvm_irq_disable();
+	kvm_log("rewire-exit %d\n", status);
 	/* Statuses above 127 would come out of QEMU mangled; 127 says "look
 	 * at the exit record". */
 	outl(DEBUG_EXIT_PORT, status > 127 ? 127 : (uint32_t)status);
@@ -23,7 +23,7 @@ void platform_exit(int status)
 void platform_panic(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
-	platform_irq_disable();
+	kvm_irq_disable();
 	platform_printf("\nrewire: panic: %s:%d: ", file, line);
 	va_start(ap, fmt);
 	kvm_vprintf(serial_write, fmt, ap);

@@ -1,6 +1,7 @@
 /* The KVM platform's internal interface: constants shared by its C and
  * assembly files, and the functions one file offers another. Includes and
- * extends api.h (what the core sees), like Solo5's bindings.h. */
+ * extends platform.h (the core's contract) and kvm_info.h, like Solo5's
+ * bindings.h. */
 #ifndef KVM_H
 #define KVM_H
 
@@ -11,24 +12,39 @@
 
 /* Interrupt stack table slots, one per class of event (the TSS's IST1-7):
  * a fault while handling another class never lands on the stack in use. */
-#define IST_DOUBLE_FAULT 1
-#define IST_NMI          2
+#define IST_DOUBLE_FAULT  1
+#define IST_NMI           2
 #define IST_MACHINE_CHECK 3
-#define IST_EXCEPTION    4 /* every other exception */
-#define IST_INTERRUPT    5 /* device interrupts: timer, spurious */
-#define IST_COUNT        5
-#define IST_STACK_SIZE   16384
+#define IST_EXCEPTION     4 /* every other exception */
+#define IST_INTERRUPT     5 /* device interrupts: timer, spurious */
+#define IST_COUNT         5
+#define IST_STACK_SIZE    16384
 
 /* struct kvm_cpu field offsets, for the syscall entry. */
 #define CPU_SELF          0
 #define CPU_SCRATCH_RSP   8
 #define CPU_SYSCALL_STACK 16
 
+/* struct platform_regs offsets, for context.S. */
+#define REGS_R15    0
+#define REGS_R14    8
+#define REGS_R13    16
+#define REGS_R12    24
+#define REGS_RBP    64
+#define REGS_RBX    104
+#define REGS_RAX    112
+#define REGS_RIP    136
+#define REGS_CS     144
+#define REGS_RFLAGS 152
+#define REGS_RSP    160
+#define REGS_SS     168
+
 #define KVM_MAX_CPUS 1
 
 #ifndef __ASSEMBLER__
 #include <stdarg.h>
-#include "api.h"
+#include "kvm_info.h"
+#include "platform.h"
 
 /* Per-CPU data, at this CPU's GS base. The first fields are used by
  * assembly (offsets above). */
@@ -70,9 +86,12 @@ struct hvm_memmap_entry {
 	uint32_t type; /* 1: RAM */
 	uint32_t reserved;
 };
+#define HVM_MEMMAP_RAM 1
 
 /* boot.S */
 extern uint64_t boot_entry_tsc; /* TSC at the first entry instruction */
+extern uint64_t boot_pml4[512], boot_pdpt[512];
+extern uint64_t boot_pd[4 * 512]; /* BOOT_MAP_GIB page directories */
 
 /* serial.c */
 void serial_init(void);
@@ -81,12 +100,10 @@ void serial_write(const char *buf, size_t len);
 /* print.c */
 void kvm_vprintf(void (*write)(const char *, size_t), const char *fmt,
 		 va_list ap);
+void kvm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* debugcon.c */
 void debugcon_write(const char *buf, size_t len);
-
-/* paging.c */
-void paging_init(const struct hvm_memmap_entry *map, int count);
 
 /* gdt.c */
 void gdt_init(struct kvm_cpu *cpu);
@@ -94,9 +111,9 @@ void gdt_init(struct kvm_cpu *cpu);
 /* idt.c */
 void idt_init(void);
 
-/* trap.c, vectors.S */
+/* trap.c, vectors.S, crash.c */
 void trap_dispatch(struct platform_regs *regs);
-extern char trap_stubs[]; /* 256 entry stubs, 16 bytes apart (vectors.S) */
+extern char trap_stubs[]; /* 256 entry stubs, 16 bytes apart */
 void trap_dump(const struct platform_regs *regs);
 
 /* percpu.c */
@@ -104,7 +121,13 @@ struct kvm_cpu *percpu_init(unsigned id);
 
 /* xsave.c */
 void xsave_setup(void);
-const char *xsave_method(void);
+
+/* fsbase.c */
+void fsbase_init(void);
+uint64_t fsbase_hwcap2(void);
+
+/* random.c */
+void random_init(void);
 
 /* clock.c, and its sources */
 void clock_init(void);
@@ -125,14 +148,22 @@ void syscall_init(struct kvm_cpu *cpu);
 void syscall_entry(void);
 long syscall_dispatch(struct platform_regs *regs);
 
-/* cmdline.c */
-void cmdline_init(const char *raw);
+/* paging.c: the direct map */
+void paging_init(const struct hvm_memmap_entry *map, int count);
+uint64_t paging_direct_map_end(void);
+uint64_t *paging_table(uint64_t entry);
+extern uint64_t pte_nx; /* the NX bit when EFER.NXE is on, else 0 */
+
+/* boot_alloc.c: pages after the image, before the core's allocator */
+void *boot_alloc_page(void);
+uint64_t boot_alloc_end(void);
 
 /* platform.c */
 void platform_main(struct hvm_start_info *si);
 
-/* print.c */
-void kvm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* program.c */
+void program_init(void);
+uint64_t program_image_end(void);
 
 /* string.c (weak: the core's own definitions win) */
 void *memset(void *dst, int c, size_t n);
@@ -140,7 +171,5 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int strncmp(const char *a, const char *b, size_t n);
 #endif
 #endif

@@ -65,7 +65,7 @@ static uint64_t calibrate(void)
 	lapic_write(APIC_LVT_TIMER, PLATFORM_VECTOR_TIMER | LVT_MASKED);
 	lapic_write(APIC_TIMER_INIT, 0xffffffff);
 	struct sample start = take_best(), end;
-	uint64_t span = platform_tsc_hz() / 200;
+	uint64_t span = kvm_tsc_hz() / 200;
 	while (rdtsc() - start.tsc < span)
 		cpu_pause();
 	end = take_best();
@@ -75,7 +75,7 @@ static uint64_t calibrate(void)
 	/* In 5 ms the count moves by less than 2^26 (a 10 GHz timer), so
 	 * counts * tsc_hz fits in 64 bits. */
 	uint64_t counts = start.count - end.count;
-	return counts * platform_tsc_hz() / (end.tsc - start.tsc);
+	return counts * kvm_tsc_hz() / (end.tsc - start.tsc);
 }
 
 void lapic_init(void)
@@ -145,7 +145,7 @@ void platform_timer_cancel(void)
 		lapic_write(APIC_TIMER_INIT, 0);
 }
 
-const char *platform_timer_mode(void)
+const char *kvm_timer_mode(void)
 {
 	return tsc_deadline ? "tsc-deadline" : "lapic-oneshot";
 }

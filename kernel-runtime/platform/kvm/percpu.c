@@ -1,5 +1,6 @@
-/* Per-CPU data: a struct kvm_cpu per CPU, reached through the GS base (the
- * Go program uses FS for its TLS and leaves GS alone). */
+/* Per CPU: its data, a struct kvm_cpu reached through the GS base (the
+ * Go program uses FS for its TLS and leaves GS alone), and calls that name
+ * a CPU. */
 #include "cpu.h"
 #include "kvm.h"
 
@@ -52,4 +53,16 @@ void platform_set_cpu_local(void *p)
 void platform_set_syscall_stack(void *top)
 {
 	this_cpu()->syscall_stack = (uint64_t)top;
+}
+
+void platform_cpu_relax(void)
+{
+	cpu_pause();
+}
+
+void platform_cpu_kick(unsigned cpu)
+{
+	/* One CPU: nobody else to wake. SMP sends an IPI to the timer
+	 * vector here. */
+	(void)cpu;
 }

@@ -7,51 +7,20 @@
 #define PIT_HZ 1193182
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
-#define CALIBRATION_TICKS (PIT_HZ / 100) /* 10 ms */
-#define MAX_READS 5000000
-#define TRIES 16
-
-/* A PIT reading bracketed by two TSC readings: the PIT was read at about
- * tsc, give or take width / 2. */
-struct sample {
-	uint64_t tsc, width;
-	uint32_t ticks; /* PIT ticks since the first reading */
-};
-
-struct pit_state {
-	uint16_t last;
-	uint32_t ticks;
-};
+#define CALIBRATION_TICKS (PIT_HZ / 100) /* 10 ms of counting */
+#define MAX_READS 10000000
+/* The 16-bit counter wraps every 55 ms, so two readings further apart
+ * could hide whole turns. 2^24 TSC cycles stay below 55 ms for any TSC
+ * faster than 305 MHz: a pair of readings further apart than that (the
+ * vCPU was descheduled: common under TCG on a busy host) is left out of
+ * both sums. */
+#define GAP_LIMIT (1ull << 24)
 
 static uint16_t pit_read(void)
 {
 	outb(PIT_CMD, 0x00); /* latch channel 0 */
 	uint8_t lo = inb(PIT_CH0);
 	return (uint16_t)(lo | inb(PIT_CH0) << 8);
-}
-
-static struct sample take(struct pit_state *pit)
-{
-	uint64_t before = rdtsc();
-	uint16_t now = pit_read();
-	uint64_t after = rdtsc();
-	pit->ticks += (uint16_t)(pit->last - now); /* counts down, wraps */
-	pit->last = now;
-	return (struct sample){ before + (after - before) / 2, after - before,
-				pit->ticks };
-}
-
-/* The tightest of a few samples: a reading that was delayed (the vCPU
- * descheduled, TCG translating code) would skew the result. */
-static struct sample take_best(struct pit_state *pit)
-{
-	struct sample best = take(pit);
-	for (int i = 1; i < TRIES; i++) {
-		struct sample s = take(pit);
-		if (s.width < best.width)
-			best = s;
-	}
-	return best;
 }
 
 /* Returns the TSC frequency in Hz, 0 when the PIT does not count. */
@@ -63,14 +32,30 @@ uint64_t pit_calibrate_tsc(void)
 	outb(PIT_CH0, 0xff);
 	outb(PIT_CH0, 0xff);
 
-	struct pit_state pit = { pit_read(), 0 };
-	struct sample start = take_best(&pit);
-	for (int i = 0; i < MAX_READS &&
-			pit.ticks - start.ticks < CALIBRATION_TICKS;
-	     i++)
-		take(&pit);
-	struct sample end = take_best(&pit);
-	if (end.ticks - start.ticks < CALIBRATION_TICKS)
+	uint16_t last = pit_read();
+	uint64_t last_tsc = rdtsc(), tsc_sum = 0;
+	uint32_t tick_sum = 0, gaps = 0;
+	for (int i = 0; i < MAX_READS && tick_sum < CALIBRATION_TICKS; i++) {
+		/* Each reading is dated by the middle of the two TSC readings
+		 * around it; over a run of readings the sums telescope, so
+		 * only the runs' ends carry rounding. */
+		uint64_t before = rdtsc();
+		uint16_t now = pit_read();
+		uint64_t after = rdtsc(), tsc = before + (after - before) / 2;
+		uint64_t delta = tsc - last_tsc;
+		if (delta <= GAP_LIMIT) {
+			tsc_sum += delta;
+			tick_sum += (uint16_t)(last - now); /* counts down */
+		} else {
+			gaps++;
+		}
+		last = now;
+		last_tsc = tsc;
+	}
+	kvm_log("pit calibration: %lu TSC cycles in %u PIT ticks, %u gaps "
+		"left out\n",
+		tsc_sum, tick_sum, gaps);
+	if (tick_sum < CALIBRATION_TICKS)
 		return 0;
-	return (end.tsc - start.tsc) * PIT_HZ / (end.ticks - start.ticks);
+	return tsc_sum * PIT_HZ / tick_sum;
 }

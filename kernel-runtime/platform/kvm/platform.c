@@ -4,30 +4,39 @@
 #include "kvm.h"
 
 #define MEMMAP_MAX 128
+#define CMDLINE_MAX 16384
 
 static struct hvm_memmap_entry memmap[MEMMAP_MAX];
 static int memmap_count;
+static char cmdline[CMDLINE_MAX];
 static uint64_t main_tsc, ready_tsc;
 static char vendor[13];
-extern char __image_end[];
 
+/* Copies what the loader left in memory that is free RAM from now on. */
 static void read_start_info(const struct hvm_start_info *si)
 {
 	if (si->magic != HVM_START_MAGIC)
 		PLATFORM_PANIC("no PVH start_info (magic %x at %p)", si->magic,
 			       (const void *)si);
-	/* Copied: the loader's memory is free RAM from now on. */
-	cmdline_init(si->cmdline_paddr ? (const char *)si->cmdline_paddr : "");
+	if (si->cmdline_paddr) {
+		const char *c = (const char *)si->cmdline_paddr;
+		size_t len = strlen(c);
+		if (len >= CMDLINE_MAX) {
+			kvm_warn("command line of %lu bytes cut to %d",
+				 (unsigned long)len, CMDLINE_MAX - 1);
+			len = CMDLINE_MAX - 1;
+		}
+		memcpy(cmdline, c, len);
+	}
 	if (si->version >= 1 && si->memmap_paddr) {
-		const struct hvm_memmap_entry *map =
-			(const void *)si->memmap_paddr;
 		memmap_count = si->memmap_entries;
 		if (memmap_count > MEMMAP_MAX) {
 			kvm_warn("memory map of %d entries cut to %d",
 				 memmap_count, MEMMAP_MAX);
 			memmap_count = MEMMAP_MAX;
 		}
-		memcpy(memmap, map, memmap_count * sizeof(*map));
+		memcpy(memmap, (const void *)si->memmap_paddr,
+		       memmap_count * sizeof(*memmap));
 	} else {
 		kvm_warn("PVH start_info version %u has no memory map",
 			 si->version);
@@ -44,8 +53,11 @@ void platform_main(struct hvm_start_info *si)
 	gdt_init(cpu);
 	idt_init();
 	read_start_info(si);
+	program_init();
 	paging_init(memmap, memmap_count);
 	xsave_setup();
+	fsbase_init();
+	random_init();
 	clock_init();
 	lapic_init();
 	syscall_init(cpu);
@@ -59,30 +71,30 @@ void platform_main(struct hvm_start_info *si)
 	platform_exit(kernel_main());
 }
 
-void platform_boot_times(uint64_t *entry_to_main_ns, uint64_t *setup_ns)
+const char *platform_cmdline(void)
 {
-	uint64_t hz = platform_tsc_hz();
-	*entry_to_main_ns = (main_tsc - boot_entry_tsc) * 1000000 / (hz / 1000);
-	*setup_ns = (ready_tsc - main_tsc) * 1000000 / (hz / 1000);
+	return cmdline;
 }
 
 int platform_memory_regions(struct platform_mem_region *out, int max)
 {
 	int n = 0;
 	for (int i = 0; i < memmap_count && n < max; i++)
-		if (memmap[i].type == 1)
+		if (memmap[i].type == HVM_MEMMAP_RAM)
 			out[n++] = (struct platform_mem_region){
 				memmap[i].addr, memmap[i].size
 			};
 	return n;
 }
 
-uint64_t platform_image_end(void)
+void kvm_boot_times(uint64_t *entry_to_main_ns, uint64_t *setup_ns)
 {
-	return (uint64_t)__image_end;
+	uint64_t khz = kvm_tsc_hz() / 1000;
+	*entry_to_main_ns = (main_tsc - boot_entry_tsc) * 1000000 / khz;
+	*setup_ns = (ready_tsc - main_tsc) * 1000000 / khz;
 }
 
-const char *platform_cpu_vendor(void)
+const char *kvm_cpu_vendor(void)
 {
 	return vendor;
 }

@@ -1,8 +1,8 @@
 # The KVM platform (PVH boot under QEMU microvm) and its test kernel.
 # Included by the top Makefile; objects go under build/kernel/.
 #   build/kernel/platform-kvm.a     the platform, for linking with the core
-#   build/kernel/platform-test.elf  a PVH image: the platform and
-#                                   tests/kernel/platform_test.c
+#   build/kernel/platform-test.elf  a PVH image: the platform and the test
+#                                   kernel of tests/kernel/ (run.sh boots it)
 
 KVM_DIR := kernel-runtime/platform/kvm
 KVM_OUT := build/kernel
@@ -17,19 +17,26 @@ KVM_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -fno-pic -fno-pie \
 	-fno-asynchronous-unwind-tables -fno-omit-frame-pointer \
 	-fno-tree-loop-distribute-patterns -nostdlib \
 	-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-	-I$(KVM_DIR)
+	-I$(KVM_DIR) -Ikernel-runtime/include
 
 KVM_SRC := $(sort $(wildcard $(KVM_DIR)/*.c $(KVM_DIR)/*.S))
 KVM_OBJ := $(patsubst %,$(KVM_OUT)/%.o,$(basename $(KVM_SRC)))
-KVM_TEST_OBJ := $(KVM_OUT)/tests/kernel/platform_test.o
+KVM_TEST_SRC := $(sort $(wildcard tests/kernel/*.c))
+KVM_TEST_OBJ := $(KVM_TEST_SRC:%.c=$(KVM_OUT)/%.o)
 KVM_LIB := $(KVM_OUT)/platform-kvm.a
 KVM_TEST_IMAGE := $(KVM_OUT)/platform-test.elf
 
-$(KVM_OUT)/%.o: %.c
+# Patterns that name their folders: core.mk's rules for build/kernel/ stay
+# its own.
+$(KVM_OUT)/$(KVM_DIR)/%.o: $(KVM_DIR)/%.c
 	@mkdir -p $(dir $@)
 	$(KVM_CC) $(KVM_CFLAGS) -MMD -MP -c $< -o $@
 
-$(KVM_OUT)/%.o: %.S
+$(KVM_OUT)/$(KVM_DIR)/%.o: $(KVM_DIR)/%.S
+	@mkdir -p $(dir $@)
+	$(KVM_CC) $(KVM_CFLAGS) -MMD -MP -c $< -o $@
+
+$(KVM_OUT)/tests/kernel/%.o: tests/kernel/%.c
 	@mkdir -p $(dir $@)
 	$(KVM_CC) $(KVM_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -43,6 +50,8 @@ $(KVM_TEST_IMAGE): $(KVM_OBJ) $(KVM_TEST_OBJ) $(KVM_DIR)/link.ld
 
 KERNEL_TARGETS += $(KVM_LIB) $(KVM_TEST_IMAGE)
 KERNEL_TEST_DEPS += $(KVM_TEST_IMAGE)
-KERNEL_TEST_CMD += bash tests/kernel/run.sh $(KVM_TEST_IMAGE)
+# Joined with &&: core.mk (included first) may have added its own command.
+KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
+	bash tests/kernel/run.sh $(KVM_TEST_IMAGE)
 
 -include $(KVM_OBJ:.o=.d) $(KVM_TEST_OBJ:.o=.d)

@@ -119,7 +119,7 @@ void platform_printf(const char *fmt, ...)
 	platform_irq_restore(flags);
 }
 
-void platform_log(const char *fmt, ...)
+void kvm_log(const char *fmt, ...)
 {
 	va_list ap;
 	unsigned long flags = platform_irq_save();

@@ -63,7 +63,7 @@ void trap_dispatch(struct platform_regs *regs)
 	}
 }
 
-uint64_t platform_timer_ticks(void)
+uint64_t kvm_timer_ticks(void)
 {
 	return this_cpu()->timer_ticks;
 }
@@ -80,12 +80,12 @@ void platform_regs_init(struct platform_regs *regs, uint64_t rip,
 	};
 }
 
-void platform_irq_enable(void)
+void kvm_irq_enable(void)
 {
 	__asm__ volatile("sti" ::: "memory");
 }
 
-void platform_irq_disable(void)
+void kvm_irq_disable(void)
 {
 	__asm__ volatile("cli" ::: "memory");
 }

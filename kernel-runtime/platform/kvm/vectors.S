@@ -43,6 +43,9 @@ trap_common:
 	cld
 	movq %rsp, %rdi
 	call trap_dispatch
+	/* Also the way out of context.S: RSP points at a struct
+	 * platform_regs. */
+	.globl trap_exit
 trap_exit:
 	popq %r15
 	popq %r14
@@ -61,12 +64,5 @@ trap_exit:
 	popq %rax
 	addq $16, %rsp			/* vector, error code */
 	iretq
-
-/* void platform_resume(const struct platform_regs *regs): the frame itself
- * becomes the stack that trap_exit unwinds. */
-	.globl platform_resume
-platform_resume:
-	movq %rdi, %rsp
-	jmp trap_exit
 
 	.section .note.GNU-stack, "", @progbits

@@ -52,7 +52,7 @@ void xsave_setup(void)
 	__asm__ volatile("fninit; ldmxcsr %0" : : "m"(mxcsr));
 }
 
-const char *xsave_method(void)
+const char *kvm_xsave_method(void)
 {
 	static const char *const names[] = { "fxsave", "xsave", "xsaveopt" };
 	return names[method];
@@ -63,7 +63,7 @@ size_t platform_xsave_size(void)
 	return area_size;
 }
 
-uint64_t platform_xsave_features(void)
+uint64_t kvm_xsave_features(void)
 {
 	return features;
 }

@@ -1,0 +1,202 @@
+/* Boot of the core, and the hooks through which the platform enters it:
+ * syscalls, the timer, exceptions (page faults). */
+#include "boot.h"
+
+#include "cmdline.h"
+#include "fd.h"
+#include "frame.h"
+#include "futex.h"
+#include "initstack.h"
+#include "kernel.h"
+#include "kstring.h"
+#include "linux_abi.h"
+#include "platform.h"
+#include "process.h"
+#include "random.h"
+#include "sched.h"
+#include "signals.h"
+#include "stats.h"
+#include "syscalls.h"
+#include "thread.h"
+#include "timer.h"
+#include "vm.h"
+
+#define MAX_REGIONS 64
+
+static char cmdline_text[KCORE_CMDLINE_MAX];
+static struct cmdline cmdline;
+
+static long syscall_hook(struct platform_regs *regs)
+{
+	const long args[6] = { (long)regs->rdi, (long)regs->rsi,
+			       (long)regs->rdx, (long)regs->r10,
+			       (long)regs->r8,  (long)regs->r9 };
+	struct thread *cur = sched_current();
+	long result;
+
+	/* clone copies this frame for the child. */
+	cur->syscall_regs = regs;
+	result = kcore_syscall((long)regs->rax, args);
+	cur->syscall_regs = NULL;
+	return result;
+}
+
+static void timer_hook(struct platform_regs *regs)
+{
+	uint64_t now = platform_monotonic_ns();
+
+	this_cpu()->armed = KCORE_FOREVER; /* the one-shot timer has fired */
+	timer_expire(now);
+	sched_tick(regs, now);
+	timer_rearm();
+}
+
+static __attribute__((noreturn)) void out_of_memory(uint64_t addr)
+{
+	struct kcore_counters c;
+
+	kcore_counters(&c);
+	platform_printf("kcore: out of memory: no frame left for the page at "
+			"%lx (all %lu frames of 4 KiB are in use); give the "
+			"machine more memory\n",
+			(unsigned long)addr, (unsigned long)c.frames_total);
+	process_exit(KCORE_EXIT_OOM);
+}
+
+static int exception_hook(struct platform_regs *regs, uint64_t fault_address)
+{
+	if (regs->vector != PLATFORM_VECTOR_PAGE_FAULT)
+		return 0;
+	switch (vm_fault(fault_address, regs->error & PLATFORM_PF_WRITE)) {
+	case VM_FAULT_MAPPED:
+		return 1;
+	case VM_FAULT_OOM:
+		out_of_memory(fault_address);
+	case VM_FAULT_BAD:
+		break;
+	}
+	platform_printf("kcore: thread %ld: %s at %lx, which no mapping "
+			"allows\n",
+			sched_current()->tid,
+			regs->error & PLATFORM_PF_WRITE ? "write" : "read",
+			(unsigned long)fault_address);
+	return 0;
+}
+
+int kcore_init(void)
+{
+	const char *raw = platform_cmdline(), *error;
+	struct platform_mem_region regions[MAX_REGIONS];
+	size_t len = kstrlen(raw);
+	uintptr_t vm_start, vm_end;
+
+	if (len >= sizeof(cmdline_text)) {
+		platform_printf("kcore: the command line has %lu bytes; at "
+				"most %d fit\n",
+				(unsigned long)len, KCORE_CMDLINE_MAX - 1);
+		return KCORE_EXIT_USAGE;
+	}
+	kmemcpy(cmdline_text, raw, len + 1);
+	if (cmdline_parse(cmdline_text, &cmdline, &error)) {
+		platform_printf("kcore: bad command line: %s\n", error);
+		return KCORE_EXIT_USAGE;
+	}
+
+	stats_init();
+	int count = platform_memory_regions(regions, MAX_REGIONS);
+	if (frame_init(regions, count, platform_image_end())) {
+		platform_printf("kcore: no usable memory above the image, which "
+				"ends at %lx\n",
+				(unsigned long)platform_image_end());
+		return KCORE_EXIT_OOM;
+	}
+	platform_vm_range(&vm_start, &vm_end);
+	vm_init(vm_start, vm_end);
+	sched_init();
+	sched_cpu_init(platform_cpu_id());
+	thread_table_init();
+	timer_init();
+	futex_init();
+	fd_init();
+	signals_init();
+	process_init(cmdline.stats);
+	random_init();
+	syscall_init(cmdline.trace);
+	platform_set_syscall_hook(syscall_hook);
+	platform_set_timer_hook(timer_hook);
+	platform_set_exception_hook(exception_hook);
+	return 0;
+}
+
+int kcore_start_program(void)
+{
+	struct platform_program prog;
+	uint8_t random[16];
+	size_t size = INITSTACK_PAGES * PAGE_SIZE;
+
+	platform_program(&prog);
+	long stack = vm_mmap(0, MAIN_STACK_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t pa = stack < 0 ? 0 : frame_alloc_contig(INITSTACK_PAGES);
+	if (!pa) {
+		platform_printf("kcore: out of memory for the first thread's "
+				"stack\n");
+		return KCORE_EXIT_OOM;
+	}
+	/* The stack's top is built in frames, then mapped: the program's
+	 * range is not the kernel's to write before it is mapped. */
+	void *buf = platform_phys_to_virt(pa);
+	uintptr_t va = (uintptr_t)stack + MAIN_STACK_SIZE - size;
+	random_fill(random, sizeof(random));
+	kmemset(buf, 0, size);
+	struct initstack_args args = {
+		.argc = cmdline.argc, .argv = cmdline.argv,
+		.envc = cmdline.envc, .envp = cmdline.envp,
+		.phdr = prog.phdr, .entry = prog.entry,
+		.phent = prog.phent, .phnum = prog.phnum,
+		.hwcap = prog.hwcap, .hwcap2 = prog.hwcap2,
+		.random = random,
+	};
+	uintptr_t sp = initstack_build(buf, va, size, &args);
+	if (!sp) {
+		platform_printf("kcore: the arguments and environment need "
+				"more than %lu bytes of stack\n",
+				(unsigned long)size);
+		frame_free_contig(pa, INITSTACK_PAGES);
+		return KCORE_EXIT_USAGE;
+	}
+	if (vm_map_frames(va, pa, INITSTACK_PAGES)) {
+		platform_printf("kcore: out of memory mapping the first "
+				"thread's stack\n");
+		return KCORE_EXIT_OOM;
+	}
+	struct kcore_thread_start start = { .rip = prog.entry, .rsp = sp };
+	long tid = thread_create(&start);
+	if (tid < 0) {
+		platform_printf("kcore: cannot create the first thread (%ld)\n",
+				tid);
+		return KCORE_EXIT_OOM;
+	}
+	return 0;
+}
+
+int kernel_main(void)
+{
+	int status = kcore_init();
+	if (!status)
+		status = kcore_start_program();
+	if (status)
+		return status;
+	sched_idle_loop();
+}
+
+void kcore_cpu_main(unsigned index)
+{
+	sched_cpu_init(index);
+	sched_idle_loop();
+}
+
+const char *kcore_option(const char *key)
+{
+	return cmdline_option(&cmdline, key);
+}

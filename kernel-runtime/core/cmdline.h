@@ -1,0 +1,30 @@
+/* The kernel command line: options, environment and the program's
+ * arguments (the format is documented in kernel.h). */
+#ifndef KCORE_CMDLINE_H
+#define KCORE_CMDLINE_H
+
+#include <stdbool.h>
+
+#define CMDLINE_MAX_ARGS 256
+#define CMDLINE_MAX_ENV 256
+#define CMDLINE_MAX_OPTIONS 32
+#define CMDLINE_DEFAULT_ARGV0 "program"
+
+struct cmdline {
+	int argc;
+	char *argv[CMDLINE_MAX_ARGS + 1]; /* NULL-terminated */
+	int envc;
+	char *envp[CMDLINE_MAX_ENV + 1];  /* NULL-terminated */
+	int optc;
+	char *options[CMDLINE_MAX_OPTIONS]; /* the others: "KEY" or "KEY=VALUE" */
+	bool stats; /* print the counters at exit */
+	bool trace; /* log every syscall */
+};
+
+/* Parses text in place (it is cut into words and decoded). Returns 0, or
+ * -1 with *error set to a message naming the limit that was exceeded. */
+int cmdline_parse(char *text, struct cmdline *out, const char **error);
+/* The value of option key: "" for a bare KEY, NULL when absent. */
+const char *cmdline_option(const struct cmdline *c, const char *key);
+
+#endif

@@ -1,0 +1,109 @@
+/* The process's file descriptors and the few kinds of file behind them:
+ * the console (fds 0, 1, 2), pipes, eventfds and epoll instances: what
+ * the Go runtime's network poller needs, which every program with a timer
+ * starts. There is no file system: opening a path fails with ENOENT. */
+#ifndef KCORE_FD_H
+#define KCORE_FD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "process.h"
+#include "spinlock.h"
+#include "waitq.h"
+
+#define FD_MAX KCORE_NOFILE
+#define FILE_MAX 128
+
+enum file_kind {
+	FILE_CONSOLE,
+	FILE_PIPE_READ,
+	FILE_PIPE_WRITE,
+	FILE_EVENTFD,
+	FILE_EPOLL,
+};
+
+struct pipe;
+struct epoll;
+
+struct file {
+	enum file_kind kind;
+	unsigned refs;   /* descriptors, plus calls in progress */
+	unsigned status; /* open flags: O_ACCMODE, O_NONBLOCK (F_GETFL) */
+	/* Bumped whenever the file may have become ready: an edge for
+	 * EPOLLET watches. */
+	uint64_t seq;
+	union {
+		struct pipe *pipe;
+		struct {
+			uint64_t count;
+			bool semaphore;
+		} event;
+		struct epoll *epoll;
+	};
+};
+
+/* Every file, the table and all waiting (blocking reads and epoll_wait)
+ * are under one lock: the process has few files and little contention. */
+struct files {
+	struct spinlock lock;
+	struct waitq wait; /* woken on any change of readiness */
+};
+extern struct files files;
+
+void fd_init(void);
+
+/* With files.lock held: */
+struct file *file_new(enum file_kind kind, unsigned status);
+void file_get(struct file *f);
+void file_put(struct file *f);
+/* The lowest free descriptor >= min for f (taking a reference), or
+ * -EMFILE. */
+int fd_install(struct file *f, int min, bool cloexec);
+struct file *fd_lookup(int fd);
+/* Whether n descriptors are free. */
+bool fd_available(int n);
+/* Readiness, as epoll bits. */
+uint32_t file_poll(const struct file *f);
+/* Wakes every waiter after a change of readiness. */
+void files_changed(void);
+/* Sleeps until files_changed or deadline; 0 or -ETIMEDOUT. */
+long files_wait(uint64_t deadline);
+
+/* The syscalls (they take the lock). */
+long fd_read(int fd, void *buf, size_t len);
+long fd_write(int fd, const void *buf, size_t len);
+long fd_writev(int fd, const void *iov, int count);
+long fd_close(int fd);
+long fd_fcntl(int fd, int cmd, uint64_t arg);
+long fd_dup(int old, int new_fd, int flags, bool exact);
+long fd_fstat(int fd, void *statbuf);
+/* lseek, pread, ioctl...: -ESPIPE / -ENOTTY on an open fd, -EBADF else. */
+long fd_check(int fd, long error_if_open);
+
+/* pipe.c */
+long pipe_create(int32_t *fds, int flags);
+long pipe_read(struct file *f, void *buf, size_t len);
+long pipe_write(struct file *f, const void *buf, size_t len);
+uint32_t pipe_poll(const struct file *f);
+void pipe_release(struct file *f);
+void pipe_init(void);
+
+/* eventfd.c */
+long eventfd_create(uint32_t initval, int flags);
+long eventfd_read(struct file *f, void *buf, size_t len);
+long eventfd_write(struct file *f, const void *buf, size_t len);
+uint32_t eventfd_poll(const struct file *f);
+
+/* epoll.c */
+void epoll_init(void);
+long epoll_create(int flags);
+long epoll_ctl(int epfd, int op, int fd, const void *event);
+/* Waits until an event or deadline (monotonic ns; 0 polls once). */
+long epoll_wait(int epfd, void *events, int max, uint64_t deadline);
+void epoll_release(struct file *f);
+/* Drops every watch on f (its last descriptor is gone). */
+void epoll_forget(const struct file *f);
+
+#endif

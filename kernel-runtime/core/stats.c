@@ -1,0 +1,143 @@
+/* Counters of what the program made the kernel do, and their printout. */
+#include "stats.h"
+
+#include "frame.h"
+#include "kernel.h"
+#include "linux_abi.h"
+#include "platform.h"
+#include "syscalls.h"
+
+static uint64_t syscall_counts[STATS_SYSCALLS + 1]; /* last: out of range */
+static uint64_t unknown_logged[STATS_SYSCALLS / 64];
+/* Numbers outside 0..STATS_SYSCALLS-1 already reported (0: free slot; such
+ * a number is never 0). Past the last slot, they are no longer reported. */
+static long unknown_others[32];
+static uint64_t syscalls, switches, page_faults;
+static uint64_t signals[KSIG_MAX + 1];
+
+static void counter_add(uint64_t *counter)
+{
+	__atomic_fetch_add(counter, 1, __ATOMIC_RELAXED);
+}
+
+static uint64_t counter_get(const uint64_t *counter)
+{
+	return __atomic_load_n(counter, __ATOMIC_RELAXED);
+}
+
+static unsigned slot(long nr)
+{
+	return nr >= 0 && nr < STATS_SYSCALLS ? (unsigned)nr : STATS_SYSCALLS;
+}
+
+void stats_init(void)
+{
+	for (unsigned i = 0; i <= STATS_SYSCALLS; i++)
+		syscall_counts[i] = 0;
+	for (unsigned i = 0; i < sizeof(unknown_logged) / 8; i++)
+		unknown_logged[i] = 0;
+	for (unsigned i = 0; i < 32; i++)
+		unknown_others[i] = 0;
+	for (unsigned i = 0; i <= KSIG_MAX; i++)
+		signals[i] = 0;
+	syscalls = switches = page_faults = 0;
+}
+
+void stats_syscall(long nr)
+{
+	counter_add(&syscall_counts[slot(nr)]);
+	counter_add(&syscalls);
+}
+
+void stats_switch(void)
+{
+	counter_add(&switches);
+}
+
+void stats_page_fault(void)
+{
+	counter_add(&page_faults);
+}
+
+void stats_signal(int sig)
+{
+	if (sig > 0 && sig <= KSIG_MAX)
+		counter_add(&signals[sig]);
+}
+
+bool stats_first_unknown(long nr)
+{
+	unsigned s = slot(nr);
+
+	if (s < STATS_SYSCALLS) {
+		uint64_t bit = 1ull << (s % 64);
+		return !(__atomic_fetch_or(&unknown_logged[s / 64], bit,
+					   __ATOMIC_RELAXED) & bit);
+	}
+	for (unsigned i = 0; i < 32; i++) {
+		long seen = __atomic_load_n(&unknown_others[i], __ATOMIC_RELAXED);
+		if (seen == nr)
+			return false;
+		if (seen == 0 &&
+		    __atomic_compare_exchange_n(&unknown_others[i], &seen, nr,
+						false, __ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			return true;
+		if (seen == nr) /* another CPU claimed it for nr */
+			return false;
+	}
+	return false;
+}
+
+uint64_t kcore_syscall_count(long nr)
+{
+	return counter_get(&syscall_counts[slot(nr)]);
+}
+
+void kcore_counters(struct kcore_counters *out)
+{
+	struct frame_stats f;
+
+	frame_stats(&f);
+	out->syscalls = counter_get(&syscalls);
+	out->switches = counter_get(&switches);
+	out->page_faults = counter_get(&page_faults);
+	out->frames_total = f.total;
+	out->frames_used = f.total - f.free;
+	out->frames_peak = f.peak_used;
+}
+
+void kcore_print_counters(void)
+{
+	struct kcore_counters c;
+
+	kcore_counters(&c);
+	platform_printf("kcore-stats: syscalls %lu\n", (unsigned long)c.syscalls);
+	for (unsigned i = 0; i <= STATS_SYSCALLS; i++) {
+		uint64_t n = counter_get(&syscall_counts[i]);
+		if (!n)
+			continue;
+		if (i == STATS_SYSCALLS)
+			platform_printf("kcore-stats: syscall out-of-range %lu\n",
+					(unsigned long)n);
+		else if (syscall_name(i))
+			platform_printf("kcore-stats: syscall %s %lu\n",
+					syscall_name(i), (unsigned long)n);
+		else
+			platform_printf("kcore-stats: syscall nr%u %lu\n", i,
+					(unsigned long)n);
+	}
+	platform_printf("kcore-stats: switches %lu\n", (unsigned long)c.switches);
+	platform_printf("kcore-stats: page_faults %lu\n",
+			(unsigned long)c.page_faults);
+	platform_printf("kcore-stats: frames_used %lu\n",
+			(unsigned long)c.frames_used);
+	platform_printf("kcore-stats: frames_peak %lu\n",
+			(unsigned long)c.frames_peak);
+	platform_printf("kcore-stats: frames_total %lu\n",
+			(unsigned long)c.frames_total);
+	for (int s = 1; s <= KSIG_MAX; s++)
+		if (counter_get(&signals[s]))
+			platform_printf("kcore-stats: signal_undelivered %d %lu\n",
+					s, (unsigned long)counter_get(&signals[s]));
+}

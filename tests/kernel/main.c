@@ -1,0 +1,187 @@
+/* The KVM platform's test kernel: boots, prints a banner, runs every
+ * platform test, and exits 0 (or with exit=N; right after the banner with
+ * boot-only). Asked on the command line,
+ * it crashes instead (crash=pf|null|ud|gp|de|panic) to test the dump,
+ * hangs (crash=hang) or resets the VM (crash=triple). */
+#include "ktest.h"
+
+#define WORDS_MAX 64
+
+static int failures;
+static char words[4096];
+static char *options[WORDS_MAX], *args[WORDS_MAX], *env[WORDS_MAX];
+static int option_count, arg_count, env_count;
+
+void check(int ok, const char *name, const char *why)
+{
+	if (ok) {
+		platform_printf("ok   %s\n", name);
+	} else {
+		platform_printf("FAIL %s: %s\n", name, why);
+		failures++;
+	}
+}
+
+static int streq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static int hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The command line as include/kernel.h defines it: words split at spaces
+ * and tabs, then percent-decoded ("%" alone is the empty word). */
+static void parse_cmdline(void)
+{
+	const char *c = platform_cmdline();
+	int after_dashes = 0;
+	size_t n = 0;
+	while (*c) {
+		while (*c == ' ' || *c == '\t')
+			c++;
+		if (!*c)
+			break;
+		char *word = &words[n];
+		const char *start = c;
+		while (*c && *c != ' ' && *c != '\t' && n < sizeof(words) - 1) {
+			int hi, lo;
+			if (*c == '%' && (hi = hex_value(c[1])) >= 0 &&
+			    (lo = hex_value(c[2])) >= 0) {
+				words[n++] = (char)(hi << 4 | lo);
+				c += 3;
+			} else {
+				words[n++] = *c++;
+			}
+		}
+		words[n++] = 0;
+		if (c - start == 1 && *start == '%')
+			word[0] = 0;
+		if (!after_dashes && streq(word, "--"))
+			after_dashes = 1;
+		else if (after_dashes && arg_count < WORDS_MAX)
+			args[arg_count++] = word;
+		else if (!after_dashes && word[0] == 'e' && word[1] == 'n' &&
+			 word[2] == 'v' && word[3] == '=' && env_count < WORDS_MAX)
+			env[env_count++] = word + 4;
+		else if (!after_dashes && option_count < WORDS_MAX)
+			options[option_count++] = word;
+	}
+}
+
+static const char *option(const char *key)
+{
+	for (int i = 0; i < option_count; i++) {
+		const char *o = options[i], *k = key;
+		while (*k && *o == *k)
+			o++, k++;
+		if (!*k && *o == '=')
+			return o + 1;
+		if (!*k && !*o)
+			return "";
+	}
+	return 0;
+}
+
+static void banner(void)
+{
+	uint64_t entry_ns, setup_ns;
+	kvm_boot_times(&entry_ns, &setup_ns);
+	platform_printf("rewire platform test: cpu %s, tsc %lu kHz from %s, "
+			"wall clock %s, timer %s\n",
+			kvm_cpu_vendor(), kvm_tsc_hz() / 1000, kvm_tsc_source(),
+			kvm_wall_source(), kvm_timer_mode());
+	platform_printf("boot: entry to platform_main %lu ns, platform setup "
+			"%lu ns\n",
+			entry_ns, setup_ns);
+	platform_printf("wall: %lu s since the epoch\n",
+			platform_wall_ns() / 1000000000);
+	platform_printf("xsave: %lu bytes, features %lx, %s\n",
+			(unsigned long)platform_xsave_size(),
+			kvm_xsave_features(), kvm_xsave_method());
+	struct platform_mem_region r[8];
+	int n = platform_memory_regions(r, 8);
+	for (int i = 0; i < n; i++)
+		platform_printf("ram: %lx-%lx\n", r[i].base,
+				r[i].base + r[i].size);
+	uintptr_t lo, hi;
+	platform_vm_range(&lo, &hi);
+	platform_printf("image end: %lx, program range %lx-%lx\n",
+			platform_image_end(), (uint64_t)lo, (uint64_t)hi);
+	for (int i = 0; i < arg_count; i++)
+		platform_printf("arg %d: [%s]\n", i, args[i]);
+	for (int i = 0; i < env_count; i++)
+		platform_printf("env: [%s]\n", env[i]);
+}
+
+static void crash(const char *how)
+{
+	platform_printf("crashing on purpose: %s\n", how);
+	if (streq(how, "pf"))
+		*(volatile uint64_t *)0x100000000000 = 1;
+	else if (streq(how, "null"))
+		load3((void *)0x10);
+	else if (streq(how, "ud"))
+		__asm__ volatile("ud2");
+	else if (streq(how, "gp"))
+		*(volatile uint64_t *)0x8000000000000000 = 1; /* non-canonical */
+	else if (streq(how, "de"))
+		__asm__ volatile("xorl %%ecx, %%ecx; divl %%ecx"
+				 : : : "rax", "rcx", "rdx");
+	else if (streq(how, "panic"))
+		PLATFORM_PANIC("asked for by crash=%s", how);
+	else if (streq(how, "hang"))
+		for (;;)
+			kvm_irq_disable();
+	else if (streq(how, "triple")) {
+		/* No IDT at all: the fault cannot be delivered, the CPU
+		 * resets (and QEMU, with -no-reboot, ends). */
+		struct {
+			uint16_t limit;
+			uint64_t base;
+		} __attribute__((packed)) empty = { 0, 0 };
+		__asm__ volatile("lidt %0; int3" : : "m"(empty));
+	}
+	platform_printf("unknown crash kind '%s'\n", how);
+}
+
+int kernel_main(void)
+{
+	parse_cmdline();
+	banner();
+	if (option("boot-only")) /* for timing the boot */
+		return 0;
+	frames_init();
+
+	test_xsave();
+	test_cpu_state();
+	test_timer();
+	test_syscall();
+	test_exceptions();
+	test_paging();
+	test_switch();
+
+	const char *how = option("crash");
+	if (how)
+		crash(how);
+
+	int status = 0;
+	const char *exit_option = option("exit");
+	for (const char *s = exit_option; s && *s >= '0' && *s <= '9'; s++)
+		status = status * 10 + (*s - '0');
+	if (failures)
+		platform_printf("platform test: %d FAILED\n", failures);
+	else
+		platform_printf("platform test: all passed\n");
+	return failures ? 1 : status;
+}

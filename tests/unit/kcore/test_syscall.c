@@ -1,0 +1,460 @@
+/* Unit tests of the syscall layer: each decoder takes its arguments from
+ * the right registers, unknown numbers give -ENOSYS once logged, counters,
+ * and the calls Go's runtime makes at startup. */
+#include "kcore_test.h"
+
+#include "kernel.h"
+#include "linux_abi.h"
+#include "signals.h"
+#include "thread.h"
+#include "vm.h"
+
+static long results[8];
+
+static int setup(void **state)
+{
+	for (int i = 0; i < 8; i++)
+		results[i] = 99;
+	return boot_with_anchor(state);
+}
+
+#define STEST(f) cmocka_unit_test_setup_teardown(f, setup, check_violations)
+
+static long sys(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return fake_syscall(nr, a0, a1, a2, a3, a4, a5);
+}
+
+static void test_unknown_is_enosys_logged_once(void **state)
+{
+	(void)state;
+	assert_int_equal(sys(400, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	assert_int_equal(sys(400, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	assert_int_equal(sys(NR_clone3, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	assert_int_equal(sys(999, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	assert_int_equal(sys(-5, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	assert_int_equal(sys(-5, 0, 0, 0, 0, 0, 0), -ENOSYS);
+	assert_int_equal(fake_console_count("syscall 400 is not implemented"), 1);
+	assert_int_equal(fake_console_count("syscall 435 is not implemented"), 1);
+	assert_int_equal(fake_console_count("syscall 999 is not implemented"), 1);
+	assert_int_equal(fake_console_count("syscall -5 is not implemented"), 1);
+	assert_int_equal(kcore_syscall_count(400), 2);
+	/* Numbers beyond the table share one counter. */
+	assert_int_equal(kcore_syscall_count(999), 3);
+	/* Implemented ones are silent. */
+	fake_console_clear();
+	assert_int_equal(sys(NR_getpid, 0, 0, 0, 0, 0, 0), 1);
+	assert_int_equal(fake_console()[0], 0);
+}
+
+static void test_counters_by_number(void **state)
+{
+	struct kcore_counters c;
+	(void)state;
+
+	kcore_counters(&c);
+	uint64_t before = c.syscalls;
+	for (int i = 0; i < 3; i++)
+		sys(NR_getpid, 0, 0, 0, 0, 0, 0);
+	sys(NR_gettid, 0, 0, 0, 0, 0, 0);
+	assert_int_equal(kcore_syscall_count(NR_getpid), 3);
+	assert_int_equal(kcore_syscall_count(NR_gettid), 1);
+	kcore_counters(&c);
+	assert_int_equal(c.syscalls, before + 4);
+	kcore_print_counters();
+	assert_non_null(strstr(fake_console(), "kcore-stats: syscall getpid 3\n"));
+	assert_non_null(strstr(fake_console(), "kcore-stats: syscall gettid 1\n"));
+	assert_non_null(strstr(fake_console(), "kcore-stats: switches "));
+	assert_non_null(strstr(fake_console(), "kcore-stats: page_faults 0\n"));
+}
+
+static void test_mmap_arguments(void **state)
+{
+	(void)state;
+	/* rdi addr, rsi len, rdx prot, r10 flags, r8 fd, r9 offset. */
+	long a = sys(NR_mmap, 0xc000000000, 8192, PROT_NONE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_int_equal(a, 0xc000000000);
+	assert_int_equal(sys(NR_mmap, 0xc000000000, 4096, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0),
+			 0xc000000000);
+	assert_int_equal(sys(NR_mmap, 0, 4096, PROT_READ, MAP_PRIVATE, 3, 0),
+			 -ENODEV);
+	assert_int_equal(sys(NR_mmap, 0, 4096, PROT_READ,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 4096 + 1),
+			 -EINVAL);
+	assert_int_equal(sys(NR_mprotect, 0xc000000000 + 4096, 4096, PROT_READ,
+			     0, 0, 0),
+			 0);
+	assert_int_equal(vm_area_count(), 2);
+	assert_int_equal(sys(NR_madvise, 0xc000000000, 4096, MADV_DONTNEED, 0, 0,
+			     0),
+			 0);
+	assert_int_equal(sys(NR_munmap, 0xc000000000, 8192, 0, 0, 0, 0), 0);
+	assert_int_equal(vm_area_count(), 0);
+}
+
+static void test_write_and_read_console(void **state)
+{
+	(void)state;
+	fake_console_clear();
+	assert_int_equal(sys(NR_write, 1, (long)"hello ", 6, 0, 0, 0), 6);
+	assert_int_equal(sys(NR_write, 2, (long)"world\n", 6, 0, 0, 0), 6);
+	assert_string_equal(fake_console(), "hello world\n");
+	char buf[8];
+	assert_int_equal(sys(NR_read, 0, (long)buf, sizeof(buf), 0, 0, 0), 0);
+	assert_int_equal(sys(NR_write, 7, (long)"x", 1, 0, 0, 0), -EBADF);
+	assert_int_equal(sys(NR_write, 1, 0, 1, 0, 0, 0), -EFAULT);
+	struct {
+		const char *base;
+		size_t len;
+	} iov[2] = { { "ab", 2 }, { "cd\n", 3 } };
+	assert_int_equal(sys(NR_writev, 1, (long)iov, 2, 0, 0, 0), 5);
+	assert_string_equal(fake_console(), "hello world\nabcd\n");
+}
+
+static void test_no_file_system(void **state)
+{
+	char buf[64];
+	(void)state;
+	assert_int_equal(sys(NR_openat, AT_FDCWD,
+			     (long)"/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
+			     O_RDONLY, 0, 0, 0),
+			 -ENOENT);
+	assert_int_equal(sys(NR_open, (long)"/dev/urandom", 0, 0, 0, 0, 0),
+			 -ENOENT);
+	assert_int_equal(sys(NR_readlinkat, AT_FDCWD, (long)"/proc/self/exe",
+			     (long)buf, sizeof(buf), 0, 0),
+			 -ENOENT);
+	assert_int_equal(sys(NR_faccessat, AT_FDCWD, (long)"/etc", 0, 0, 0, 0),
+			 -ENOENT);
+	assert_int_equal(sys(NR_openat, AT_FDCWD, 0, 0, 0, 0, 0), -EFAULT);
+	assert_int_equal(sys(NR_getcwd, (long)buf, sizeof(buf), 0, 0, 0, 0), 2);
+	assert_string_equal(buf, "/");
+	assert_int_equal(sys(NR_socket, 2, 1, 0, 0, 0, 0), -EAFNOSUPPORT);
+}
+
+static void test_fcntl_on_stdio(void **state)
+{
+	(void)state;
+	/* Go's os.NewFile checks O_NONBLOCK: the console is blocking. */
+	assert_int_equal(sys(NR_fcntl, 1, F_GETFL, 0, 0, 0, 0), O_RDWR);
+	assert_int_equal(sys(NR_fcntl, 1, F_GETFD, 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_fcntl, 1, F_SETFD, FD_CLOEXEC, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_fcntl, 1, F_GETFD, 0, 0, 0, 0), FD_CLOEXEC);
+	assert_int_equal(sys(NR_fcntl, 9, F_GETFL, 0, 0, 0, 0), -EBADF);
+	assert_int_equal(sys(NR_fcntl, 1, 9999, 0, 0, 0, 0), -EINVAL);
+	assert_int_equal(sys(NR_ioctl, 1, 0x5401, 0, 0, 0, 0), -ENOTTY);
+	assert_int_equal(sys(NR_lseek, 1, 0, 0, 0, 0, 0), -ESPIPE);
+	assert_int_equal(sys(NR_ioctl, 50, 0x5401, 0, 0, 0, 0), -EBADF);
+	uint8_t st[144];
+	assert_int_equal(sys(NR_fstat, 1, (long)st, 0, 0, 0, 0), 0);
+	uint32_t mode;
+	memcpy(&mode, st + 24, 4);
+	assert_int_equal(mode & 0170000, S_IFCHR);
+}
+
+static void test_signal_bookkeeping(void **state)
+{
+	struct ksigaction act = { .handler = 0x401234, .flags = 0x4000004,
+				  .restorer = 0x405678, .mask = ~0ull },
+			  old;
+	(void)state;
+
+	/* rt_sigaction(sig, act, old, sigsetsize) */
+	assert_int_equal(sys(NR_rt_sigaction, 10, (long)&act, 0, 8, 0, 0), 0);
+	memset(&old, 0xff, sizeof(old));
+	assert_int_equal(sys(NR_rt_sigaction, 10, 0, (long)&old, 8, 0, 0), 0);
+	assert_int_equal(old.handler, 0x401234);
+	assert_int_equal(old.flags, 0x4000004);
+	assert_int_equal(old.restorer, 0x405678);
+	/* SIGKILL and SIGSTOP cannot be in a handler's mask. */
+	assert_int_equal(old.mask, ~((1ull << 8) | (1ull << 18)));
+	assert_int_equal(sys(NR_rt_sigaction, SIGKILL, (long)&act, 0, 8, 0, 0),
+			 -EINVAL);
+	assert_int_equal(sys(NR_rt_sigaction, SIGKILL, 0, (long)&old, 8, 0, 0), 0);
+	assert_int_equal(sys(NR_rt_sigaction, 65, 0, (long)&old, 8, 0, 0), -EINVAL);
+	assert_int_equal(sys(NR_rt_sigaction, 10, 0, (long)&old, 4, 0, 0), -EINVAL);
+}
+
+static void masker(const struct platform_regs *start)
+{
+	(void)start;
+	uint64_t set = 1ull << 10 | 1ull << (SIGKILL - 1), old = 0;
+	fake_syscall(NR_rt_sigprocmask, SIG_SETMASK, (long)&set, 0, 8, 0, 0);
+	set = 1ull << 3;
+	fake_syscall(NR_rt_sigprocmask, SIG_BLOCK, (long)&set, (long)&old, 8, 0, 0);
+	results[0] = (long)old;
+	fake_syscall(NR_rt_sigprocmask, SIG_UNBLOCK, (long)&set, (long)&old, 8, 0,
+		     0);
+	results[1] = (long)old;
+	fake_syscall(NR_rt_sigprocmask, SIG_SETMASK, 0, (long)&old, 8, 0, 0);
+	results[2] = (long)old;
+	results[3] = fake_syscall(NR_rt_sigprocmask, 7, (long)&set, 0, 8, 0, 0);
+
+	struct {
+		uint64_t sp;
+		int32_t flags, pad;
+		uint64_t size;
+	} ss = { 0x1000000, 0, 0, 32768 }, os;
+	fake_syscall(NR_sigaltstack, 0, (long)&os, 0, 0, 0, 0);
+	results[4] = os.flags;
+	fake_syscall(NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
+	fake_syscall(NR_sigaltstack, 0, (long)&os, 0, 0, 0, 0);
+	results[5] = (long)(os.sp == 0x1000000 && os.size == 32768 && os.flags == 0);
+	ss.size = 100;
+	results[6] = fake_syscall(NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
+}
+
+static void test_signal_masks_and_altstacks_per_thread(void **state)
+{
+	(void)state;
+	fake_thread(masker, 0);
+	fake_run();
+	assert_int_equal(results[0], 1 << 10); /* SIGKILL was dropped */
+	assert_int_equal(results[1], 1 << 10 | 1 << 3);
+	assert_int_equal(results[2], 1 << 10);
+	assert_int_equal(results[3], -EINVAL);
+	assert_int_equal(results[4], SS_DISABLE);
+	assert_int_equal(results[5], 1);
+	assert_int_equal(results[6], -ENOMEM);
+}
+
+static void test_signals_sent_are_counted(void **state)
+{
+	(void)state;
+	/* tgkill(pid, tid, sig): Go preempts goroutines with SIGURG (23). */
+	assert_int_equal(sys(NR_tgkill, 1, 1, 23, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_tgkill, 1, 77, 23, 0, 0, 0), -ESRCH);
+	assert_int_equal(sys(NR_tgkill, 2, 1, 23, 0, 0, 0), -ESRCH);
+	assert_int_equal(sys(NR_tkill, 1, 0, 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_kill, 1, 6, 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_kill, 4242, 6, 0, 0, 0, 0), -ESRCH);
+	assert_int_equal(sys(NR_tgkill, 1, 1, 99, 0, 0, 0), -EINVAL);
+	kcore_print_counters();
+	assert_non_null(strstr(fake_console(), "signal_undelivered 23 1\n"));
+	assert_non_null(strstr(fake_console(), "signal_undelivered 6 1\n"));
+}
+
+static void test_identity_and_machine(void **state)
+{
+	char uts[6 * 65];
+	(void)state;
+
+	assert_int_equal(sys(NR_getpid, 0, 0, 0, 0, 0, 0), 1);
+	assert_int_equal(sys(NR_getppid, 0, 0, 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_getuid, 0, 0, 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_uname, (long)uts, 0, 0, 0, 0, 0), 0);
+	assert_string_equal(uts, "Linux");
+	assert_string_equal(uts + 2 * 65, "6.1.0-rewire");
+	assert_string_equal(uts + 4 * 65, "x86_64");
+
+	uint8_t mask[128];
+	memset(mask, 0xee, sizeof(mask));
+	assert_int_equal(sys(NR_sched_getaffinity, 0, sizeof(mask), (long)mask, 0,
+			     0, 0),
+			 8);
+	assert_int_equal(mask[0], 1); /* one CPU */
+	assert_int_equal(mask[7], 0);
+	assert_int_equal(mask[8], 0xee); /* beyond the returned size */
+	assert_int_equal(sys(NR_sched_getaffinity, 0, 4, (long)mask, 0, 0, 0),
+			 -EINVAL);
+
+	struct fake_config c = { .cpus = 3 };
+	assert_int_equal(fake_boot(&c), 0);
+	assert_int_equal(sys(NR_sched_getaffinity, 0, sizeof(mask), (long)mask, 0,
+			     0, 0),
+			 8);
+	assert_int_equal(mask[0], 7);
+}
+
+static void test_rlimits(void **state)
+{
+	uint64_t lim[2], set[2];
+	(void)state;
+
+	/* prlimit64(pid, resource, new, old) as Go's syscall.init does. */
+	assert_int_equal(sys(NR_prlimit64, 0, RLIMIT_NOFILE, 0, (long)lim, 0, 0), 0);
+	assert_int_equal(lim[0], 256);
+	assert_int_equal(lim[1], 256);
+	set[0] = 100;
+	set[1] = 200;
+	assert_int_equal(sys(NR_prlimit64, 0, RLIMIT_NOFILE, (long)set, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_getrlimit, RLIMIT_NOFILE, (long)lim, 0, 0, 0, 0), 0);
+	assert_int_equal(lim[0], 100);
+	set[1] = 100000;
+	assert_int_equal(sys(NR_setrlimit, RLIMIT_NOFILE, (long)set, 0, 0, 0, 0),
+			 -EPERM);
+	set[0] = 300;
+	set[1] = 200;
+	assert_int_equal(sys(NR_prlimit64, 0, RLIMIT_NOFILE, (long)set, 0, 0, 0),
+			 -EINVAL);
+	assert_int_equal(sys(NR_prlimit64, 0, RLIMIT_STACK, 0, (long)lim, 0, 0), 0);
+	assert_int_equal(lim[0], 8 << 20);
+	assert_int_equal(sys(NR_prlimit64, 55, RLIMIT_STACK, 0, (long)lim, 0, 0),
+			 -ESRCH);
+	assert_int_equal(sys(NR_prlimit64, 0, 99, 0, (long)lim, 0, 0), -EINVAL);
+}
+
+static void test_getrandom(void **state)
+{
+	unsigned char buf[40];
+	(void)state;
+
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(sys(NR_getrandom, (long)buf, 33, 0, 0, 0, 0), 33);
+	assert_int_equal(buf[0], 0xa0); /* the fake's hardware pattern */
+	assert_int_equal(buf[32], 0xa0 + 32);
+	assert_int_equal(buf[33], 0);
+	assert_int_equal(sys(NR_getrandom, (long)buf, 8, 0x100, 0, 0, 0), -EINVAL);
+
+	/* Without a hardware generator: still random bytes, and one warning. */
+	struct fake_config c = { .no_random = true };
+	assert_int_equal(fake_boot(&c), 0);
+	unsigned char a[16] = { 0 }, b[16] = { 0 };
+	assert_int_equal(sys(NR_getrandom, (long)a, 16, 0, 0, 0, 0), 16);
+	assert_int_equal(sys(NR_getrandom, (long)b, 16, 0, 0, 0, 0), 16);
+	assert_memory_not_equal(a, b, 16);
+	assert_int_equal(fake_console_count("no hardware random generator"), 1);
+}
+
+static void tls_user(const struct platform_regs *start)
+{
+	uint64_t got = 0;
+	(void)start;
+	results[0] = fake_syscall(NR_arch_prctl, ARCH_SET_FS, 0x7f0000001000, 0,
+				  0, 0, 0);
+	results[1] = (long)fake.fs_base;
+	fake_syscall(NR_arch_prctl, ARCH_GET_FS, (long)&got, 0, 0, 0, 0);
+	results[2] = (long)got;
+	results[3] = fake_syscall(NR_arch_prctl, ARCH_SET_GS, 0x1000, 0, 0, 0, 0);
+	results[4] = fake_syscall(NR_arch_prctl, ARCH_SET_FS, -4096, 0, 0, 0, 0);
+	results[5] = fake_syscall(NR_gettid, 0, 0, 0, 0, 0, 0);
+}
+
+static void test_arch_prctl_and_gettid(void **state)
+{
+	(void)state;
+	long tid = fake_thread(tls_user, 0);
+	fake_run();
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], 0x7f0000001000);
+	assert_int_equal(results[2], 0x7f0000001000);
+	assert_int_equal(results[3], -EPERM);
+	assert_int_equal(results[4], -EPERM);
+	assert_int_equal(results[5], tid);
+}
+
+static void test_prctl(void **state)
+{
+	char name[16];
+	(void)state;
+	assert_int_equal(sys(NR_prctl, PR_SET_NAME, (long)"gc-worker", 0, 0, 0, 0),
+			 0);
+	assert_int_equal(sys(NR_prctl, PR_GET_NAME, (long)name, 0, 0, 0, 0), 0);
+	assert_string_equal(name, "gc-worker");
+	/* Go 1.25 names its mappings. */
+	assert_int_equal(sys(NR_prctl, PR_SET_VMA, 0, 0xc000000000, 4096,
+			     (long)"Go: heap", 0),
+			 0);
+	assert_int_equal(sys(NR_prctl, 12345, 0, 0, 0, 0, 0), -EINVAL);
+}
+
+/* Go's runtime.clone: the child resumes after the SYSCALL with every
+ * register of the parent but RAX = 0 and RSP = the new stack. */
+static long child_rax = 99, child_rsp, child_tid, child_fs;
+
+static void clone_child(const struct platform_regs *start)
+{
+	child_rax = (long)start->rax;
+	child_rsp = (long)start->rsp;
+	child_tid = thread_id();
+	child_fs = (long)fake.fs_base;
+	results[7] = (long)start->r13; /* Go passes mp in R13 */
+}
+
+static void cloner(const struct platform_regs *start)
+{
+	(void)start;
+	const long flags = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |
+			   CLONE_SYSVSEM | CLONE_THREAD | CLONE_SETTLS |
+			   CLONE_PARENT_SETTID;
+	static int32_t ptid;
+	results[0] = fake_syscall_at(clone_child, NR_clone, flags, 0xc000123000,
+				     (long)&ptid, 0, 0x7f00000f0000, 0);
+	results[1] = ptid;
+	/* Without CLONE_THREAD it would be a new process. */
+	results[2] = fake_syscall_at(clone_child, NR_clone, 17 /* SIGCHLD */, 0,
+				     0, 0, 0, 0);
+}
+
+static void test_clone_like_go(void **state)
+{
+	(void)state;
+	fake_thread(cloner, 0);
+	fake_run();
+	assert_true(results[0] > 1);
+	assert_int_equal(results[1], results[0]);
+	assert_int_equal(results[2], -ENOSYS);
+	assert_int_equal(child_rax, 0);
+	assert_int_equal(child_rsp, 0xc000123000);
+	assert_int_equal(child_tid, results[0]);
+	assert_int_equal(child_fs, 0x7f00000f0000);
+}
+
+static void test_clone_without_a_frame(void **state)
+{
+	(void)state;
+	/* Redirect mode has no syscall frame: clone cannot copy one. */
+	const long args[6] = { CLONE_VM | CLONE_SIGHAND | CLONE_THREAD, 0x1000 };
+	assert_int_equal(kcore_syscall(NR_clone, args), -EINVAL);
+}
+
+static void test_trace_option(void **state)
+{
+	struct fake_config c = { .cmdline = "trace" };
+	(void)state;
+	assert_int_equal(fake_boot(&c), 0);
+	sys(NR_getppid, 0, 0, 0, 0, 0, 0);
+	assert_non_null(strstr(fake_console(), "getppid(0, 0, 0, 0, 0, 0) = 0\n"));
+}
+
+static void test_robust_list_rseq_and_friends(void **state)
+{
+	(void)state;
+	assert_int_equal(sys(NR_set_robust_list, 0x1000, 24, 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_set_robust_list, 0x1000, 16, 0, 0, 0, 0), -EINVAL);
+	assert_int_equal(sys(NR_rseq, 0x1000, 32, 0, 0x53053053, 0, 0), -ENOSYS);
+	assert_int_equal(sys(NR_sched_yield, 0, 0, 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_brk, 0, 0, 0, 0, 0, 0), 0);
+	int32_t id = -1;
+	assert_int_equal(sys(NR_timer_create, 3, 0, (long)&id, 0, 0, 0), 0);
+	assert_true(id >= 0);
+	assert_int_equal(sys(NR_setitimer, 2, 0, 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_rt_sigreturn, 0, 0, 0, 0, 0, 0), -ENOSYS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		STEST(test_unknown_is_enosys_logged_once),
+		STEST(test_counters_by_number),
+		STEST(test_mmap_arguments),
+		STEST(test_write_and_read_console),
+		STEST(test_no_file_system),
+		STEST(test_fcntl_on_stdio),
+		STEST(test_signal_bookkeeping),
+		STEST(test_signal_masks_and_altstacks_per_thread),
+		STEST(test_signals_sent_are_counted),
+		STEST(test_identity_and_machine),
+		STEST(test_rlimits),
+		STEST(test_getrandom),
+		STEST(test_arch_prctl_and_gettid),
+		STEST(test_prctl),
+		STEST(test_clone_like_go),
+		STEST(test_clone_without_a_frame),
+		STEST(test_trace_option),
+		STEST(test_robust_list_rseq_and_friends),
+	};
+	return cmocka_run_group_tests_name("kcore syscalls", tests, NULL, NULL);
+}
