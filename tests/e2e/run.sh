@@ -105,6 +105,14 @@ run_version() {
 		expect_output "go$v clock --spec runs faked" "year 2001" "$d/clock.spec.out"
 	"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$d/clock-stripped" -o "$d/clock-stripped.out" &&
 		expect_output "go$v clock -s -w --redirect runs faked" "year 2001" "$d/clock-stripped.out"
+	cp "$d/clock" "$d/clock.inplace"
+	"$REWIRE" patch -q --in-place --redirect time.Now=main.fakeNow "$d/clock.inplace" &&
+		expect_output "go$v --in-place rewrites the input only when asked" "year 2001" "$d/clock.inplace" ||
+		bad "go$v --in-place" "patch failed"
+	"$REWIRE" patch --dry-run --redirect time.Now=main.fakeNow "$d/clock" -o "$d/clock.dry" >"$work/log" 2>&1 &&
+		grep -q "checked, not written" "$work/log" && [ ! -e "$d/clock.dry" ] &&
+		ok "go$v --dry-run checks and writes nothing" ||
+		bad "go$v --dry-run" "failed or wrote $d/clock.dry"
 	expect_output "go$v verify patched" "verified" "$REWIRE" verify "$d/clock.ann"
 	expect_elflint "go$v eu-elflint finds nothing new (redirect)" "$d/clock" "$d/clock.ann"
 	expect_error "go$v verify unpatched" 1 "was not rewired" "$REWIRE" verify "$d/clock"

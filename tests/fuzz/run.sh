@@ -7,7 +7,8 @@
 # Environment: FUZZ_DIR (build/fuzz: binaries, seeds/; corpus/, crashes/ and
 # logs/ are written there), FUZZ_JOBS (targets run at once, default: the
 # number of cores), FUZZ_TARGETS (default: every built target),
-# FUZZ_TIMEOUT (seconds one input may take before it counts as a hang, 30).
+# FUZZ_TIMEOUT (seconds one input may take before it counts as a hang, 30),
+# FUZZ_RSS_MB (memory limit of one target, 4096).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 fuzz_dir=${FUZZ_DIR:-$here/../../build/fuzz}
@@ -39,8 +40,9 @@ run_one() {
 			return
 		fi
 	fi
+	# Whole-binary units are megabytes each: a long run's corpus needs room.
 	"$bin" -max_total_time="$seconds" -timeout="$timeout" -max_len="$max_len" \
-		-print_final_stats=1 \
+		-rss_limit_mb="${FUZZ_RSS_MB:-4096}" -print_final_stats=1 \
 		-artifact_prefix="$crashes/" "${dict[@]}" \
 		"$corpus" "$fuzz_dir/seeds/$t" >>"$log" 2>&1
 	rc=$?

@@ -15,6 +15,10 @@
  * vCPU was descheduled: common under TCG on a busy host) is left out of
  * both sums. */
 #define GAP_LIMIT (1ull << 24)
+/* A reading is dated by the middle of the two TSC readings around it:
+ * good to width / 2. A wide bracket (descheduled in the middle of it)
+ * dates it badly, and the pairs on both sides are left out. */
+#define WIDTH_LIMIT (1ull << 15)
 
 static uint16_t pit_read(void)
 {
@@ -35,15 +39,16 @@ uint64_t pit_calibrate_tsc(void)
 	uint16_t last = pit_read();
 	uint64_t last_tsc = rdtsc(), tsc_sum = 0;
 	uint32_t tick_sum = 0, gaps = 0;
+	int last_good = 0;
 	for (int i = 0; i < MAX_READS && tick_sum < CALIBRATION_TICKS; i++) {
-		/* Each reading is dated by the middle of the two TSC readings
-		 * around it; over a run of readings the sums telescope, so
-		 * only the runs' ends carry rounding. */
+		/* Over a run of included pairs the sums telescope: only the
+		 * runs' ends carry the dating error. */
 		uint64_t before = rdtsc();
 		uint16_t now = pit_read();
 		uint64_t after = rdtsc(), tsc = before + (after - before) / 2;
 		uint64_t delta = tsc - last_tsc;
-		if (delta <= GAP_LIMIT) {
+		int good = after - before <= WIDTH_LIMIT;
+		if (good && last_good && delta <= GAP_LIMIT) {
 			tsc_sum += delta;
 			tick_sum += (uint16_t)(last - now); /* counts down */
 		} else {
@@ -51,6 +56,7 @@ uint64_t pit_calibrate_tsc(void)
 		}
 		last = now;
 		last_tsc = tsc;
+		last_good = good;
 	}
 	kvm_log("pit calibration: %lu TSC cycles in %u PIT ticks, %u gaps "
 		"left out\n",
