@@ -27,7 +27,7 @@ make_input() {
 # check ID CMD RC ERRFILE [PROBLEM]: the rules every command must keep;
 # PROBLEM is what the caller already found wrong (files left, input changed).
 check() {
-	local id=$1 cmd=$2 rc=$3 errs=$4 why=${5:-}
+	local id=$1 cmd=$2 rc=$3 errs=$4 why=""
 	if [ "$rc" -ge 124 ]; then
 		why="timed out or killed by a signal (exit status $rc)"
 	elif [ "$rc" -ge 2 ]; then
@@ -37,6 +37,9 @@ check() {
 		why="sanitizer or allocator report"
 	elif [ "$rc" -ne 0 ] && ! grep -qE '^rewire: .*[^ ]' "$errs"; then
 		why="failed without a 'rewire: ...' message"
+	fi
+	if [ -n "${5:-}" ]; then
+		why=${why:+$why; }$5
 	fi
 	if [ -z "$why" ]; then
 		echo "PASS $id $cmd"

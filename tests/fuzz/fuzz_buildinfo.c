@@ -92,14 +92,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		/* Every string read is NUL-terminated (a version may hold a NUL
 		 * of its own: the blob's bytes are copied as they are). */
 		if (buildinfo_read(&img, &bi, &err) == 0) {
-			(void)(strlen(bi.go_version) + strlen(bi.main_package) +
-			       strlen(bi.module_path));
+			fuzz_touch_string(bi.go_version);
+			fuzz_touch_string(bi.main_package);
+			fuzz_touch_string(bi.module_path);
 			buildinfo_free(&bi);
 		}
 		elf_image_close(&img);
 	}
 	/* The module text on its own, sentinels or not. */
-	if (buildinfo_parse_modinfo(&bi, (const char *)data, size) == 0)
+	if (buildinfo_parse_modinfo(&bi, (const char *)data, size) == 0) {
+		fuzz_touch_string(bi.main_package);
+		fuzz_touch_string(bi.module_path);
 		buildinfo_free(&bi);
+	}
 	return 0;
 }

@@ -4,8 +4,6 @@
  * funcdata, the inline index table, and its inline tree entries' raw form. */
 #include "fuzz.h"
 
-#include <string.h>
-
 #include "pclntab.h"
 
 /* Any address will do: the table only uses it to report where it is. */
@@ -27,12 +25,12 @@ static void read_func(const struct pclntab *t, uint32_t i)
 		return;
 	s = pclntab_name(t, f.name_off);
 	if (s)
-		(void)strlen(s);
+		fuzz_touch_string(s);
 	pclntab_table_span(t, f.pcsp);
 	fileno = pclntab_value_at(t, f.pcfile, 0);
 	s = pclntab_file(t, &f, fileno);
 	if (s)
-		(void)strlen(s);
+		fuzz_touch_string(s);
 	pclntab_value_at(t, f.pcln, 0);
 	for (k = 0; k < f.npcdata && k < 8; k++)
 		pclntab_pcdata(t, &f, k);

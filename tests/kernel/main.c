@@ -1,6 +1,6 @@
 /* The KVM platform's test kernel: boots, prints a banner, runs every
  * platform test, and exits 0 (or with exit=N; right after the banner with
- * boot-only). Asked on the command line,
+ * boot-only; after N numbered lines with flood=N). Asked on the command line,
  * it crashes instead (crash=pf|null|ud|gp|de|panic) to test the dump,
  * hangs (crash=hang) or resets the VM (crash=triple). */
 #include "ktest.h"
@@ -95,15 +95,15 @@ static const char *option(const char *key)
 
 static void banner(void)
 {
-	uint64_t entry_ns, setup_ns;
-	kvm_boot_times(&entry_ns, &setup_ns);
+	uint64_t start_ns, entry_ns, setup_ns;
+	kvm_boot_times(&start_ns, &entry_ns, &setup_ns);
 	platform_printf("rewire platform test: cpu %s, tsc %lu kHz from %s, "
 			"wall clock %s, timer %s\n",
 			kvm_cpu_vendor(), kvm_tsc_hz() / 1000, kvm_tsc_source(),
 			kvm_wall_source(), kvm_timer_mode());
-	platform_printf("boot: entry to platform_main %lu ns, platform setup "
-			"%lu ns\n",
-			entry_ns, setup_ns);
+	platform_printf("boot: VM start to PVH entry %lu ns, entry to "
+			"platform_main %lu ns, platform setup %lu ns\n",
+			start_ns, entry_ns, setup_ns);
 	platform_printf("wall: %lu s since the epoch\n",
 			platform_wall_ns() / 1000000000);
 	platform_printf("xsave: %lu bytes, features %lx, %s\n",
@@ -161,6 +161,15 @@ int kernel_main(void)
 	banner();
 	if (option("boot-only")) /* for timing the boot */
 		return 0;
+	const char *flood = option("flood"); /* console throughput, order */
+	if (flood) {
+		unsigned long lines = 0;
+		for (const char *f = flood; *f >= '0' && *f <= '9'; f++)
+			lines = lines * 10 + (unsigned long)(*f - '0');
+		for (unsigned long i = 0; i < lines; i++)
+			platform_printf("flood %lu of %lu\n", i, lines);
+		return 0;
+	}
 	frames_init();
 
 	test_xsave();

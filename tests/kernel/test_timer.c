@@ -24,8 +24,66 @@ static void hook(struct platform_regs *regs)
 		platform_timer_arm(now + PERIOD_NS);
 }
 
+static uint16_t pit_count(void)
+{
+	uint8_t lo, hi;
+	__asm__ volatile("outb %b0, $0x43" : : "a"(0));
+	__asm__ volatile("inb $0x40, %0" : "=a"(lo));
+	__asm__ volatile("inb $0x40, %0" : "=a"(hi));
+	return (uint16_t)(lo | hi << 8);
+}
+
+/* A PIT reading dated by the monotonic clock: by the middle of two clock
+ * readings around it, good to width / 2. */
+struct dated {
+	uint16_t count;
+	uint64_t ns, width;
+};
+
+static struct dated dated_pit(void)
+{
+	uint64_t before = platform_monotonic_ns();
+	uint16_t count = pit_count();
+	uint64_t after = platform_monotonic_ns();
+	return (struct dated){ count, before + (after - before) / 2,
+			       after - before };
+}
+
+/* The monotonic clock against the PIT over about 5 ms, read here without
+ * the platform's help: catches a grossly wrong TSC frequency. The sums
+ * telescope, so only the two ends' dating matters (an attempt whose ends
+ * were read slowly is repeated), and a gap long enough for the 16-bit
+ * counter to wrap (55 ms): an attempt with a 20 ms gap is repeated. */
+static void test_clock_rate(void)
+{
+	for (int attempt = 0; attempt < 20; attempt++) {
+		struct dated first = dated_pit(), last = first, d = first;
+		uint32_t ticks = 0;
+		int gap = 0;
+		while (ticks < 5966 && !gap) { /* 5 ms at 1.193182 MHz */
+			d = dated_pit();
+			gap = d.ns - last.ns > 20000000;
+			ticks += (uint16_t)(last.count - d.count);
+			last = d;
+		}
+		if (gap || first.width > 100000 || d.width > 100000)
+			continue;
+		uint64_t pit_ns = (uint64_t)ticks * 1000000000 / 1193182;
+		uint64_t tsc_ns = d.ns - first.ns;
+		platform_printf("clock: %lu ns by the TSC, %lu ns by the PIT\n",
+				tsc_ns, pit_ns);
+		check(tsc_ns > pit_ns * 95 / 100 && tsc_ns < pit_ns * 105 / 100,
+		      "clock: the TSC rate agrees with the PIT (5%)",
+		      "TSC frequency is off");
+		return;
+	}
+	check(0, "clock: the TSC rate agrees with the PIT (5%)",
+	      "every attempt was disturbed");
+}
+
 void test_timer(void)
 {
+	test_clock_rate();
 	platform_set_timer_hook(hook);
 	uint64_t before = kvm_timer_ticks();
 	uint64_t start = platform_monotonic_ns();

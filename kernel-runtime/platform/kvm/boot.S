@@ -38,8 +38,8 @@
 pvh_entry:
 	/* First of all, for the boot-time measurement (.data, not .bss). */
 	rdtsc
-	mov %eax, boot_entry_tsc
-	mov %edx, boot_entry_tsc + 4
+	mov %eax, kvm_boot_entry_tsc
+	mov %edx, kvm_boot_entry_tsc + 4
 	/* ESI keeps the start_info pointer: CPUID and RDMSR clobber EBX. */
 	mov %ebx, %esi
 	cld
@@ -54,11 +54,11 @@ pvh_entry:
 	rep stosl
 
 	/* PML4[0] -> PDPT; PDPT[i] -> page directory i. */
-	mov $boot_pdpt + (PTE_P | PTE_RW), %eax
-	mov %eax, boot_pml4
-	mov $boot_pd + (PTE_P | PTE_RW), %eax
+	mov $kvm_boot_pdpt + (PTE_P | PTE_RW), %eax
+	mov %eax, kvm_boot_pml4
+	mov $kvm_boot_pd + (PTE_P | PTE_RW), %eax
 	xor %ecx, %ecx
-1:	mov %eax, boot_pdpt(, %ecx, 8)
+1:	mov %eax, kvm_boot_pdpt(, %ecx, 8)
 	add $4096, %eax
 	inc %ecx
 	cmp $BOOT_MAP_GIB, %ecx
@@ -67,15 +67,15 @@ pvh_entry:
 	mov $(PTE_P | PTE_RW | PTE_PS), %eax
 	xor %edx, %edx
 	xor %ecx, %ecx
-2:	mov %eax, boot_pd(, %ecx, 8)
-	mov %edx, boot_pd + 4(, %ecx, 8)
+2:	mov %eax, kvm_boot_pd(, %ecx, 8)
+	mov %edx, kvm_boot_pd + 4(, %ecx, 8)
 	add $0x200000, %eax
 	adc $0, %edx
 	inc %ecx
 	cmp $(BOOT_MAP_GIB * 512), %ecx
 	jb 2b
 
-	mov $boot_pml4, %eax
+	mov $kvm_boot_pml4, %eax
 	mov %eax, %cr3
 	mov %cr4, %eax
 	or $CR4_PAE, %eax
@@ -135,20 +135,20 @@ boot_gdt_desc:
 
 	.data
 	.balign 8
-	.globl boot_entry_tsc
-boot_entry_tsc:
+	.globl kvm_boot_entry_tsc
+kvm_boot_entry_tsc:
 	.quad 0
 
 	.bss
 	.balign 4096
-	.globl boot_pml4
-boot_pml4:
+	.globl kvm_boot_pml4
+kvm_boot_pml4:
 	.skip 4096
-	.globl boot_pdpt
-boot_pdpt:
+	.globl kvm_boot_pdpt
+kvm_boot_pdpt:
 	.skip 4096
-	.globl boot_pd
-boot_pd:
+	.globl kvm_boot_pd
+kvm_boot_pd:
 	.skip 4096 * BOOT_MAP_GIB
 	.balign 16
 boot_stack:

@@ -5,10 +5,10 @@
 
 static uint64_t next; /* 0 until the first allocation */
 
-void *boot_alloc_page(void)
+void *kvm_boot_alloc_page(void)
 {
 	if (!next)
-		next = (program_image_end() + 4095) & ~4095ull;
+		next = (kvm_program_image_end() + 4095) & ~4095ull;
 	struct platform_mem_region r[64];
 	int n = platform_memory_regions(r, 64), ram = 0;
 	for (int i = 0; i < n; i++)
@@ -22,7 +22,7 @@ void *boot_alloc_page(void)
 	return page;
 }
 
-uint64_t boot_alloc_end(void)
+uint64_t kvm_boot_alloc_end(void)
 {
 	return next;
 }

@@ -30,7 +30,7 @@ static uint64_t tsc_hz_from_cpuid(void)
 
 /* num / den in 32.32 fixed point, without 128-bit division (no libgcc):
  * the remainder times 2^32 fits in 64 bits because den < 2^32 here. */
-uint64_t clock_ratio32(uint64_t num, uint64_t den)
+uint64_t kvm_clock_ratio32(uint64_t num, uint64_t den)
 {
 	uint64_t q = num / den, r = num % den;
 	if (den >> 32) /* then num < 2^32: shift first */
@@ -44,13 +44,16 @@ static uint64_t tsc_to_ns(uint64_t tsc)
 			  32);
 }
 
-uint64_t clock_ns_to_tsc(uint64_t ns)
+/* The TSC value at monotonic time ns; saturates (a deadline "never"). */
+uint64_t kvm_clock_ns_to_tsc(uint64_t ns)
 {
-	return tsc_base +
-	       (uint64_t)(((unsigned __int128)ns * tsc_per_ns) >> 32);
+	unsigned __int128 delta = ((unsigned __int128)ns * tsc_per_ns) >> 32;
+	if (delta > UINT64_MAX - tsc_base)
+		return UINT64_MAX;
+	return tsc_base + (uint64_t)delta;
 }
 
-void clock_init(void)
+void kvm_clock_init(void)
 {
 	int kvmclock = kvmclock_probe();
 
@@ -58,20 +61,20 @@ void clock_init(void)
 		tsc_source = "cpuid-15h";
 	else if (kvmclock && (tsc_hz = kvmclock_tsc_hz()))
 		tsc_source = "kvmclock";
-	else if ((tsc_hz = pit_calibrate_tsc()))
+	else if ((tsc_hz = kvm_pit_calibrate_tsc()))
 		tsc_source = "pit";
 	else
 		PLATFORM_PANIC("no TSC frequency: no CPUID 15h, kvmclock or "
 			       "PIT");
-	tsc_base = boot_entry_tsc;
-	ns_per_tsc = clock_ratio32(1000000000, tsc_hz);
-	tsc_per_ns = clock_ratio32(tsc_hz, 1000000000);
+	tsc_base = kvm_boot_entry_tsc;
+	ns_per_tsc = kvm_clock_ratio32(1000000000, tsc_hz);
+	tsc_per_ns = kvm_clock_ratio32(tsc_hz, 1000000000);
 
 	uint64_t wall, at_tsc, seconds;
 	if (kvmclock && kvmclock_wall_ns(&wall, &at_tsc)) {
 		wall_offset = wall - tsc_to_ns(at_tsc);
 		wall_source = "kvmclock";
-	} else if (rtc_read_wall(&seconds)) {
+	} else if (kvm_rtc_read_wall(&seconds)) {
 		wall_offset = seconds * 1000000000 - platform_monotonic_ns();
 		wall_source = "cmos-rtc";
 	} else {

@@ -1,16 +1,16 @@
 /* Contexts: resuming a struct platform_regs, and switching from the
  * current context to another (the core's thread switch). Both end in
- * vectors.S's trap_exit, which loads a frame with IRETQ: ring 0 to ring 0,
- * RSP and RFLAGS included. */
+ * vectors.S's kvm_trap_exit, which loads a frame with IRETQ: ring 0 to
+ * ring 0, RSP and RFLAGS included. */
 #include "kvm.h"
 
 	.text
 /* void platform_resume(const struct platform_regs *regs): the frame itself
- * becomes the stack that trap_exit unwinds. */
+ * becomes the stack that kvm_trap_exit unwinds. */
 	.globl platform_resume
 platform_resume:
 	movq %rdi, %rsp
-	jmp trap_exit
+	jmp kvm_trap_exit
 
 /* void platform_switch(struct platform_regs *save,
  *                      const struct platform_regs *to, int *released)
@@ -40,6 +40,6 @@ platform_switch:
 	testq %rdx, %rdx
 	jz 1f
 	movl $0, (%rdx)
-1:	jmp trap_exit
+1:	jmp kvm_trap_exit
 
 	.section .note.GNU-stack, "", @progbits

@@ -32,7 +32,7 @@ static int frame_readable(uint64_t rbp)
 	return rbp >= 0x1000 && rbp < (4ull << 30) - 16 && !(rbp & 7);
 }
 
-void trap_dump(const struct platform_regs *r)
+void kvm_trap_dump(const struct platform_regs *r)
 {
 	const char *name = r->vector < 32 && exception_names[r->vector]
 				   ? exception_names[r->vector]

@@ -5,7 +5,7 @@
 
 #define DEBUGCON_PORT 0xe9
 
-void debugcon_write(const char *buf, size_t len)
+void kvm_debugcon_write(const char *buf, size_t len)
 {
 	/* One string instruction: KVM handles it in one exit, not one per
 	 * byte. */

@@ -9,7 +9,7 @@
 
 static int fsgsbase;
 
-void fsbase_init(void)
+void kvm_fsbase_init(void)
 {
 	if (cpuid(0, 0).eax >= 7 && (cpuid(7, 0).ebx & CPUID7_EBX_FSGSBASE)) {
 		write_cr4(read_cr4() | CR4_FSGSBASE);
@@ -18,7 +18,7 @@ void fsbase_init(void)
 }
 
 /* What Linux would put in AT_HWCAP2: FSGSBASE when usable. */
-uint64_t fsbase_hwcap2(void)
+uint64_t kvm_fsbase_hwcap2(void)
 {
 	return fsgsbase ? HWCAP2_FSGSBASE : 0;
 }

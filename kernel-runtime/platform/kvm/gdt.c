@@ -31,7 +31,7 @@ struct descriptor_pointer {
 	uint64_t base;
 } __attribute__((packed));
 
-void gdt_init(struct kvm_cpu *cpu)
+void kvm_gdt_init(struct kvm_cpu *cpu)
 {
 	struct gdt *g = &gdts[cpu->id];
 	struct tss *t = &tsses[cpu->id];

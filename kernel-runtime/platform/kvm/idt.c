@@ -30,10 +30,10 @@ static unsigned ist_for(unsigned vector)
 	}
 }
 
-void idt_init(void)
+void kvm_idt_init(void)
 {
 	for (unsigned v = 0; v < 256; v++) {
-		uint64_t stub = (uint64_t)trap_stubs + 16 * v;
+		uint64_t stub = (uint64_t)kvm_trap_stubs + 16 * v;
 		idt[v] = (struct gate){
 			.offset_low = stub & 0xffff,
 			.selector = KERNEL_CS,

@@ -89,13 +89,13 @@ struct hvm_memmap_entry {
 #define HVM_MEMMAP_RAM 1
 
 /* boot.S */
-extern uint64_t boot_entry_tsc; /* TSC at the first entry instruction */
-extern uint64_t boot_pml4[512], boot_pdpt[512];
-extern uint64_t boot_pd[4 * 512]; /* BOOT_MAP_GIB page directories */
+extern uint64_t kvm_boot_entry_tsc; /* TSC at the first entry instruction */
+extern uint64_t kvm_boot_pml4[512], kvm_boot_pdpt[512];
+extern uint64_t kvm_boot_pd[4 * 512]; /* BOOT_MAP_GIB page directories */
 
 /* serial.c */
-void serial_init(void);
-void serial_write(const char *buf, size_t len);
+void kvm_serial_init(void);
+void kvm_serial_write(const char *buf, size_t len);
 
 /* print.c */
 void kvm_vprintf(void (*write)(const char *, size_t), const char *fmt,
@@ -103,67 +103,65 @@ void kvm_vprintf(void (*write)(const char *, size_t), const char *fmt,
 void kvm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* debugcon.c */
-void debugcon_write(const char *buf, size_t len);
+void kvm_debugcon_write(const char *buf, size_t len);
 
 /* gdt.c */
-void gdt_init(struct kvm_cpu *cpu);
+void kvm_gdt_init(struct kvm_cpu *cpu);
 
 /* idt.c */
-void idt_init(void);
+void kvm_idt_init(void);
 
 /* trap.c, vectors.S, crash.c */
-void trap_dispatch(struct platform_regs *regs);
-extern char trap_stubs[]; /* 256 entry stubs, 16 bytes apart */
-void trap_dump(const struct platform_regs *regs);
+void kvm_trap_dispatch(struct platform_regs *regs);
+extern char kvm_trap_stubs[]; /* 256 entry stubs, 16 bytes apart */
+void kvm_trap_dump(const struct platform_regs *regs);
 
 /* percpu.c */
-struct kvm_cpu *percpu_init(unsigned id);
+struct kvm_cpu *kvm_percpu_init(unsigned id);
 
 /* xsave.c */
-void xsave_setup(void);
+void kvm_xsave_setup(void);
 
 /* fsbase.c */
-void fsbase_init(void);
-uint64_t fsbase_hwcap2(void);
+void kvm_fsbase_init(void);
+uint64_t kvm_fsbase_hwcap2(void);
 
 /* random.c */
-void random_init(void);
+void kvm_random_init(void);
 
 /* clock.c, and its sources */
-void clock_init(void);
-uint64_t clock_ns_to_tsc(uint64_t ns);
-uint64_t clock_ratio32(uint64_t num, uint64_t den);
+void kvm_clock_init(void);
+uint64_t kvm_clock_ns_to_tsc(uint64_t ns);
+uint64_t kvm_clock_ratio32(uint64_t num, uint64_t den);
 int kvmclock_probe(void);
 uint64_t kvmclock_tsc_hz(void);
 int kvmclock_wall_ns(uint64_t *wall_ns, uint64_t *at_tsc);
-uint64_t pit_calibrate_tsc(void);
-int rtc_read_wall(uint64_t *seconds);
+uint64_t kvm_pit_calibrate_tsc(void);
+int kvm_rtc_read_wall(uint64_t *seconds);
 
 /* lapic.c */
-void lapic_init(void);
-void lapic_eoi(void);
+void kvm_lapic_init(void);
+void kvm_lapic_eoi(void);
 
 /* syscall.c, syscall_entry.S */
-void syscall_init(struct kvm_cpu *cpu);
-void syscall_entry(void);
-long syscall_dispatch(struct platform_regs *regs);
+void kvm_syscall_init(struct kvm_cpu *cpu);
+void kvm_syscall_entry(void);
+long kvm_syscall_dispatch(struct platform_regs *regs);
 
 /* paging.c: the direct map */
-void paging_init(const struct hvm_memmap_entry *map, int count);
-uint64_t paging_direct_map_end(void);
-uint64_t *paging_table(uint64_t entry);
-extern uint64_t pte_nx; /* the NX bit when EFER.NXE is on, else 0 */
+void kvm_paging_init(const struct hvm_memmap_entry *map, int count);
+extern uint64_t kvm_pte_nx; /* the NX bit when EFER.NXE is on, else 0 */
 
 /* boot_alloc.c: pages after the image, before the core's allocator */
-void *boot_alloc_page(void);
-uint64_t boot_alloc_end(void);
+void *kvm_boot_alloc_page(void);
+uint64_t kvm_boot_alloc_end(void);
 
 /* platform.c */
 void platform_main(struct hvm_start_info *si);
 
 /* program.c */
-void program_init(void);
-uint64_t program_image_end(void);
+void kvm_program_init(void);
+uint64_t kvm_program_image_end(void);
 
 /* string.c (weak: the core's own definitions win) */
 void *memset(void *dst, int c, size_t n);

@@ -28,9 +28,12 @@ uint64_t kvm_xsave_features(void);
 const char *kvm_xsave_method(void);
 /* The CPUID vendor string ("GenuineIntel", "AuthenticAMD"...). */
 const char *kvm_cpu_vendor(void);
-/* By the TSC: from the PVH entry's first instruction to platform_main,
- * and from there to kernel_main (the platform's setup). */
-void kvm_boot_times(uint64_t *entry_to_main_ns, uint64_t *setup_ns);
+/* By the TSC: from the VM's start to the PVH entry's first instruction
+ * (QEMU starts the TSC at 0: this is the firmware's and loader's time),
+ * from there to platform_main, and from there to kernel_main (the
+ * platform's setup). */
+void kvm_boot_times(uint64_t *start_to_entry_ns, uint64_t *entry_to_main_ns,
+		    uint64_t *setup_ns);
 
 /* The kernel's log, apart from the program's output: QEMU's debug console
  * (port 0xe9), which scripts/run-image prints on its stderr when the VM

@@ -26,8 +26,11 @@ struct pvclock_wall_clock {
 	uint32_t nsec;
 };
 
-static volatile struct pvclock_time_info time_info __attribute__((aligned(64)));
-static volatile struct pvclock_wall_clock wall_clock __attribute__((aligned(16)));
+/* 32 bytes that must not cross a page: 64-byte alignment sees to it. */
+static volatile struct pvclock_time_info time_info
+	__attribute__((aligned(64)));
+static volatile struct pvclock_wall_clock wall_clock
+	__attribute__((aligned(16)));
 static int present;
 
 int kvmclock_probe(void)

@@ -78,7 +78,7 @@ static uint64_t calibrate(void)
 	return counts * kvm_tsc_hz() / (end.tsc - start.tsc);
 }
 
-void lapic_init(void)
+void kvm_lapic_init(void)
 {
 	uint64_t base = rdmsr(MSR_APIC_BASE);
 	wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
@@ -107,12 +107,12 @@ void lapic_init(void)
 		apic_timer_hz = calibrate();
 		if (!apic_timer_hz)
 			PLATFORM_PANIC("the local APIC timer does not count");
-		counts_per_ns = clock_ratio32(apic_timer_hz, 1000000000);
+		counts_per_ns = kvm_clock_ratio32(apic_timer_hz, 1000000000);
 		lapic_write(APIC_LVT_TIMER, PLATFORM_VECTOR_TIMER);
 	}
 }
 
-void lapic_eoi(void)
+void kvm_lapic_eoi(void)
 {
 	lapic_write(APIC_EOI, 0);
 }
@@ -120,7 +120,7 @@ void lapic_eoi(void)
 void platform_timer_arm(uint64_t deadline_ns)
 {
 	if (tsc_deadline) {
-		uint64_t tsc = clock_ns_to_tsc(deadline_ns);
+		uint64_t tsc = kvm_clock_ns_to_tsc(deadline_ns);
 		wrmsr(MSR_TSC_DEADLINE, tsc ? tsc : 1); /* 0 would disarm */
 		return;
 	}

@@ -22,7 +22,7 @@ static unsigned index_at(uintptr_t va, int level)
  * NULL when a table is missing (or no frame was left to make it). */
 static uint64_t *walk(uintptr_t va, int create)
 {
-	uint64_t *table = boot_pml4;
+	uint64_t *table = kvm_boot_pml4;
 	for (int level = 4; level > 1; level--) {
 		uint64_t *e = &table[index_at(va, level)];
 		if (!(*e & PTE_P)) {
@@ -51,7 +51,7 @@ static uint64_t prot_bits(unsigned prot)
 	if (prot & PLATFORM_PROT_WRITE)
 		bits |= PTE_RW;
 	if (!(prot & PLATFORM_PROT_EXEC))
-		bits |= pte_nx;
+		bits |= kvm_pte_nx;
 	return bits;
 }
 
@@ -87,7 +87,7 @@ static void for_each_page(uintptr_t start, uintptr_t end,
 {
 	uintptr_t va = start;
 	while (va < end) {
-		uint64_t *table = boot_pml4;
+		uint64_t *table = kvm_boot_pml4;
 		int level = 4;
 		for (; level > 1; level--) {
 			uint64_t e = table[index_at(va, level)];

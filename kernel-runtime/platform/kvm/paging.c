@@ -22,7 +22,7 @@
 #define VM_RANGE_END 0x800000000000ull
 #define CPUID_EXT_EDX_PAGE1GB (1u << 26)
 
-uint64_t pte_nx;
+uint64_t kvm_pte_nx;
 static uint64_t direct_end = BOOT_MAP_GIB * GIB;
 static uint64_t low_pt[512] __attribute__((aligned(4096)));
 
@@ -36,12 +36,6 @@ static int is_ram(const struct hvm_memmap_entry *map, int count,
 	return 0;
 }
 
-/* The table an entry points to (the direct map makes it addressable). */
-uint64_t *paging_table(uint64_t entry)
-{
-	return (uint64_t *)(entry & 0x000ffffffffff000ull);
-}
-
 static void map_high_ram(uint64_t ram_end)
 {
 	int gib_pages = !!(cpuid(0x80000001, 0).edx & CPUID_EXT_EDX_PAGE1GB);
@@ -52,24 +46,24 @@ static void map_high_ram(uint64_t ram_end)
 	}
 	for (uint64_t gib = BOOT_MAP_GIB; gib < end / GIB; gib++) {
 		if (gib_pages) {
-			boot_pdpt[gib] = gib * GIB | PTE_P | PTE_RW | PTE_PS |
-					 pte_nx;
+			kvm_boot_pdpt[gib] = gib * GIB | PTE_P | PTE_RW | PTE_PS |
+					 kvm_pte_nx;
 			continue;
 		}
-		uint64_t *pd = boot_alloc_page();
+		uint64_t *pd = kvm_boot_alloc_page();
 		for (int i = 0; i < 512; i++)
 			pd[i] = (gib * GIB + i * PAGE_2M) | PTE_P | PTE_RW |
-				PTE_PS | pte_nx;
-		boot_pdpt[gib] = (uint64_t)pd | PTE_P | PTE_RW;
+				PTE_PS | kvm_pte_nx;
+		kvm_boot_pdpt[gib] = (uint64_t)pd | PTE_P | PTE_RW;
 	}
 	if (end > direct_end)
 		direct_end = end;
 }
 
-void paging_init(const struct hvm_memmap_entry *map, int count)
+void kvm_paging_init(const struct hvm_memmap_entry *map, int count)
 {
 	if (rdmsr(MSR_EFER) & EFER_NXE)
-		pte_nx = PTE_NX;
+		kvm_pte_nx = PTE_NX;
 
 	/* Device memory below 4 GiB (the APICs at 0xfec00000 and
 	 * 0xfee00000): uncached, never executed. */
@@ -78,13 +72,13 @@ void paging_init(const struct hvm_memmap_entry *map, int count)
 		int ram = count ? is_ram(map, count, start, start + PAGE_2M)
 				: start < 0xfe000000;
 		if (!ram)
-			boot_pd[i] |= PTE_PCD | PTE_PWT | pte_nx;
+			kvm_boot_pd[i] |= PTE_PCD | PTE_PWT | kvm_pte_nx;
 	}
 
 	/* The first 2 MiB in 4 KiB pages, without the first 64 KiB. */
 	for (uint64_t i = NULL_GUARD / 4096; i < 512; i++)
 		low_pt[i] = i * 4096 | PTE_P | PTE_RW;
-	boot_pd[0] = (uint64_t)low_pt | PTE_P | PTE_RW;
+	kvm_boot_pd[0] = (uint64_t)low_pt | PTE_P | PTE_RW;
 
 	uint64_t ram_end = 0;
 	for (int i = 0; i < count; i++)
@@ -94,11 +88,6 @@ void paging_init(const struct hvm_memmap_entry *map, int count)
 	map_high_ram(ram_end);
 
 	write_cr3(read_cr3()); /* flush the TLB */
-}
-
-uint64_t paging_direct_map_end(void)
-{
-	return direct_end;
 }
 
 void *platform_phys_to_virt(uint64_t pa)

@@ -18,7 +18,7 @@ _Static_assert(__builtin_offsetof(struct kvm_cpu, scratch_rsp) ==
 _Static_assert(__builtin_offsetof(struct kvm_cpu, syscall_stack) ==
 		       CPU_SYSCALL_STACK, "");
 
-struct kvm_cpu *percpu_init(unsigned id)
+struct kvm_cpu *kvm_percpu_init(unsigned id)
 {
 	struct kvm_cpu *c = &cpus[id];
 	c->self = c;

@@ -28,7 +28,7 @@ static uint16_t pit_read(void)
 }
 
 /* Returns the TSC frequency in Hz, 0 when the PIT does not count. */
-uint64_t pit_calibrate_tsc(void)
+uint64_t kvm_pit_calibrate_tsc(void)
 {
 	/* Channel 0, lobyte/hibyte, mode 0 (one interrupt, then it keeps
 	 * counting and wrapping), from 0xffff. */

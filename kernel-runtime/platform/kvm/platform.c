@@ -46,21 +46,21 @@ static void read_start_info(const struct hvm_start_info *si)
 void platform_main(struct hvm_start_info *si)
 {
 	main_tsc = rdtsc();
-	serial_init();
+	kvm_serial_init();
 	/* Per-CPU data and the descriptor tables first: from then on an
 	 * exception prints a register dump instead of resetting the VM. */
-	struct kvm_cpu *cpu = percpu_init(0);
-	gdt_init(cpu);
-	idt_init();
+	struct kvm_cpu *cpu = kvm_percpu_init(0);
+	kvm_gdt_init(cpu);
+	kvm_idt_init();
 	read_start_info(si);
-	program_init();
-	paging_init(memmap, memmap_count);
-	xsave_setup();
-	fsbase_init();
-	random_init();
-	clock_init();
-	lapic_init();
-	syscall_init(cpu);
+	kvm_program_init();
+	kvm_paging_init(memmap, memmap_count);
+	kvm_xsave_setup();
+	kvm_fsbase_init();
+	kvm_random_init();
+	kvm_clock_init();
+	kvm_lapic_init();
+	kvm_syscall_init(cpu);
 
 	struct cpuid v = cpuid(0, 0);
 	memcpy(vendor, &v.ebx, 4);
@@ -87,10 +87,12 @@ int platform_memory_regions(struct platform_mem_region *out, int max)
 	return n;
 }
 
-void kvm_boot_times(uint64_t *entry_to_main_ns, uint64_t *setup_ns)
+void kvm_boot_times(uint64_t *start_to_entry_ns, uint64_t *entry_to_main_ns,
+		    uint64_t *setup_ns)
 {
 	uint64_t khz = kvm_tsc_hz() / 1000;
-	*entry_to_main_ns = (main_tsc - boot_entry_tsc) * 1000000 / khz;
+	*start_to_entry_ns = kvm_boot_entry_tsc * 1000000 / khz;
+	*entry_to_main_ns = (main_tsc - kvm_boot_entry_tsc) * 1000000 / khz;
 	*setup_ns = (ready_tsc - main_tsc) * 1000000 / khz;
 }
 

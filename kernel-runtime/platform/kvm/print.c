@@ -114,7 +114,7 @@ void platform_printf(const char *fmt, ...)
 	va_list ap;
 	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	kvm_vprintf(serial_write, fmt, ap);
+	kvm_vprintf(kvm_serial_write, fmt, ap);
 	va_end(ap);
 	platform_irq_restore(flags);
 }
@@ -124,7 +124,7 @@ void kvm_log(const char *fmt, ...)
 	va_list ap;
 	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	kvm_vprintf(debugcon_write, fmt, ap);
+	kvm_vprintf(kvm_debugcon_write, fmt, ap);
 	va_end(ap);
 	platform_irq_restore(flags);
 }
@@ -133,10 +133,10 @@ void kvm_warn(const char *fmt, ...)
 {
 	va_list ap;
 	unsigned long flags = platform_irq_save();
-	debugcon_write("rewire: warning: ", 17);
+	kvm_debugcon_write("rewire: warning: ", 17);
 	va_start(ap, fmt);
-	kvm_vprintf(debugcon_write, fmt, ap);
+	kvm_vprintf(kvm_debugcon_write, fmt, ap);
 	va_end(ap);
-	debugcon_write("\n", 1);
+	kvm_debugcon_write("\n", 1);
 	platform_irq_restore(flags);
 }

@@ -37,7 +37,7 @@ static const struct elf64_phdr *phdrs(unsigned *count)
 	return (const void *)(ehdr + read64(ehdr + 32));
 }
 
-void program_init(void)
+void kvm_program_init(void)
 {
 	const unsigned char *e = rewire_program_ehdr;
 	if (!e)
@@ -49,7 +49,7 @@ void program_init(void)
 	ehdr = e;
 }
 
-uint64_t program_image_end(void)
+uint64_t kvm_program_image_end(void)
 {
 	uint64_t end = (uint64_t)__image_end;
 	if (!ehdr)
@@ -66,7 +66,7 @@ void platform_program(struct platform_program *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->hwcap = cpuid(1, 0).edx; /* what Linux gives on x86-64 */
-	out->hwcap2 = fsbase_hwcap2();
+	out->hwcap2 = kvm_fsbase_hwcap2();
 	if (!ehdr)
 		return;
 	unsigned n;
@@ -84,8 +84,8 @@ void platform_program(struct platform_program *out)
 
 uint64_t platform_image_end(void)
 {
-	uint64_t end = program_image_end();
-	if (boot_alloc_end() > end)
-		end = boot_alloc_end();
+	uint64_t end = kvm_program_image_end();
+	if (kvm_boot_alloc_end() > end)
+		end = kvm_boot_alloc_end();
 	return (end + 4095) & ~4095ull;
 }

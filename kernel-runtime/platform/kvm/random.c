@@ -9,7 +9,7 @@
 
 static int have_rdseed, have_rdrand;
 
-void random_init(void)
+void kvm_random_init(void)
 {
 	have_rdrand = !!(cpuid(1, 0).ecx & CPUID1_ECX_RDRAND);
 	have_rdseed = cpuid(0, 0).eax >= 7 &&

@@ -39,7 +39,7 @@ static uint64_t days_from_civil(unsigned y, unsigned m, unsigned d)
 	return (uint64_t)era * 146097 + doe - 719468;
 }
 
-int rtc_read_wall(uint64_t *seconds)
+int kvm_rtc_read_wall(uint64_t *seconds)
 {
 	uint8_t status_b = cmos_read(0x0b);
 	if (cmos_read(0x0a) == 0xff && status_b == 0xff)

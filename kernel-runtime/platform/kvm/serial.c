@@ -9,9 +9,10 @@
 #define UART_LCR  3
 #define UART_MCR  4
 #define UART_LSR  5
-#define LSR_THRE  0x20 /* transmit holding register empty */
+#define LSR_THRE  0x20 /* transmit holding register (and FIFO) empty */
+#define FIFO_SIZE 16
 
-void serial_init(void)
+void kvm_serial_init(void)
 {
 	outb(COM1 + UART_IER, 0x00);    /* no interrupts: we poll */
 	outb(COM1 + UART_LCR, 0x80);    /* divisor latch */
@@ -22,20 +23,24 @@ void serial_init(void)
 	outb(COM1 + UART_MCR, 0x03);    /* DTR, RTS */
 }
 
-void serial_write(const char *buf, size_t len)
+void kvm_serial_write(const char *buf, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
+	size_t i = 0;
+	while (i < len) {
 		/* QEMU holds THRE low while its backend (a slow pipe) is
-		 * busy; writing then would drop the byte. */
+		 * busy; a full FIFO would drop bytes. THRE set means the
+		 * whole FIFO is free: one status read per 16 bytes (each
+		 * port access is a VM exit under KVM). */
 		while (!(inb(COM1 + UART_LSR) & LSR_THRE))
 			cpu_pause();
-		outb(COM1 + UART_DATA, (uint8_t)buf[i]);
+		for (int n = 0; n < FIFO_SIZE && i < len; n++, i++)
+			outb(COM1 + UART_DATA, (uint8_t)buf[i]);
 	}
 }
 
 void platform_console_write(const char *buf, size_t len)
 {
 	unsigned long flags = platform_irq_save();
-	serial_write(buf, len);
+	kvm_serial_write(buf, len);
 	platform_irq_restore(flags);
 }

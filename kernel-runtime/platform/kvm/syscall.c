@@ -10,7 +10,7 @@
 
 static long (*syscall_hook)(struct platform_regs *);
 
-void syscall_init(struct kvm_cpu *cpu)
+void kvm_syscall_init(struct kvm_cpu *cpu)
 {
 	(void)cpu;
 	if (!(rdmsr(MSR_EFER) & EFER_SCE))
@@ -18,7 +18,7 @@ void syscall_init(struct kvm_cpu *cpu)
 	/* STAR[47:32]: CS on entry (SS is that + 8). STAR[63:48] would be
 	 * SYSRET's, which is never used. */
 	wrmsr(MSR_STAR, (uint64_t)KERNEL_CS << 32);
-	wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	wrmsr(MSR_LSTAR, (uint64_t)kvm_syscall_entry);
 	wrmsr(MSR_SFMASK, SYSCALL_FLAG_MASK);
 }
 
@@ -27,7 +27,7 @@ void platform_set_syscall_hook(long (*hook)(struct platform_regs *))
 	syscall_hook = hook;
 }
 
-long syscall_dispatch(struct platform_regs *regs)
+long kvm_syscall_dispatch(struct platform_regs *regs)
 {
 	if (!syscall_hook)
 		return -ENOSYS;

@@ -7,8 +7,8 @@
 #include "kvm.h"
 
 	.text
-	.globl syscall_entry
-syscall_entry:
+	.globl kvm_syscall_entry
+kvm_syscall_entry:
 	/* The caller's stack may be a goroutine's: switch before pushing. */
 	movq %rsp, %gs:CPU_SCRATCH_RSP
 	movq %gs:CPU_SYSCALL_STACK, %rsp
@@ -37,7 +37,7 @@ syscall_entry:
 	pushq %r15
 	cld
 	movq %rsp, %rdi
-	call syscall_dispatch
+	call kvm_syscall_dispatch
 	movq %rax, 14*8(%rsp)		/* regs->rax */
 	popq %r15
 	popq %r14

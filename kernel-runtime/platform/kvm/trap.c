@@ -28,18 +28,18 @@ static void exception(struct platform_regs *regs)
 		platform_printf("\nrewire: exception %lu while handling an "
 				"exception\n",
 				regs->vector);
-		trap_dump(regs);
+		kvm_trap_dump(regs);
 		platform_exit(PLATFORM_EXIT_CRASH);
 	}
 	if (exception_hook && exception_hook(regs, fault_address)) {
 		cpu->in_exception--;
 		return;
 	}
-	trap_dump(regs);
+	kvm_trap_dump(regs);
 	platform_exit(PLATFORM_EXIT_CRASH);
 }
 
-void trap_dispatch(struct platform_regs *regs)
+void kvm_trap_dispatch(struct platform_regs *regs)
 {
 	struct kvm_cpu *cpu = this_cpu();
 
@@ -49,7 +49,7 @@ void trap_dispatch(struct platform_regs *regs)
 		cpu->timer_ticks++;
 		/* Acknowledge first: a hook that switches contexts never
 		 * comes back here. */
-		lapic_eoi();
+		kvm_lapic_eoi();
 		if (timer_hook)
 			timer_hook(regs);
 	} else if (regs->vector == PLATFORM_VECTOR_SPURIOUS) {
@@ -58,7 +58,7 @@ void trap_dispatch(struct platform_regs *regs)
 	} else {
 		platform_printf("\nrewire: unexpected interrupt %lu\n",
 				regs->vector);
-		trap_dump(regs);
+		kvm_trap_dump(regs);
 		platform_exit(PLATFORM_EXIT_CRASH);
 	}
 }

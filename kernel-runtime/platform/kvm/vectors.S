@@ -1,19 +1,21 @@
 /* Interrupt and exception entry: one stub per vector pushes the vector (and
  * a zero where the CPU pushes no error code), trap_common saves every
- * register as a struct platform_regs, calls trap_dispatch, and resumes the
+ * register as a struct platform_regs, calls kvm_trap_dispatch, and resumes the
  * (possibly rewritten) context with IRETQ. */
 #include "kvm.h"
 
 	.text
-	/* Stub i is at trap_stubs + 16 * i (idt.c relies on it). */
+	/* Stub i is at kvm_trap_stubs + 16 * i (idt.c relies on it). */
 	.balign 16
-	.globl trap_stubs
-trap_stubs:
+	.globl kvm_trap_stubs
+kvm_trap_stubs:
 	vector = 0
 	.rept 256
 	.balign 16
-	/* Vectors whose exceptions push an error code. */
-	.if vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 || vector == 21 || vector == 29 || vector == 30
+	/* Vectors whose exceptions push an error code: #DF, #TS, #NP, #SS,
+	 * #GP, #PF, #AC, #CP, #VC, #SX. */
+	.if vector == 8 || (vector >= 10 && vector <= 14) || vector == 17 \
+		|| vector == 21 || vector == 29 || vector == 30
 	.else
 	pushq $0
 	.endif
@@ -42,11 +44,11 @@ trap_common:
 	 * aligned for the call, as the C ABI wants. */
 	cld
 	movq %rsp, %rdi
-	call trap_dispatch
+	call kvm_trap_dispatch
 	/* Also the way out of context.S: RSP points at a struct
 	 * platform_regs. */
-	.globl trap_exit
-trap_exit:
+	.globl kvm_trap_exit
+kvm_trap_exit:
 	popq %r15
 	popq %r14
 	popq %r13

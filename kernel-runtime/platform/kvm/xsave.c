@@ -20,7 +20,7 @@ static enum save_method method;
 static uint64_t features;
 static size_t area_size;
 
-void xsave_setup(void)
+void kvm_xsave_setup(void)
 {
 	uint64_t cr0 = read_cr0();
 	cr0 &= ~(CR0_EM | CR0_TS); /* no emulation, no lazy #NM traps */
