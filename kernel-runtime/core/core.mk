@@ -15,11 +15,11 @@ KCORE_DIR := kernel-runtime/core
 KCORE_SRC := $(sort $(wildcard $(KCORE_DIR)/*.c))
 KCORE_INC := -iquote kernel-runtime/include -iquote $(KCORE_DIR)
 
-# Freestanding, for ring 0 next to a Go program: no red zone (interrupts
-# land on the program's stack pointer... or an IST stack, but the kernel
-# must not count on it), no vector registers (the program's FPU/SIMD state
-# stays live in the registers across syscalls and interrupts; the core saves
-# it only at thread switches), frame pointers for the crash walk.
+# Freestanding, for ring 0 next to a Go program: no red zone (kernel code
+# must not rely on where the platform takes interrupts), no vector
+# registers (the program's FPU/SIMD state stays live in the registers across
+# syscalls and interrupts; the core saves it only at thread switches),
+# frame pointers for the crash dump's walk.
 KCORE_KERNEL_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdlib \
 	-fno-pic -fno-pie -fno-stack-protector -mno-red-zone \
 	-mgeneral-regs-only -fno-omit-frame-pointer -fno-strict-aliasing \

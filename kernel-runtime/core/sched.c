@@ -223,7 +223,7 @@ bool sched_wake(struct thread *t, long result)
 	t->wait_result = result;
 	/* Not committed: it has not reached schedule() yet and will see
 	 * RUNNABLE there. Committed: it is off (or leaving) its CPU. */
-	queue = true;
+	queue = t->committed;
 	t->committed = false;
 	spin_unlock(&t->lock, flags);
 	if (queue)

@@ -188,6 +188,9 @@ long thread_clone(unsigned long flags, uintptr_t stack, int32_t *parent_tid,
 	t = thread_new(&regs, flags & CLONE_SETTLS ? tls : cur->fs_base, &err);
 	if (!t)
 		return err;
+	/* As on Linux the child inherits the vector state: the registers
+	 * still hold the parent's (the kernel never touches them). */
+	platform_xsave(t->xsave);
 	t->sigmask = cur->sigmask;
 	if (flags & CLONE_PARENT_SETTID)
 		*parent_tid = (int32_t)t->tid;

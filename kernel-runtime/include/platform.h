@@ -16,6 +16,9 @@
  *
  * Everything runs in ring 0 and one address space: the program's
  * contexts and the kernel's are the same kind of struct platform_regs.
+ * The core runs with interrupts disabled (hooks, syscalls, its idle loop)
+ * except inside platform_wait_for_interrupt; only functions it offers to
+ * redirect mode (kernel.h) may be entered with them enabled.
  */
 #ifndef REWIRE_PLATFORM_H
 #define REWIRE_PLATFORM_H
@@ -157,7 +160,10 @@ void platform_regs_init(struct platform_regs *regs, uint64_t rip,
 /* Saves the current context into *save, such that resuming *save returns
  * from this call; then, once it no longer uses the current stack, stores 0
  * into *released (release ordering; skipped when NULL); then resumes *to.
- * Call with interrupts disabled. The core's thread switch. */
+ * Call with interrupts disabled. The core's thread switch. *save is a
+ * whole context (rip, rsp, rflags, cs, ss included): the core may also
+ * resume it later by copying it into the timer hook's *regs, and *to may
+ * be any context: saved here, taken from a timer hook, or new. */
 void platform_switch(struct platform_regs *save, const struct platform_regs *to,
 		     int *released);
 

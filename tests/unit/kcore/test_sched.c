@@ -198,6 +198,34 @@ static void test_slice_armed_only_with_competition(void **state)
 	assert_false(fake.timer_armed);
 }
 
+static void brief_sleeper(const struct platform_regs *start)
+{
+	time_sleep_ns(start->rdi);
+	note(9);
+}
+
+static void long_spinner(const struct platform_regs *start)
+{
+	for (int i = 0; i < 4; i++) {
+		note((int)start->rdi);
+		fake_advance(SCHED_SLICE_NS / 4);
+		fake_timer_interrupt();
+	}
+}
+
+static void test_other_timers_do_not_cut_the_slice(void **state)
+{
+	(void)state;
+	/* The sleeper wakes 3 ms into the spinner's slice: it waits for the
+	 * slice's end (10 ms), it does not take the CPU at once. */
+	fake_thread(brief_sleeper, 3000000);
+	fake_run();
+	fake_thread(long_spinner, 1);
+	fake_run();
+	static const int want[] = { 1, 1, 1, 1, 9 };
+	expect_order(want, 5);
+}
+
 static void sleeper(const struct platform_regs *start)
 {
 	uint64_t t0 = clock_monotonic_ns();
@@ -326,6 +354,7 @@ int main(void)
 		STEST(test_preemption_by_the_timer),
 		STEST(test_no_preemption_when_alone),
 		STEST(test_slice_armed_only_with_competition),
+		STEST(test_other_timers_do_not_cut_the_slice),
 		STEST(test_sleep_wakes_at_its_deadline),
 		STEST(test_threads_exit_and_are_reaped),
 		STEST(test_last_exit_ends_the_program),
