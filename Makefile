@@ -35,12 +35,19 @@ REWIRE := $(BUILD)/bin/rewire
 # The kernel runtime's rules: its core's host tests (KCORE_TEST_BIN) and the
 # freestanding kernel (KERNEL_TARGETS; KERNEL_TEST_DEPS and KERNEL_TEST_CMD
 # for kernel-test).
+# The included files define rules first: `make` alone must still mean all.
+.DEFAULT_GOAL := all
 KCORE_TEST_BIN :=
 KERNEL_TARGETS :=
 KERNEL_TEST_DEPS :=
 KERNEL_TEST_CMD :=
 -include kernel-runtime/core/core.mk
 -include kernel-runtime/platform/kvm/platform.mk
+# Go programs booted by `rewire image` (tests/kernel/go.sh): the rewriter
+# and the kernel's pieces it links.
+KERNEL_TEST_DEPS += $(REWIRE) $(KERNEL_TARGETS)
+KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
+	REWIRE=$(abspath $(REWIRE)) bash tests/kernel/go.sh
 
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
 .PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test kernel-test

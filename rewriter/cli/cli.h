@@ -16,6 +16,7 @@ enum {
 int cmd_inspect(int argc, char **argv);
 int cmd_patch(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_image(int argc, char **argv);
 
 /* Prints "rewire: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -173,6 +173,22 @@ int cmd_verify(int argc, char **argv)
 	for (i = 0; i < note.nredirects; i++) {
 		const struct note_redirect *r = &note.redirects[i];
 		bool original = strcmp(r->kind, "original") == 0;
+
+		/* rewire image: "image MODE GO_ENTRY pvh_entry PVH_ENTRY
+		 * KERNEL_BASE"; the Go entry must be the ELF entry still. */
+		if (strcmp(r->kind, "image") == 0) {
+			bool ok = gobin_elf(bin)->ehdr.e_entry == r->from_addr;
+
+			if (!ok)
+				cli_error("verify: %s: the ELF entry 0x%" PRIx64 " is not the Go entry 0x%" PRIx64 " the record says",
+					  argv[optind], (uint64_t)gobin_elf(bin)->ehdr.e_entry,
+					  r->from_addr);
+			bad += !ok;
+			if (!quiet)
+				printf("%-8s image (%s mode), kernel at 0x%" PRIx64 ", PVH entry 0x%" PRIx64 "\n",
+				       ok ? "ok" : "BAD", r->from, r->via, r->to_addr);
+			continue;
+		}
 		uint64_t want = original ? (r->via ? r->via : r->from_addr) : r->to_addr;
 		uint64_t at = original ? r->to_addr : r->from_addr;
 		int fn_bad = check_function(bin, r->from, r->from_addr) +

@@ -15,6 +15,8 @@ static const char usage[] =
 	"                               SYMBOL its entry, size, code, signature, inline sites\n"
 	"  patch IN -o OUT [REDIRECTS]  make chosen functions jump to replacements\n"
 	"  verify BINARY                re-check every patch a rewired binary records\n"
+	"  image IN -o OUT              link the kernel runtime into a static Go binary:\n"
+	"                               a PVH-bootable image (scripts/run-image boots it)\n"
 	"\n"
 	"Run `rewire COMMAND --help` for a command's options.\n"
 	"Exit status: 0 success, 1 failure (bad input, failed check), 2 usage error.\n";
@@ -67,6 +69,8 @@ int main(int argc, char **argv)
 		return cmd_patch(argc - 1, argv + 1);
 	if (strcmp(argv[1], "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(argv[1], "image") == 0)
+		return cmd_image(argc - 1, argv + 1);
 	cli_error("unknown command '%s'", argv[1]);
 	fputs(usage, stderr);
 	return EXIT_USAGE;

@@ -158,7 +158,8 @@ static uint8_t *note_build(const struct new_note *n, size_t *len)
 }
 
 /* Rewrites the program header table with one PT_LOAD per new segment
- * inserted after the last PT_LOAD (loaders want them sorted by address). */
+ * inserted after the last PT_LOAD (loaders want them sorted by address);
+ * added holds those, then the new PT_NOTE headers. */
 static int rewrite_phdrs(Elf *elf, const struct elf_image *img,
 			 const GElf_Phdr *added, size_t nadded,
 			 struct rw_error *err)
@@ -209,7 +210,8 @@ static int clear_old_shdrs(int fd, const struct elf_image *img,
 	uint64_t start = img->ehdr.e_shoff;
 	uint64_t stop = start + img->nsections * sizeof(Elf64_Shdr);
 	uint64_t phdr_end = img->ehdr.e_phoff +
-			    (img->nsegments + ch->nsegments) * sizeof(Elf64_Phdr);
+			    (img->nsegments + ch->nsegments + ch->nnote_segments) *
+			    sizeof(Elf64_Phdr);
 	static const uint8_t zeros[4096];
 
 	if (!(ch->nsegments || ch->note) || !start ||
@@ -356,7 +358,7 @@ static int write_changes(int fd, const struct elf_image *img,
 		shstr_hdr.sh_offset = img->size;
 	}
 
-	added = calloc(ch->nsegments ? ch->nsegments : 1, sizeof(*added));
+	added = calloc(ch->nsegments + ch->nnote_segments + 1, sizeof(*added));
 	names = calloc(ch->nsegments + 1, sizeof(*names));
 	scn_index = calloc(ch->nsegments + 1, sizeof(*scn_index));
 	if (!added || !names || !scn_index) {
@@ -398,6 +400,27 @@ static int write_changes(int fd, const struct elf_image *img,
 		scn_index[i] = elf_ndxscn(scn_last);
 		end = sh.sh_offset + seg->size;
 	}
+	for (i = 0; i < ch->nnote_segments; i++) {
+		const struct new_note_segment *ns = &ch->note_segments[i];
+		size_t k;
+
+		for (k = 0; k < ch->nsegments; k++)
+			if (ns->addr >= added[k].p_vaddr &&
+			    ns->addr + ns->size <= added[k].p_vaddr + added[k].p_filesz)
+				break;
+		if (k == ch->nsegments || ns->size == 0) {
+			rw_fail(err, "the note range [0x%llx, 0x%llx) is not inside a new segment's bytes",
+				(unsigned long long)ns->addr,
+				(unsigned long long)(ns->addr + ns->size));
+			goto out;
+		}
+		added[ch->nsegments + i] = (GElf_Phdr){
+			.p_type = PT_NOTE, .p_flags = PF_R,
+			.p_offset = added[k].p_offset + (ns->addr - added[k].p_vaddr),
+			.p_vaddr = ns->addr, .p_paddr = ns->addr,
+			.p_filesz = ns->size, .p_memsz = ns->size, .p_align = 4,
+		};
+	}
 	if (ch->note) {
 		GElf_Shdr sh = { 0 };
 
@@ -423,7 +446,7 @@ static int write_changes(int fd, const struct elf_image *img,
 	 * section, libelf (0.188) writes that section's header from stale
 	 * memory; a new program header table makes it lay out everything. */
 	if ((ch->nsegments || ch->note) &&
-	    rewrite_phdrs(elf, img, added, ch->nsegments, err) < 0)
+	    rewrite_phdrs(elf, img, added, ch->nsegments + ch->nnote_segments, err) < 0)
 		goto out;
 
 	if (!gelf_getehdr(elf, &eh))

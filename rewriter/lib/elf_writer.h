@@ -43,6 +43,15 @@ struct new_note {
 	size_t desc_len;
 };
 
+/* A PT_NOTE program header for notes that lie inside one of the new
+ * segments (e.g. a PVH entry note that a loader must find through the
+ * program headers): [addr, addr + size) must be inside a segment's file
+ * bytes. Its header follows the new PT_LOAD ones. */
+struct new_note_segment {
+	uint64_t addr;
+	uint64_t size;
+};
+
 struct elf_changes {
 	const struct byte_patch *patches;
 	size_t npatches;
@@ -51,6 +60,8 @@ struct elf_changes {
 	const struct new_note *note;	/* NULL for none */
 	const struct new_symbol *symbols;	/* need a .symtab in the input */
 	size_t nsymbols;
+	const struct new_note_segment *note_segments;
+	size_t nnote_segments;
 };
 
 /* The lowest page-aligned address above every PT_LOAD of img: the place

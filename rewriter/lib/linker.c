@@ -506,8 +506,59 @@ static const char script_layout[] =
 	"}\n"
 	"ASSERT(SIZEOF(.rela.dyn) == 0, \"rewire: the C code needs run-time relocations (an ifunc?), which nothing would apply\");\n";
 
+/* The kernel layout (kernel-runtime/platform/kvm/link.ld, relocated after
+ * the Go binary): boot code first, the PVH note in a PT_NOTE segment of its
+ * own (QEMU's loader finds the entry through it), a page-aligned bss between
+ * __bss_start and __bss_end that boot.S clears, __image_end, and
+ * rewire_program_ehdr, the Go program's ELF header in memory. The boot
+ * code is not referenced by anything: EXTERN takes it from the archive. */
+static const char script_kernel_layout[] =
+	"EXTERN(pvh_entry)\n"
+	"PHDRS\n"
+	"{\n"
+	"\ttext PT_LOAD FLAGS(5);\n"
+	"\trodata PT_LOAD FLAGS(4);\n"
+	"\tdata PT_LOAD FLAGS(6);\n"
+	"\tnote PT_NOTE FLAGS(4);\n"
+	"}\n"
+	"SECTIONS\n"
+	"{\n"
+	"\t/DISCARD/ : { *(.note.GNU-stack) *(.note.gnu.property) *(.comment) *(.eh_frame)\n"
+	"\t\t*(.debug*) *(.zdebug*) *(.stab*) *(.gnu.debuglto_*) *(.llvm_addrsig) }\n"
+	"\t. = 0x%llx;\n"
+	"\t__image_start = .;\n"
+	"\t.rewire.c.text : { *(.text.boot) *(.text .text.* .ltext .ltext.*) *(.plt) *(.iplt) } :text\n"
+	"\t. = ALIGN(4096);\n"
+	"\t.note.pvh : { KEEP(*(.note.pvh)) } :rodata :note\n"
+	"\t.rewire.c.rodata : { *(.rodata .rodata.* .lrodata .lrodata.*)\n"
+	"\t\t*(.data.rel.ro .data.rel.ro.*) *(.note .note.*) } :rodata\n"
+	"\t" REDIRECT_SECTION " : { KEEP(*(" REDIRECT_SECTION ")) } :rodata\n"
+	"\t.rela.dyn : { *(.rela.*) } :rodata\n"
+	"\t. = ALIGN(4096);\n"
+	"\t.rewire.c.data : { *(.data .data.* .ldata .ldata.*) *(.got) *(.got.plt) *(.igot.plt) } :data\n"
+	"\t.rewire.c.bss : ALIGN(4096) {\n"
+	"\t\t__bss_start = .;\n"
+	"\t\t*(.bss .bss.* .lbss .lbss.*) *(COMMON) *(LARGE_COMMON)\n"
+	"\t\t. = ALIGN(4096);\n"
+	"\t\t__bss_end = .;\n"
+	"\t} :data\n"
+	"\t__image_end = .;\n"
+	"}\n"
+	"rewire_program_ehdr = 0x%llx;\n"
+	"ASSERT(SIZEOF(.note.pvh) > 0, \"rewire: the kernel has no PVH note (section .note.pvh): is the platform's boot object linked?\");\n"
+	"ASSERT(__image_end <= 0x80000000, \"rewire: the kernel image must end below 2 GiB\");\n"
+	"ASSERT(SIZEOF(.rela.dyn) == 0, \"rewire: the C code needs run-time relocations (an ifunc?), which nothing would apply\");\n";
+
+/* How link_in links: the C layout or the kernel's, and whether undefined
+ * symbols may stay (discovery). */
+struct link_opts {
+	bool discover;
+	bool kernel;
+	uint64_t program_ehdr;	/* kernel layout: rewire_program_ehdr */
+};
+
 static int script_write(const char *path, const struct go_symbols *gs, uint64_t base,
-			struct rw_error *err)
+			const struct link_opts *opts, struct rw_error *err)
 {
 	FILE *f = fopen(path, "w");
 	int bad;
@@ -521,7 +572,11 @@ static int script_write(const char *path, const struct go_symbols *gs, uint64_t 
 	for (size_t i = 0; i < gs->count; i++)
 		fprintf(f, "PROVIDE(\"%s\" = 0x%llx);\n", gs->items[i].name,
 			(unsigned long long)gs->items[i].addr);
-	fprintf(f, script_layout, (unsigned long long)base);
+	if (opts->kernel)
+		fprintf(f, script_kernel_layout, (unsigned long long)base,
+			(unsigned long long)opts->program_ehdr);
+	else
+		fprintf(f, script_layout, (unsigned long long)base);
 	bad = ferror(f);
 	if (fclose(f) != 0 || bad)
 		return rw_fail(err, "%s: cannot write the linker script", path);
@@ -883,6 +938,10 @@ static int image_segments(struct linked_image *out, Elf *e, const uint8_t *file,
 
 		if (!gelf_getphdr(e, (int)i, &ph))
 			return rw_fail(err, "ld's output: unreadable program header %zu", i);
+		if (ph.p_type == PT_NOTE && ph.p_filesz && !out->note_addr) {
+			out->note_addr = ph.p_vaddr;
+			out->note_size = ph.p_filesz;
+		}
 		if (ph.p_type != PT_LOAD || ph.p_memsz == 0)
 			continue;
 		if (ph.p_offset > size || ph.p_filesz > size - ph.p_offset ||
@@ -1211,7 +1270,7 @@ static char **ld_argv(const char *ld, const char *script, const char *output,
 static int link_in(const char *dir, struct linked_image *out, const struct gobin *bin,
 		   const char *const *inputs, size_t ninputs, uint64_t base,
 		   const struct record_list *records, const struct go_symbols *gs,
-		   bool discover, struct rw_error *err)
+		   const struct link_opts *opts, struct rw_error *err)
 {
 	const char *ld = getenv("REWIRE_LD") && *getenv("REWIRE_LD") ? getenv("REWIRE_LD") : "ld";
 	char script[4200], output[4200], log_path[4200];
@@ -1227,10 +1286,10 @@ static int link_in(const char *dir, struct linked_image *out, const struct gobin
 		if (inputs[i][0] == '-')
 			return rw_fail(err, "%s: a path starting with '-' would read as an option of ld: write ./%s",
 				       inputs[i], inputs[i]);
-	if (script_write(script, gs, base, err) < 0)
+	if (script_write(script, gs, base, opts, err) < 0)
 		return -1;
 	owned = calloc(records->count + 1, sizeof(*owned));
-	argv = owned ? ld_argv(ld, script, output, records, inputs, ninputs, discover, owned) : NULL;
+	argv = owned ? ld_argv(ld, script, output, records, inputs, ninputs, opts->discover, owned) : NULL;
 	if (!argv) {
 		rw_fail(err, "out of memory");
 		goto out;
@@ -1260,7 +1319,7 @@ out:
 
 static int link_any(struct linked_image *out, const struct gobin *bin,
 		    const char *const *inputs, size_t ninputs, uint64_t base,
-		    bool discover, struct rw_error *err)
+		    const struct link_opts *opts, struct rw_error *err)
 {
 	struct record_list records = { 0 };
 	struct go_symbols gs = { 0 };
@@ -1290,7 +1349,7 @@ static int link_any(struct linked_image *out, const struct gobin *bin,
 		rw_fail(err, "cannot make a temporary directory %s: %s", dir, strerror(errno));
 		goto out;
 	}
-	rc = link_in(dir, out, bin, inputs, ninputs, base, &records, &gs, discover, err);
+	rc = link_in(dir, out, bin, inputs, ninputs, base, &records, &gs, opts, err);
 	workdir_remove(dir);
 out:
 	record_list_free(&records);
@@ -1304,14 +1363,33 @@ int linker_link(struct linked_image *out, const struct gobin *bin,
 		const char *const *inputs, size_t ninputs, uint64_t base,
 		struct rw_error *err)
 {
-	return link_any(out, bin, inputs, ninputs, base, false, err);
+	const struct link_opts opts = { 0 };
+
+	return link_any(out, bin, inputs, ninputs, base, &opts, err);
+}
+
+int linker_link_kernel(struct linked_image *out, const struct gobin *bin,
+		       const char *const *inputs, size_t ninputs, uint64_t base,
+		       uint64_t program_ehdr, struct rw_error *err)
+{
+	const struct link_opts opts = { .kernel = true, .program_ehdr = program_ehdr };
+
+	if (link_any(out, bin, inputs, ninputs, base, &opts, err) < 0)
+		return -1;
+	if (!out->note_addr) {
+		linked_image_free(out);
+		return rw_fail(err, "the linked kernel has no PT_NOTE segment for its PVH note");
+	}
+	return 0;
 }
 
 int linker_discover(struct linked_image *out, const struct gobin *bin,
 		    const char *const *inputs, size_t ninputs, uint64_t base,
 		    struct rw_error *err)
 {
-	return link_any(out, bin, inputs, ninputs, base, true, err);
+	const struct link_opts opts = { .discover = true };
+
+	return link_any(out, bin, inputs, ninputs, base, &opts, err);
 }
 
 const struct linked_symbol *linker_symbol(const struct linked_image *img, const char *name)

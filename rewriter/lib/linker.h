@@ -109,6 +109,8 @@ struct linked_image {
 	struct linked_redirect *redirects;	/* exact repeats merged */
 	size_t nredirects;
 	uint64_t end;		/* first free page-aligned address after the image */
+	uint64_t note_addr;	/* the PT_NOTE segment ld made (kernel layout), or 0 */
+	uint64_t note_size;
 };
 
 /*
@@ -128,6 +130,19 @@ struct linked_image {
 int linker_link(struct linked_image *out, const struct gobin *bin,
 		const char *const *inputs, size_t ninputs, uint64_t base,
 		struct rw_error *err);
+
+/*
+ * linker_link with the kernel layout (what kernel-runtime/platform/kvm/link.ld
+ * gives the standalone kernel), at base: text with .text.boot first (and
+ * pvh_entry pulled from an archive), the .note.pvh section in rodata and in
+ * a PT_NOTE segment (out->note_addr, note_size), data, then a page-aligned
+ * bss between __bss_start and __bss_end; __image_start, __image_end, and
+ * rewire_program_ehdr = program_ehdr (the Go program's ELF header in memory)
+ * are defined. The image must end below 2 GiB. Used by `rewire image`.
+ */
+int linker_link_kernel(struct linked_image *out, const struct gobin *bin,
+		       const char *const *inputs, size_t ninputs, uint64_t base,
+		       uint64_t program_ehdr, struct rw_error *err);
 
 /* Address of a C symbol of the image (a global one if several share the
  * name), 0 if absent. */

@@ -141,7 +141,8 @@ static int parse_line(struct rewire_note *note, char *line, size_t lineno,
 	     tok = strtok_r(NULL, " ", &save))
 		fields[n++] = tok;
 	if (n == 6 && (strcmp(fields[0], "redirect") == 0 ||
-		       strcmp(fields[0], "original") == 0)) {
+		       strcmp(fields[0], "original") == 0 ||
+		       strcmp(fields[0], "image") == 0)) {
 		uint64_t a, b, c;
 		char *e1, *e2, *e3;
 

@@ -22,7 +22,9 @@ struct note_patch {
 
 /* One redirect as done: kind is "redirect" (FROM's entry jumps to TO) or
  * "original" (placeholder TO reaches FROM's original code through the
- * trampoline at via). */
+ * trampoline at via). `rewire image` writes one record of kind "image":
+ * from = the mode ("trap"), from_addr = the Go entry the kernel starts,
+ * to = "pvh_entry" at to_addr, via = the kernel's first address. */
 struct note_redirect {
 	char kind[16];
 	char *from;

@@ -35,9 +35,9 @@ for d in "$fixtures"/go1.*; do
 		section .go.buildinfo "$d/$b" "$out/buildinfo/$v-$b"
 		case $b in *-stripped) continue ;; esac
 		cp "$d/$b" "$out/dwarf/$v-$b"
-		# Mutations of compressed DWARF mostly break the zlib stream; a
-		# decompressed copy without code or the sections no query reads
-		# puts them into the DIEs themselves, at a third of the size.
+		# Mutations of compressed DWARF mostly break the zlib stream. A
+		# decompressed copy, without the code and the sections no query
+		# reads, lets them reach the DIEs, at a third of the size.
 		objcopy --only-keep-debug --decompress-debug-sections \
 			-R .debug_line -R .debug_frame -R .debug_loclists \
 			-R .debug_loc -R .debug_gdb_scripts -R .symtab -R .strtab \

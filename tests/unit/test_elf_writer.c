@@ -183,6 +183,59 @@ static void test_segment_note_and_patch(void **state)
 	elf_image_close(&in);
 }
 
+/* A PT_NOTE over bytes of a new segment (rewire image's PVH note): its
+ * header follows the new PT_LOAD and points at the same file bytes; a
+ * range outside every new segment is refused. */
+static void test_note_segment(void **state)
+{
+	struct elf_image in, out;
+	struct rw_error err = { { 0 } };
+	uint8_t bytes[64];
+	char path[4200];
+	uint64_t vaddr;
+	size_t i, notes_in = 0, notes_out = 0;
+	const GElf_Phdr *pn = NULL;
+
+	(void)state;
+	for (i = 0; i < sizeof(bytes); i++)
+		bytes[i] = (uint8_t)i;
+	assert_int_equal(elf_image_open(&in, fixture, &err), 0);
+	vaddr = elf_writer_next_vaddr(&in);
+	{
+		struct new_segment seg = { .section_name = ".rewire.c.rodata", .flags = PF_R,
+					   .addr = vaddr, .bytes = bytes, .size = sizeof(bytes) };
+		struct new_note_segment ns = { .addr = vaddr + 8, .size = 20 };
+		struct elf_changes ch = { .segments = &seg, .nsegments = 1,
+					  .note_segments = &ns, .nnote_segments = 1 };
+
+		snprintf(path, sizeof(path), "%s/note-seg", tmpdir);
+		assert_int_equal(elf_writer_write(&in, &ch, path, &err), 0);
+		ns.addr = vaddr + 60;
+		snprintf(path, sizeof(path), "%s/note-seg-bad", tmpdir);
+		assert_int_equal(elf_writer_write(&in, &ch, path, &err), -1);
+		assert_non_null(strstr(err.msg, "not inside a new segment"));
+		assert_int_equal(access(path, F_OK), -1);
+		snprintf(path, sizeof(path), "%s/note-seg", tmpdir);
+	}
+	assert_int_equal(elf_image_open(&out, path, &err), 0);
+	assert_int_equal(out.nsegments, in.nsegments + 2);
+	for (i = 0; i < in.nsegments; i++)
+		notes_in += in.segments[i].p_type == PT_NOTE;
+	for (i = 0; i < out.nsegments; i++)
+		if (out.segments[i].p_type == PT_NOTE) {
+			notes_out++;
+			if (out.segments[i].p_vaddr == vaddr + 8)
+				pn = &out.segments[i];
+		}
+	assert_int_equal(notes_out, notes_in + 1);
+	assert_non_null(pn);
+	assert_int_equal(pn->p_filesz, 20);
+	assert_true(pn->p_offset + 20 <= out.size);
+	assert_memory_equal(out.bytes + pn->p_offset, bytes + 8, 20);
+	elf_image_close(&out);
+	elf_image_close(&in);
+}
+
 static void test_failure_leaves_nothing(void **state)
 {
 	struct elf_image in;
@@ -218,6 +271,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_segment_note_and_patch),
+		cmocka_unit_test(test_note_segment),
 		cmocka_unit_test(test_failure_leaves_nothing),
 	};
 

@@ -1,0 +1,290 @@
+/* rewire image: link the kernel runtime into a static Go binary and write a
+ * PVH-bootable ELF.
+ *
+ * Stages: check the input -> find the kernel's objects -> link them after
+ * the Go binary with the kernel layout (linker_link_kernel) -> write the
+ * copy with the kernel's segments, its PT_NOTE, symbols and the record. */
+#include "image.h"
+
+#include <dirent.h>
+#include <gelf.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elf_writer.h"
+#include "gobin.h"
+#include "linker.h"
+#include "rewire_note.h"
+
+#define PAGE_SIZE 4096ULL
+#define KERNEL_ARCHIVE "platform-kvm.a"
+/* The kernel's boot code runs in 32-bit mode with boot page tables that
+ * map the first 4 GiB, and it is linked with -mcmodel=small: below 2 GiB. */
+#define KERNEL_LIMIT 0x80000000ULL
+
+static bool is_file(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static bool kernel_dir_ok(const char *dir)
+{
+	char path[PATH_MAX + 32];
+	int n = snprintf(path, sizeof(path), "%s/%s", dir, KERNEL_ARCHIVE);
+
+	return n > 0 && (size_t)n < sizeof(path) && is_file(path);
+}
+
+int image_find_kernel_dir(char *buf, size_t len, struct rw_error *err)
+{
+	static const char *const rel[] = {
+		"../kernel", "../../build/kernel", "../lib/rewire/kernel",
+	};
+	const char *env = getenv(IMAGE_KERNEL_DIR_ENV);
+	char exe[PATH_MAX], tried[1024] = "";
+	ssize_t n;
+	char *slash;
+
+	if (env && *env) {
+		if (!kernel_dir_ok(env))
+			return rw_fail(err, "%s=%s holds no %s (build the kernel with make)",
+				       IMAGE_KERNEL_DIR_ENV, env, KERNEL_ARCHIVE);
+		snprintf(buf, len, "%s", env);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return rw_fail(err, "cannot find the rewire binary's directory: give --kernel-dir or set %s",
+			       IMAGE_KERNEL_DIR_ENV);
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		char dir[PATH_MAX + 64], real[PATH_MAX];
+		size_t t = strlen(tried);
+
+		snprintf(dir, sizeof(dir), "%s/%s", exe, rel[i]);
+		if (kernel_dir_ok(dir)) {
+			snprintf(buf, len, "%s", realpath(dir, real) ? real : dir);
+			return 0;
+		}
+		snprintf(tried + t, sizeof(tried) - t, "%s%.300s", t ? ", " : "", dir);
+	}
+	return rw_fail(err, "no kernel build found (tried %s): run make, or give --kernel-dir or %s",
+		       tried, IMAGE_KERNEL_DIR_ENV);
+}
+
+static int compare_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct inputs {
+	char **paths;
+	size_t count;
+};
+
+static void inputs_free(struct inputs *in)
+{
+	for (size_t i = 0; i < in->count; i++)
+		free(in->paths[i]);
+	free(in->paths);
+	memset(in, 0, sizeof(*in));
+}
+
+static int inputs_add(struct inputs *in, char *path)
+{
+	char **p = realloc(in->paths, (in->count + 1) * sizeof(*p));
+
+	if (!p || !path) {
+		free(path);
+		return -1;
+	}
+	in->paths = p;
+	in->paths[in->count++] = path;
+	return 0;
+}
+
+/* The core's objects (DIR/core/ *.o, sorted) and the platform archive. */
+static int kernel_inputs(struct inputs *in, const char *dir, struct rw_error *err)
+{
+	char core[PATH_MAX + 16], *p = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(core, sizeof(core), "%s/core", dir);
+	d = opendir(core);
+	if (!d)
+		return rw_fail(err, "%s: no kernel core objects (make builds them)", core);
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n < 3 || strcmp(de->d_name + n - 2, ".o") != 0)
+			continue;
+		if (asprintf(&p, "%s/%s", core, de->d_name) < 0 || inputs_add(in, p) < 0) {
+			closedir(d);
+			return rw_fail(err, "out of memory");
+		}
+	}
+	closedir(d);
+	if (in->count == 0)
+		return rw_fail(err, "%s: no kernel core objects (make builds them)", core);
+	qsort(in->paths, in->count, sizeof(*in->paths), compare_str);
+	if (asprintf(&p, "%s/%s", dir, KERNEL_ARCHIVE) < 0 || inputs_add(in, p) < 0)
+		return rw_fail(err, "out of memory");
+	return 0;
+}
+
+/* The address of the Go binary's ELF header once loaded: the PT_LOAD that
+ * maps file offset 0. Also checks what a PVH loader needs: physical and
+ * virtual addresses agree, everything below the kernel limit. */
+static int program_check(const struct gobin *bin, uint64_t *ehdr, struct rw_error *err)
+{
+	const struct elf_image *img = gobin_elf(bin);
+
+	*ehdr = 0;
+	if (img->ehdr.e_type != ET_EXEC || elf_image_is_dynamic(img))
+		return rw_fail(err, "%s is position-independent or dynamically linked: an image needs a static Go binary (CGO_ENABLED=0, -buildmode=exe)",
+			       gobin_path(bin));
+	for (size_t i = 0; i < img->nsegments; i++) {
+		const GElf_Phdr *ph = &img->segments[i];
+
+		if (ph->p_type == PT_DYNAMIC)
+			return rw_fail(err, "%s has a dynamic section: an image needs a static Go binary",
+				       gobin_path(bin));
+		if (ph->p_type != PT_LOAD)
+			continue;
+		if (ph->p_paddr != ph->p_vaddr)
+			return rw_fail(err, "%s: segment at 0x%llx has physical address 0x%llx: a PVH loader would put it elsewhere",
+				       gobin_path(bin), (unsigned long long)ph->p_vaddr,
+				       (unsigned long long)ph->p_paddr);
+		if (ph->p_vaddr + ph->p_memsz > KERNEL_LIMIT)
+			return rw_fail(err, "%s: segment at 0x%llx ends above 2 GiB, where the kernel cannot follow it",
+				       gobin_path(bin), (unsigned long long)ph->p_vaddr);
+		if (ph->p_offset == 0 && !*ehdr)
+			*ehdr = ph->p_vaddr;
+	}
+	if (elf_image_section(img, REWIRE_NOTE_SECTION))
+		return rw_fail(err, "%s was already rewired (it has a %s record): image a binary as go build wrote it",
+			       gobin_path(bin), REWIRE_NOTE_SECTION);
+	if (!*ehdr)
+		return rw_fail(err, "%s: no PT_LOAD maps the ELF header (file offset 0); the kernel finds the program through it",
+			       gobin_path(bin));
+	return 0;
+}
+
+int image_make(const char *in_path, const char *out_path,
+	       const struct image_options *opts, struct image_result *res,
+	       struct rw_error *err)
+{
+	struct gobin *bin = NULL;
+	struct linked_image k = { 0 };
+	struct inputs in = { 0 };
+	struct new_segment *segs = NULL;
+	struct new_symbol *syms = NULL;
+	struct new_note_segment pvh;
+	struct rewire_note record = { 0 };
+	struct new_note note = {
+		.section_name = REWIRE_NOTE_SECTION, .owner = REWIRE_NOTE_OWNER,
+		.type = REWIRE_NOTE_TYPE,
+	};
+	struct elf_changes ch = { 0 };
+	char *text = NULL;
+	size_t len = 0;
+	uint64_t base;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (opts->mode != IMAGE_MODE_TRAP)
+		return rw_fail(err, "only trap mode is implemented");
+	if (opts->kernel_dir) {
+		if (!kernel_dir_ok(opts->kernel_dir))
+			return rw_fail(err, "%s holds no %s (build the kernel with make)",
+				       opts->kernel_dir, KERNEL_ARCHIVE);
+		snprintf(res->kernel_dir, sizeof(res->kernel_dir), "%s", opts->kernel_dir);
+	} else if (image_find_kernel_dir(res->kernel_dir, sizeof(res->kernel_dir), err) < 0) {
+		return -1;
+	}
+	if (gobin_open(&bin, in_path, err) < 0)
+		return -1;
+	if (program_check(bin, &res->program_ehdr, err) < 0)
+		goto out;
+	res->go_entry = gobin_elf(bin)->ehdr.e_entry;
+	if (kernel_inputs(&in, res->kernel_dir, err) < 0)
+		goto out;
+	base = elf_writer_next_vaddr(gobin_elf(bin));
+	if (linker_link_kernel(&k, bin, (const char *const *)in.paths, in.count, base,
+			       res->program_ehdr, err) < 0) {
+		rw_wrap(err, "linking the kernel from %s: ", res->kernel_dir);
+		goto out;
+	}
+	res->kernel_base = base;
+	res->kernel_end = k.end;
+	res->pvh_entry = linker_symbol_addr(&k, "pvh_entry");
+	if (k.end > KERNEL_LIMIT) {
+		rw_fail(err, "the kernel would end at 0x%llx, above 2 GiB",
+			(unsigned long long)k.end);
+		goto out;
+	}
+
+	segs = calloc(k.nsegments + 1, sizeof(*segs));
+	syms = calloc(k.nsymbols + 1, sizeof(*syms));
+	if (!segs || !syms) {
+		rw_fail(err, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < k.nsegments; i++) {
+		const struct linked_segment *s = &k.segments[i];
+
+		segs[i] = (struct new_segment){
+			.section_name = s->name, .flags = s->flags, .addr = s->addr,
+			.bytes = s->bytes, .size = s->filesz, .memsz = s->memsz,
+		};
+	}
+	for (size_t i = 0; i < k.nsymbols; i++)
+		syms[i] = (struct new_symbol){
+			.name = k.symbols[i].name, .addr = k.symbols[i].addr,
+			.size = k.symbols[i].size, .is_func = k.symbols[i].is_func,
+		};
+	res->nsymbols = k.nsymbols;
+	pvh = (struct new_note_segment){ .addr = k.note_addr, .size = k.note_size };
+
+	/* The record: "image trap GO_ENTRY pvh_entry PVH_ENTRY KERNEL_BASE". */
+	if (rewire_note_add_redirect(&record, "image", "trap", res->go_entry, "pvh_entry",
+				     res->pvh_entry, base) < 0) {
+		rw_fail(err, "out of memory");
+		goto out;
+	}
+	if (rewire_note_format(&record, &text, &len, err) < 0)
+		goto out;
+	note.desc = (const uint8_t *)text;
+	note.desc_len = len;
+	ch = (struct elf_changes){
+		.segments = segs, .nsegments = k.nsegments, .note = &note,
+		.note_segments = &pvh, .nnote_segments = 1,
+	};
+	/* A stripped binary (-s) has no .symtab to add the kernel's names to. */
+	if (elf_image_section(gobin_elf(bin), ".symtab")) {
+		ch.symbols = syms;
+		ch.nsymbols = k.nsymbols;
+	} else {
+		res->nsymbols = 0;
+	}
+	rc = elf_writer_write(gobin_elf(bin), &ch, out_path, err);
+out:
+	free(text);
+	rewire_note_free(&record);
+	free(segs);
+	free(syms);
+	linked_image_free(&k);
+	inputs_free(&in);
+	gobin_close(bin);
+	return rc;
+}

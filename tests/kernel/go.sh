@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# Boots unmodified Go programs as unikernels: for every installed Go
+# toolchain, builds the programs of tests/kernel/go/ (hello, exit3, panic,
+# nilcrash), makes images with `rewire image`, boots them with
+# scripts/run-image (KVM when /dev/kvm works, else TCG) and checks output
+# and exit status. Also the refusals of `rewire image` (a PIE, no output).
+# A crash dump's RIP is symbolized with the image's .symtab (Go's and the
+# kernel's names).
+# One line per result, then "kernel-go: N passed, N failed".
+#
+#   REWIRE=build/bin/rewire tests/kernel/go.sh
+#   REWIRE_GO_VERSIONS="1.26" narrows the toolchains (tests/lib/go.sh).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+run_image=$root/scripts/run-image
+rewire=${REWIRE:-$root/build/bin/rewire}
+# shellcheck source=../lib/go.sh
+. "$root/tests/lib/go.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0 failed=0
+
+ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
+bad() {
+	failed=$((failed + 1))
+	printf 'FAIL  %s: %s\n' "$1" "$2"
+	[ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/      | /' "$3" | head -40
+	[ -n "${4:-}" ] && symbolize "$3" "$4"
+}
+
+# symbolize LOG IMAGE: the function of every "rip" value a crash dump in
+# LOG shows, from the image's symbols.
+symbolize() {
+	local rip
+	for rip in $(sed -n 's/.*\brip \([0-9a-f]\{8,16\}\).*/\1/p' "$1" | sort -u); do
+		printf '      rip %s: %s\n' "$rip" \
+			"$(addr2line -f -e "$2" "0x$rip" 2>/dev/null | head -1)"
+	done
+}
+
+if [ ! -x "$rewire" ]; then
+	echo "kernel-go: no rewire binary at $rewire (make builds it)"
+	exit 1
+fi
+versions=$(go_versions)
+if [ -z "$versions" ]; then
+	echo "kernel-go: no Go toolchain installed (make setup)"
+	exit 1
+fi
+
+programs="hello exit3 panic nilcrash"
+
+# Build and image every program of every version, in parallel.
+for v in $versions; do
+	(
+		for p in $programs; do
+			go_build "$v" "$here/go/$p" "$work/$p-$v" >"$work/$p-$v.build" 2>&1 &&
+				"$rewire" image -q "$work/$p-$v" -o "$work/$p-$v.img" \
+					>>"$work/$p-$v.build" 2>&1
+			echo $? >"$work/$p-$v.made"
+		done
+	) &
+done
+wait
+
+# boot NAME IMAGE [run-image options...]: in the background, at most
+# one VM per CPU (and one more) at a time; output, log and status land in
+# $work/NAME.*.
+max_vms=$(($(nproc 2>/dev/null || echo 1) + 1))
+boot() {
+	local name=$1 image=$2
+	shift 2
+	while [ "$(jobs -rp | wc -l)" -ge "$max_vms" ]; do
+		wait -n
+	done
+	(
+		"$run_image" "$image" --timeout 120 "$@" </dev/null \
+			>"$work/$name.out" 2>"$work/$name.err"
+		echo $? >"$work/$name.status"
+	) &
+}
+
+for v in $versions; do
+	[ "$(cat "$work/hello-$v.made")" = 0 ] &&
+		boot "hello-$v" "$work/hello-$v.img" --env "GREETING=hi there" -- boottime "two words"
+	for p in exit3 panic nilcrash; do
+		[ "$(cat "$work/$p-$v.made")" = 0 ] && boot "$p-$v" "$work/$p-$v.img"
+	done
+done
+wait
+
+# expect NAME IMAGE STATUS WANT...: status and output lines (exact).
+expect() {
+	local name=$1 image=$2 want_status=$3 status w
+	shift 3
+	status=$(cat "$work/$name.status")
+	cat "$work/$name.out" "$work/$name.err" >"$work/$name.all"
+	if [ "$status" != "$want_status" ]; then
+		bad "$name" "exit status $status, wanted $want_status" "$work/$name.all" "$image"
+		return
+	fi
+	for w in "$@"; do
+		if ! grep -qxF -- "$w" "$work/$name.out"; then
+			bad "$name" "output lacks the line '$w'" "$work/$name.all" "$image"
+			return
+		fi
+	done
+	ok "$name"
+}
+
+accel=""
+for v in $versions; do
+	for p in $programs; do
+		if [ "$(cat "$work/$p-$v.made")" != 0 ]; then
+			bad "$p-$v" "build or rewire image failed" "$work/$p-$v.build"
+		fi
+	done
+	if [ -f "$work/hello-$v.status" ]; then
+		accel=$(sed -n 's/^run-image: accelerator //p' "$work/hello-$v.err")
+		gov=$(sed -n 's/^go version \(go[0-9.]*\) .*/\1/p' <("$(go_bin "$v")" version))
+		expect "hello-$v" "$work/hello-$v.img" 0 "hello from go $gov" \
+			"args: 2 [boottime two words]" "GREETING: hi there"
+		in=$(stat -c %s "$work/hello-$v") out=$(stat -c %s "$work/hello-$v.img")
+		printf '      hello-%s: %s, boot to main %s us (guest clock, %d VMs at a time), image %d -> %d bytes (+%d KiB)\n' \
+			"$v" "${accel:-?}" \
+			"$(sed -n 's/^main at \([0-9]*\) us.*/\1/p' "$work/hello-$v.out")" \
+			"$max_vms" "$in" "$out" $(((out - in) / 1024))
+	fi
+	[ -f "$work/exit3-$v.status" ] &&
+		expect "exit3-$v" "$work/exit3-$v.img" 3 "exiting with 3"
+	[ -f "$work/panic-$v.status" ] &&
+		expect "panic-$v" "$work/panic-$v.img" 2 "panic: boom" "main.main()"
+	if [ -f "$work/nilcrash-$v.status" ]; then
+		expect "nilcrash-$v" "$work/nilcrash-$v.img" 70 "before the fault"
+		if symbolize "$work/nilcrash-$v.out" "$work/nilcrash-$v.img" |
+			grep -q ": main.get$"; then
+			ok "nilcrash-$v: the crash dump's rip symbolizes to main.get"
+		else
+			bad "nilcrash-$v: rip symbolized" "not main.get" "$work/nilcrash-$v.all"
+		fi
+	fi
+done
+
+# Boot to main once more with no other VM running: the parallel boots
+# above share the host's CPUs, which TCG feels.
+last=${versions##* }
+if [ -f "$work/hello-$last.img" ]; then
+	"$run_image" "$work/hello-$last.img" --timeout 60 -- boottime </dev/null \
+		>"$work/alone.out" 2>/dev/null
+	echo "kernel-go: boot to main, one VM alone, go $last under ${accel:-?}:" \
+		"$(sed -n 's/^main at \([0-9]*\) us.*/\1/p' "$work/alone.out") us (guest clock)"
+fi
+
+# Refusals: a PIE, a missing output, an unknown mode.
+if go_build "$last" "$here/go/hello" "$work/pie" -buildmode=pie >/dev/null 2>&1; then
+	"$rewire" image "$work/pie" -o "$work/pie.img" >/dev/null 2>"$work/pie.err"
+	status=$?
+	if [ "$status" = 1 ] && grep -q "position-independent" "$work/pie.err" &&
+		[ ! -e "$work/pie.img" ]; then
+		ok "image refuses a PIE"
+	else
+		bad "image refuses a PIE" "status $status" "$work/pie.err"
+	fi
+fi
+"$rewire" image "$work/hello-$last" >/dev/null 2>&1
+[ $? = 2 ] && ok "image without -o is a usage error" ||
+	bad "image without -o" "status not 2"
+"$rewire" image "$work/hello-$last" -o "$work/x.img" --mode redirect >/dev/null 2>&1
+[ $? = 2 ] && ok "image --mode redirect is refused (not implemented)" ||
+	bad "image --mode redirect" "status not 2"
+if "$rewire" verify "$work/hello-$last.img" >"$work/verify.out" 2>&1 &&
+	grep -q "^ok *image (trap mode)" "$work/verify.out"; then
+	ok "verify reads the image record"
+else
+	bad "verify of an image" "failed" "$work/verify.out"
+fi
+
+echo "kernel-go: accelerator ${accel:-none ran}"
+echo "kernel-go: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
