@@ -1,6 +1,7 @@
 # rewire: build, test, demo, bench, install.
 #   make            build bin/rewire
-#   make test       unit tests (cmocka) and end-to-end tests over every installed Go
+#   make test       unit (cmocka), end-to-end over every installed Go, sanitizer
+#                   run, kernel boots under QEMU, bounded fuzzing and corruption
 #   make demo       rewire the bundled example's clock and show the output change
 #   make install PREFIX=/usr/local
 #   make fuzz-ci    every libFuzzer target for FUZZ_SECONDS (60) each; fuzz: 3600
@@ -50,7 +51,7 @@ KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
 	REWIRE=$(abspath $(REWIRE)) bash tests/kernel/go.sh
 
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
-.PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test kernel-test
+.PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test kernel-test robustness-test
 all: $(REWIRE) $(KERNEL_TARGETS)
 
 $(BUILD)/%.o: %.c
@@ -85,7 +86,13 @@ e2e-test: $(REWIRE)
 	@REWIRE=$(abspath $(REWIRE)) bash tests/e2e/run.sh
 
 # The sanitizer run is part of every test run: host code must stay clean.
-test: unit-test e2e-test san-test kernel-test
+test: unit-test e2e-test san-test kernel-test robustness-test
+
+# Hostile inputs, bounded for CI: every fuzz target for 30 s (regressions
+# first) and the corruption cases against the sanitizer build.
+robustness-test:
+	$(MAKE) fuzz-ci FUZZ_SECONDS=$(or $(FUZZ_SECONDS),30)
+	$(MAKE) SAN=1 corrupt-test
 
 # Boots kernel images under QEMU (KVM when /dev/kvm works, else TCG); the
 # platform's rules add the work (KERNEL_TEST_DEPS, KERNEL_TEST_CMD).
