@@ -47,6 +47,7 @@ static void timer_hook(struct platform_regs *regs)
 
 	this_cpu()->armed = KCORE_FOREVER; /* the one-shot timer has fired */
 	timer_expire(now);
+	stats_memlog_tick(now);
 	sched_tick(regs, now);
 	timer_rearm();
 }
@@ -80,6 +81,30 @@ static int exception_hook(struct platform_regs *regs, uint64_t fault_address)
 			sched_current()->tid,
 			regs->error & PLATFORM_PF_WRITE ? "write" : "read",
 			(unsigned long)fault_address);
+	return 0;
+}
+
+/* "memlog=SECONDS": a whole number from 1 to a day. */
+static int memlog_start(void)
+{
+	const char *v = cmdline_option(&cmdline, "memlog");
+	uint64_t seconds = 0;
+
+	if (!v)
+		return 0;
+	for (const char *p = v; *p; p++) {
+		if (*p < '0' || *p > '9' || seconds > 86400) {
+			seconds = 0;
+			break;
+		}
+		seconds = seconds * 10 + (uint64_t)(*p - '0');
+	}
+	if (seconds == 0 || seconds > 86400) {
+		platform_printf("kcore: bad command line: memlog=%s: give a "
+				"period in whole seconds, 1 to 86400\n", v);
+		return -1;
+	}
+	stats_memlog_start(seconds * 1000000000ull, platform_monotonic_ns());
 	return 0;
 }
 
@@ -122,6 +147,8 @@ int kcore_init(void)
 	process_init(cmdline.stats);
 	random_init();
 	syscall_init(cmdline.trace);
+	if (memlog_start() < 0)
+		return KCORE_EXIT_USAGE;
 	platform_set_syscall_hook(syscall_hook);
 	platform_set_timer_hook(timer_hook);
 	platform_set_exception_hook(exception_hook);

@@ -37,7 +37,7 @@ void random_fill(void *buf, size_t len)
 	if (!warned) {
 		warned = true;
 		state ^= platform_wall_ns() ^ platform_monotonic_ns() << 17;
-		platform_printf("kcore: no hardware random generator: random "
+		platform_log("kcore: no hardware random generator: random "
 				"bytes come from a clock-seeded generator, not "
 				"fit for cryptography\n");
 	}

@@ -14,6 +14,7 @@ static uint64_t unknown_logged[STATS_SYSCALLS / 64];
 static long unknown_others[32];
 static uint64_t syscalls, switches, page_faults;
 static uint64_t signals[KSIG_MAX + 1];
+static uint64_t memlog_period, memlog_next = KCORE_FOREVER;
 
 static void counter_add(uint64_t *counter)
 {
@@ -41,6 +42,8 @@ void stats_init(void)
 	for (unsigned i = 0; i <= KSIG_MAX; i++)
 		signals[i] = 0;
 	syscalls = switches = page_faults = 0;
+	memlog_period = 0;
+	memlog_next = KCORE_FOREVER;
 }
 
 void stats_syscall(long nr)
@@ -112,32 +115,62 @@ void kcore_print_counters(void)
 	struct kcore_counters c;
 
 	kcore_counters(&c);
-	platform_printf("kcore-stats: syscalls %lu\n", (unsigned long)c.syscalls);
+	platform_log("kcore-stats: syscalls %lu\n", (unsigned long)c.syscalls);
 	for (unsigned i = 0; i <= STATS_SYSCALLS; i++) {
 		uint64_t n = counter_get(&syscall_counts[i]);
 		if (!n)
 			continue;
 		if (i == STATS_SYSCALLS)
-			platform_printf("kcore-stats: syscall out-of-range %lu\n",
+			platform_log("kcore-stats: syscall out-of-range %lu\n",
 					(unsigned long)n);
 		else if (syscall_name(i))
-			platform_printf("kcore-stats: syscall %s %lu\n",
+			platform_log("kcore-stats: syscall %s %lu\n",
 					syscall_name(i), (unsigned long)n);
 		else
-			platform_printf("kcore-stats: syscall nr%u %lu\n", i,
+			platform_log("kcore-stats: syscall nr%u %lu\n", i,
 					(unsigned long)n);
 	}
-	platform_printf("kcore-stats: switches %lu\n", (unsigned long)c.switches);
-	platform_printf("kcore-stats: page_faults %lu\n",
+	platform_log("kcore-stats: switches %lu\n", (unsigned long)c.switches);
+	platform_log("kcore-stats: page_faults %lu\n",
 			(unsigned long)c.page_faults);
-	platform_printf("kcore-stats: frames_used %lu\n",
+	platform_log("kcore-stats: frames_used %lu\n",
 			(unsigned long)c.frames_used);
-	platform_printf("kcore-stats: frames_peak %lu\n",
+	platform_log("kcore-stats: frames_peak %lu\n",
 			(unsigned long)c.frames_peak);
-	platform_printf("kcore-stats: frames_total %lu\n",
+	platform_log("kcore-stats: frames_total %lu\n",
 			(unsigned long)c.frames_total);
 	for (int s = 1; s <= KSIG_MAX; s++)
 		if (counter_get(&signals[s]))
-			platform_printf("kcore-stats: signal_undelivered %d %lu\n",
+			platform_log("kcore-stats: signal_undelivered %d %lu\n",
 					s, (unsigned long)counter_get(&signals[s]));
+}
+
+void stats_memlog_start(uint64_t period_ns, uint64_t now)
+{
+	memlog_period = period_ns;
+	__atomic_store_n(&memlog_next, period_ns ? now + period_ns : KCORE_FOREVER,
+			 __ATOMIC_RELAXED);
+}
+
+uint64_t stats_memlog_deadline(void)
+{
+	return __atomic_load_n(&memlog_next, __ATOMIC_RELAXED);
+}
+
+void stats_memlog_tick(uint64_t now)
+{
+	uint64_t due = stats_memlog_deadline();
+	struct frame_stats f;
+
+	/* The CPU that moves the deadline on prints the line. */
+	if (now < due ||
+	    !__atomic_compare_exchange_n(&memlog_next, &due, now + memlog_period,
+					 false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED))
+		return;
+	frame_stats(&f);
+	platform_log("kcore-frames: t=%lu used %lu peak %lu total %lu\n",
+		     (unsigned long)(now / 1000000000ull),
+		     (unsigned long)(f.total - f.free),
+		     (unsigned long)f.peak_used, (unsigned long)f.total);
 }

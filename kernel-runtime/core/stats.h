@@ -17,4 +17,13 @@ void stats_signal(int sig);
  * syscalls); for numbers outside 0..511, only the first 32 distinct ones. */
 bool stats_first_unknown(long nr);
 
+/* The memory log (the "memlog=SECONDS" option): every period_ns from now,
+ * one "kcore-frames: t=S used N peak N total N" line on the kernel's log,
+ * so a long run shows whether frames leak. */
+void stats_memlog_start(uint64_t period_ns, uint64_t now);
+/* When the next line is due, KCORE_FOREVER when there is no memory log. */
+uint64_t stats_memlog_deadline(void);
+/* Prints the line if it is due at now (the timer interrupt calls it). */
+void stats_memlog_tick(uint64_t now);
+
 #endif

@@ -41,17 +41,17 @@ long kcore_syscall(long nr, const long args[6])
 	stats_syscall(nr);
 	if (!e) {
 		if (stats_first_unknown(nr))
-			platform_printf("kcore: syscall %ld is not implemented: "
+			platform_log("kcore: syscall %ld is not implemented: "
 					"it returns -ENOSYS (reported once)\n",
 					nr);
 		return -ENOSYS;
 	}
 	if (trace && (nr == NR_exit || nr == NR_exit_group))
-		platform_printf("kcore: [%ld] %s(%ld)\n", thread_id(), e->name,
+		platform_log("kcore: [%ld] %s(%ld)\n", thread_id(), e->name,
 				args[0]);
 	result = e->decode(args);
 	if (trace)
-		platform_printf("kcore: [%ld] %s(%lx, %lx, %lx, %lx, %lx, %lx) "
+		platform_log("kcore: [%ld] %s(%lx, %lx, %lx, %lx, %lx, %lx) "
 				"= %ld\n",
 				thread_id(), e->name, args[0], args[1], args[2],
 				args[3], args[4], args[5], result);

@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "linux_abi.h"
 #include "sched.h"
+#include "stats.h"
 
 static struct spinlock timer_lock = SPINLOCK_INIT("timer");
 static struct list_node pending; /* sorted by deadline, earliest first */
@@ -82,10 +83,13 @@ void timer_expire(uint64_t now)
 void timer_rearm(void)
 {
 	struct kcpu *c = this_cpu();
-	uint64_t d = timer_next(), slice = sched_slice_deadline();
+	uint64_t d = timer_next(), slice = sched_slice_deadline(),
+		 memlog = stats_memlog_deadline();
 
 	if (slice < d)
 		d = slice;
+	if (memlog < d)
+		d = memlog;
 	if (d == c->armed)
 		return;
 	c->armed = d;

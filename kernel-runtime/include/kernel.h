@@ -10,7 +10,7 @@
  * calling thread only. Pointers are the program's own: the program and the
  * kernel share one address space.
  *
- * The kernel command line (what `rewire run` writes with QEMU's -append):
+ * The kernel command line (what scripts/run-image writes with QEMU's -append):
  *
  *   [OPTION]... [-- ARG...]
  *
@@ -22,6 +22,10 @@
  *     env=NAME=VALUE  one environment variable (repeatable, kept in order)
  *     stats           print the counters when the program exits
  *     trace           log every syscall and its result
+ *     memlog=SECONDS  log the frames in use every SECONDS (1-86400):
+ *                     "kcore-frames: t=S used N peak N total N"
+ *   the three write to the kernel's log (platform_log), never to the
+ *   program's console;
  *   other options are left for the platform (kcore_option).
  * The words after the first "--" are the program's argv (argv[0] first);
  * later "--" words are plain arguments. Without "--", argv is {"program"}.

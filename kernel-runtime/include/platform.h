@@ -74,6 +74,13 @@ void platform_console_write(const char *buf, size_t len);
 void platform_printf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/* The kernel's log, apart from the program's output: diagnostics such as
+ * counters, traces and warnings (the platform keeps it where a user finds
+ * it after the run: on kvm, QEMU's debug console, which run-image prints
+ * on stderr). Same formats as platform_printf. */
+void platform_log(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
 /* Ends the machine with status (0-255). Never returns. */
 void platform_exit(int status) __attribute__((noreturn));
 

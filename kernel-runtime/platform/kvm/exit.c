@@ -11,7 +11,7 @@ void platform_exit(int status)
 {
 	status &= 0xff;
 	kvm_irq_disable();
-	kvm_log("rewire-exit %d\n", status);
+	platform_log("rewire-exit %d\n", status);
 	/* Statuses above 127 would come out of QEMU mangled; 127 says "look
 	 * at the exit record". */
 	outl(DEBUG_EXIT_PORT, status > 127 ? 127 : (uint32_t)status);

@@ -35,11 +35,6 @@ const char *kvm_cpu_vendor(void);
 void kvm_boot_times(uint64_t *start_to_entry_ns, uint64_t *entry_to_main_ns,
 		    uint64_t *setup_ns);
 
-/* The kernel's log, apart from the program's output: QEMU's debug console
- * (port 0xe9), which scripts/run-image prints on its stderr when the VM
- * ends. Same formats as platform_printf. */
-void kvm_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
 void kvm_irq_enable(void);
 void kvm_irq_disable(void);
 

@@ -58,7 +58,7 @@ uint64_t kvm_pit_calibrate_tsc(void)
 		last_tsc = tsc;
 		last_good = good;
 	}
-	kvm_log("pit calibration: %lu TSC cycles in %u PIT ticks, %u gaps "
+	platform_log("pit calibration: %lu TSC cycles in %u PIT ticks, %u gaps "
 		"left out\n",
 		tsc_sum, tick_sum, gaps);
 	if (tick_sum < CALIBRATION_TICKS)

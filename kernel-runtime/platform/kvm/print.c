@@ -119,7 +119,8 @@ void platform_printf(const char *fmt, ...)
 	platform_irq_restore(flags);
 }
 
-void kvm_log(const char *fmt, ...)
+/* The log is QEMU's debug console (port 0xe9). */
+void platform_log(const char *fmt, ...)
 {
 	va_list ap;
 	unsigned long flags = platform_irq_save();

@@ -184,25 +184,50 @@ static void interrupt(void (*hook)(struct platform_regs *), unsigned vector)
 	fake.irq_off = false; /* the interrupted context had them on */
 }
 
-void platform_console_write(const char *buf, size_t len)
+static void text_append(struct fake_text *t, const char *buf, size_t len)
 {
-	if (fake.console_len + len + 1 > fake.console_cap) {
-		fake.console_cap = (fake.console_len + len + 1) * 2;
-		fake.console = realloc(fake.console, fake.console_cap);
+	if (t->len + len + 1 > t->cap) {
+		t->cap = (t->len + len + 1) * 2;
+		t->buf = realloc(t->buf, t->cap);
 	}
-	memcpy(fake.console + fake.console_len, buf, len);
-	fake.console_len += len;
-	fake.console[fake.console_len] = 0;
+	memcpy(t->buf + t->len, buf, len);
+	t->len += len;
+	t->buf[t->len] = 0;
 	if (getenv("KCORE_TEST_VERBOSE"))
 		fwrite(buf, 1, len, stderr);
 }
 
-static void console_vprintf(const char *fmt, va_list ap)
+static void text_vprintf(struct fake_text *t, const char *fmt, va_list ap)
 {
 	char buf[4096];
 	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	platform_console_write(buf, n < (int)sizeof(buf) ? (size_t)n
-							  : sizeof(buf) - 1);
+	text_append(t, buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+}
+
+static int text_count(const struct fake_text *t, const char *needle)
+{
+	int n = 0;
+	for (const char *p = t->buf ? t->buf : ""; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+void platform_console_write(const char *buf, size_t len)
+{
+	text_append(&fake.console, buf, len);
+}
+
+static void console_vprintf(const char *fmt, va_list ap)
+{
+	text_vprintf(&fake.console, fmt, ap);
+}
+
+void platform_log(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	text_vprintf(&fake.log, fmt, ap);
+	va_end(ap);
 }
 
 void platform_printf(const char *fmt, ...)
@@ -220,7 +245,7 @@ void platform_exit(int status)
 	if (!fake.exit_armed) {
 		fprintf(stderr, "fake platform: unexpected exit with status %d; "
 				"console:\n%s\n",
-			status, fake.console ? fake.console : "");
+			status, fake_console());
 		abort();
 	}
 	if (current == &main_fiber)
@@ -476,7 +501,8 @@ void fake_reset(const struct fake_config *cfg)
 	}
 	fibers = NULL;
 	previous = NULL;
-	free(fake.console);
+	free(fake.console.buf);
+	free(fake.log.buf);
 	free(arena);
 	memset(&fake, 0, sizeof(fake));
 	page_count = 0;
@@ -630,20 +656,27 @@ void *fake_va(uintptr_t va)
 
 const char *fake_console(void)
 {
-	return fake.console ? fake.console : "";
+	return fake.console.buf ? fake.console.buf : "";
 }
 
 int fake_console_count(const char *needle)
 {
-	int n = 0;
-	for (const char *p = fake_console(); (p = strstr(p, needle)); p++)
-		n++;
-	return n;
+	return text_count(&fake.console, needle);
+}
+
+const char *fake_log(void)
+{
+	return fake.log.buf ? fake.log.buf : "";
+}
+
+int fake_log_count(const char *needle)
+{
+	return text_count(&fake.log, needle);
 }
 
 void fake_console_clear(void)
 {
-	fake.console_len = 0;
-	if (fake.console)
-		fake.console[0] = 0;
+	fake.console.len = 0;
+	if (fake.console.buf)
+		fake.console.buf[0] = 0;
 }

@@ -37,6 +37,12 @@ struct fake_config {
 
 typedef void fake_entry(const struct platform_regs *start);
 
+/* Text the kernel printed: a growing NUL-terminated buffer. */
+struct fake_text {
+	char *buf;
+	size_t len, cap;
+};
+
 struct fake {
 	struct fake_config cfg;
 	uint64_t now_ns, wall_base_ns;
@@ -45,8 +51,7 @@ struct fake {
 	unsigned timer_arms;
 	bool irq_off;
 	unsigned violations; /* calls made with the wrong interrupt state */
-	char *console;
-	size_t console_len, console_cap;
+	struct fake_text console, log;
 	uint64_t fs_base;
 	void *syscall_stack;
 	unsigned kicks, xsaves, xrstors;
@@ -101,6 +106,9 @@ void *fake_va(uintptr_t va);
 const char *fake_console(void);
 int fake_console_count(const char *needle);
 void fake_console_clear(void);
+/* The same for the kernel's log (platform_log). */
+const char *fake_log(void);
+int fake_log_count(const char *needle);
 
 /* Runs code and expects it to end the machine: status is the exit status,
  * or FAKE_HANG. Use on the test's stack only. */

@@ -55,10 +55,12 @@ static void test_boot_run_exit(void **state)
 	assert_int_equal(status, 3);
 	const char *out = fake_console();
 	assert_non_null(strstr(out, "hello world\nchild\ndone\n"));
-	/* The counters, asked for with "stats", come after. */
-	assert_non_null(strstr(out, "done\nkcore-stats: syscalls "));
-	assert_non_null(strstr(out, "kcore-stats: syscall clone 1\n"));
-	assert_non_null(strstr(out, "kcore-stats: syscall nanosleep 1\n"));
+	/* The counters, asked for with "stats", go to the log, not the
+	 * program's console. */
+	assert_null(strstr(out, "kcore-stats"));
+	assert_non_null(strstr(fake_log(), "kcore-stats: syscalls "));
+	assert_non_null(strstr(fake_log(), "kcore-stats: syscall clone 1\n"));
+	assert_non_null(strstr(fake_log(), "kcore-stats: syscall nanosleep 1\n"));
 	assert_int_equal(fake.violations, 0);
 }
 
@@ -77,7 +79,7 @@ static void test_last_thread_exit_is_the_status(void **state)
 	fake_reset(&c);
 	FAKE_EXPECT_EXIT(kernel_main(), status);
 	assert_int_equal(status, 9);
-	assert_null(strstr(fake_console(), "kcore-stats")); /* not asked */
+	assert_null(strstr(fake_log(), "kcore-stats")); /* not asked */
 }
 
 static uint32_t never;
@@ -108,6 +110,48 @@ static void test_boot_failure_returns_a_status(void **state)
 	assert_int_equal(kernel_main(), KCORE_EXIT_OOM);
 }
 
+static void sleeps_then_exits(const struct platform_regs *start)
+{
+	struct kcore_timespec t = { 3, 500000000 };
+	(void)start;
+	fake_syscall(NR_nanosleep, (long)&t, 0, 0, 0, 0, 0);
+	fake_syscall(NR_exit_group, 0, 0, 0, 0, 0, 0);
+}
+
+static void test_memlog_logs_frames_while_the_program_sleeps(void **state)
+{
+	struct fake_config c = {
+		.cmdline = "memlog=1 -- prog",
+		.program = { .entry = (uintptr_t)sleeps_then_exits },
+	};
+	int status = -1;
+	(void)state;
+
+	fake_reset(&c);
+	FAKE_EXPECT_EXIT(kernel_main(), status);
+	assert_int_equal(status, 0);
+	/* Booted at 1 s: lines at 2, 3 and 4 s; the sleep ends at 4.5 s. */
+	assert_int_equal(fake_log_count("kcore-frames: t="), 3);
+	assert_non_null(strstr(fake_log(), "kcore-frames: t=2 used "));
+	assert_non_null(strstr(fake_log(), "kcore-frames: t=4 used "));
+	assert_null(strstr(fake_console(), "kcore-frames"));
+}
+
+static void test_memlog_needs_whole_seconds(void **state)
+{
+	static const char *const bad[] = { "memlog=0 -- a", "memlog=x -- a",
+					   "memlog= -- a", "memlog=86401 -- a",
+					   "memlog=99999999999999999999 -- a" };
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct fake_config c = { .cmdline = bad[i] };
+		fake_reset(&c);
+		assert_int_equal(kernel_main(), KCORE_EXIT_USAGE);
+		assert_non_null(strstr(fake_console(), "memlog="));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -115,6 +159,8 @@ int main(void)
 		cmocka_unit_test(test_last_thread_exit_is_the_status),
 		cmocka_unit_test(test_deadlock_is_a_hang),
 		cmocka_unit_test(test_boot_failure_returns_a_status),
+		cmocka_unit_test(test_memlog_logs_frames_while_the_program_sleeps),
+		cmocka_unit_test(test_memlog_needs_whole_seconds),
 	};
 	return cmocka_run_group_tests_name("kcore boot", tests, NULL, NULL);
 }

@@ -34,10 +34,10 @@ static void test_unknown_is_enosys_logged_once(void **state)
 	assert_int_equal(sys(999, 0, 0, 0, 0, 0, 0), -ENOSYS);
 	assert_int_equal(sys(-5, 0, 0, 0, 0, 0, 0), -ENOSYS);
 	assert_int_equal(sys(-5, 0, 0, 0, 0, 0, 0), -ENOSYS);
-	assert_int_equal(fake_console_count("syscall 400 is not implemented"), 1);
-	assert_int_equal(fake_console_count("syscall 435 is not implemented"), 1);
-	assert_int_equal(fake_console_count("syscall 999 is not implemented"), 1);
-	assert_int_equal(fake_console_count("syscall -5 is not implemented"), 1);
+	assert_int_equal(fake_log_count("syscall 400 is not implemented"), 1);
+	assert_int_equal(fake_log_count("syscall 435 is not implemented"), 1);
+	assert_int_equal(fake_log_count("syscall 999 is not implemented"), 1);
+	assert_int_equal(fake_log_count("syscall -5 is not implemented"), 1);
 	assert_int_equal(kcore_syscall_count(400), 2);
 	/* Numbers beyond the table share one counter. */
 	assert_int_equal(kcore_syscall_count(999), 3);
@@ -62,10 +62,10 @@ static void test_counters_by_number(void **state)
 	kcore_counters(&c);
 	assert_int_equal(c.syscalls, before + 4);
 	kcore_print_counters();
-	assert_non_null(strstr(fake_console(), "kcore-stats: syscall getpid 3\n"));
-	assert_non_null(strstr(fake_console(), "kcore-stats: syscall gettid 1\n"));
-	assert_non_null(strstr(fake_console(), "kcore-stats: switches "));
-	assert_non_null(strstr(fake_console(), "kcore-stats: page_faults 0\n"));
+	assert_non_null(strstr(fake_log(), "kcore-stats: syscall getpid 3\n"));
+	assert_non_null(strstr(fake_log(), "kcore-stats: syscall gettid 1\n"));
+	assert_non_null(strstr(fake_log(), "kcore-stats: switches "));
+	assert_non_null(strstr(fake_log(), "kcore-stats: page_faults 0\n"));
 }
 
 static void test_mmap_arguments(void **state)
@@ -232,8 +232,8 @@ static void test_signals_sent_are_counted(void **state)
 	assert_int_equal(sys(NR_kill, 4242, 6, 0, 0, 0, 0), -ESRCH);
 	assert_int_equal(sys(NR_tgkill, 1, 1, 99, 0, 0, 0), -EINVAL);
 	kcore_print_counters();
-	assert_non_null(strstr(fake_console(), "signal_undelivered 23 1\n"));
-	assert_non_null(strstr(fake_console(), "signal_undelivered 6 1\n"));
+	assert_non_null(strstr(fake_log(), "signal_undelivered 23 1\n"));
+	assert_non_null(strstr(fake_log(), "signal_undelivered 6 1\n"));
 }
 
 static void test_identity_and_machine(void **state)
@@ -315,7 +315,7 @@ static void test_getrandom(void **state)
 	assert_int_equal(sys(NR_getrandom, (long)a, 16, 0, 0, 0, 0), 16);
 	assert_int_equal(sys(NR_getrandom, (long)b, 16, 0, 0, 0, 0), 16);
 	assert_memory_not_equal(a, b, 16);
-	assert_int_equal(fake_console_count("no hardware random generator"), 1);
+	assert_int_equal(fake_log_count("no hardware random generator"), 1);
 }
 
 static void tls_user(const struct platform_regs *start)
@@ -416,7 +416,7 @@ static void test_trace_option(void **state)
 	(void)state;
 	assert_int_equal(fake_boot(&c), 0);
 	sys(NR_getppid, 0, 0, 0, 0, 0, 0);
-	assert_non_null(strstr(fake_console(), "getppid(0, 0, 0, 0, 0, 0) = 0\n"));
+	assert_non_null(strstr(fake_log(), "getppid(0, 0, 0, 0, 0, 0) = 0\n"));
 }
 
 static void test_robust_list_rseq_and_friends(void **state)
