@@ -14,7 +14,8 @@ SAN ?=
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I/usr/include/libdwarf -Irewriter/lib -Istubs
+CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -I/usr/include/libdwarf -Irewriter/lib -Istubs \
+	-iquote kernel-runtime/include
 ifeq ($(SAN),1)
 CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined

@@ -258,4 +258,10 @@ void kcore_cpu_main(unsigned index) __attribute__((noreturn));
  * absent. Valid once kernel_main has parsed the command line. */
 const char *kcore_option(const char *key);
 
+/* The function holding code address addr (Go's or the kernel's), from the
+ * table `rewire image` writes (ksyms.h); *offset is addr's distance from
+ * its start. NULL when the image has no table or no function holds addr.
+ * Safe in a crash: it only reads. */
+const char *kcore_symbolize(uint64_t addr, uint64_t *offset);
+
 #endif

@@ -95,8 +95,9 @@ int cmd_image(int argc, char **argv)
 	}
 	if (!quiet)
 		printf("%s: kernel (trap mode) at 0x%" PRIx64 "-0x%" PRIx64
-		       ", PVH entry 0x%" PRIx64 ", Go entry 0x%" PRIx64 ", %zu kernel symbols\n",
+		       ", PVH entry 0x%" PRIx64 ", Go entry 0x%" PRIx64
+		       ", %zu kernel symbols, %zu functions named for crash dumps\n",
 		       out, res.kernel_base, res.kernel_end, res.pvh_entry, res.go_entry,
-		       res.nsymbols);
+		       res.nsymbols, res.nksyms);
 	return EXIT_OK;
 }

@@ -17,6 +17,7 @@
 
 #include "elf_writer.h"
 #include "gobin.h"
+#include "ksyms.h"
 #include "linker.h"
 #include "rewire_note.h"
 
@@ -142,6 +143,96 @@ static int kernel_inputs(struct inputs *in, const char *dir, struct rw_error *er
 	return 0;
 }
 
+struct ksym {
+	uint64_t addr;
+	uint64_t size;
+	const char *name;
+};
+
+static int ksym_compare(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* The table of ksyms.h for every Go function (from .symtab, or .gopclntab
+ * when stripped) and every kernel C function: *out (malloc'd), *len. */
+static int ksyms_build(const struct gobin *bin, const struct linked_image *k,
+		       uint8_t **out, size_t *len, size_t *count, struct rw_error *err)
+{
+	size_t ngo = gobin_func_count(bin), n = 0, names = 0;
+	struct ksym *syms = calloc(ngo + k->nsymbols + 1, sizeof(*syms));
+	struct ksyms_header h = { .magic = KSYMS_MAGIC };
+	uint8_t *buf;
+
+	if (!syms)
+		return rw_fail(err, "out of memory");
+	for (size_t i = 0; i < ngo; i++) {
+		const struct gofunc *f = gobin_func(bin, i);
+
+		if (f->name && *f->name)
+			syms[n++] = (struct ksym){ f->entry, f->size, f->name };
+	}
+	for (size_t i = 0; i < k->nsymbols; i++)
+		if (k->symbols[i].is_func && *k->symbols[i].name)
+			syms[n++] = (struct ksym){ k->symbols[i].addr, k->symbols[i].size,
+						   k->symbols[i].name };
+	qsort(syms, n, sizeof(*syms), ksym_compare);
+	for (size_t i = 0; i < n; i++)
+		names += strlen(syms[i].name) + 1;
+	if (names > UINT32_MAX) {
+		free(syms);
+		return rw_fail(err, "the function names take %zu bytes, more than the kernel's symbol table holds",
+			       names);
+	}
+	h.count = n;
+	h.names_size = names;
+	*len = sizeof(h) + n * sizeof(struct ksyms_entry) + names;
+	buf = calloc(1, *len);
+	if (!buf) {
+		free(syms);
+		return rw_fail(err, "out of memory");
+	}
+	memcpy(buf, &h, sizeof(h));
+	struct ksyms_entry *e = (struct ksyms_entry *)(buf + sizeof(h));
+	char *name = (char *)(e + n);
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = strlen(syms[i].name) + 1;
+
+		e[i].addr = syms[i].addr;
+		e[i].size = syms[i].size > UINT32_MAX ? 0 : (uint32_t)syms[i].size;
+		e[i].name = (uint32_t)at;
+		memcpy(name + at, syms[i].name, l);
+		at += l;
+	}
+	free(syms);
+	*out = buf;
+	*count = n;
+	return 0;
+}
+
+/* Sets the kernel's pointer to the table at table_addr: 8 bytes inside the
+ * linked kernel's data, before the segments are written. */
+static int ksyms_point(struct linked_image *k, uint64_t table_addr, struct rw_error *err)
+{
+	uint64_t at = linker_symbol_addr(k, KSYMS_POINTER);
+
+	for (size_t i = 0; at && i < k->nsegments; i++) {
+		struct linked_segment *s = &k->segments[i];
+
+		if (at >= s->addr && at + sizeof(table_addr) <= s->addr + s->filesz) {
+			memcpy(s->bytes + (at - s->addr), &table_addr, sizeof(table_addr));
+			return 0;
+		}
+	}
+	return rw_fail(err, "the kernel has no %s in its initialized data (a kernel build from before symbol tables? run make)",
+		       KSYMS_POINTER);
+}
+
 /* The address of the Go binary's ELF header once loaded: the PT_LOAD that
  * maps file offset 0. Also checks what a PVH loader needs: physical and
  * virtual addresses agree, everything below the kernel limit. */
@@ -188,6 +279,8 @@ int image_make(const char *in_path, const char *out_path,
 	struct linked_image k = { 0 };
 	struct inputs in = { 0 };
 	struct new_segment *segs = NULL;
+	uint8_t *table = NULL;
+	size_t table_len = 0;
 	struct new_symbol *syms = NULL;
 	struct new_note_segment pvh;
 	struct rewire_note record = { 0 };
@@ -234,6 +327,16 @@ int image_make(const char *in_path, const char *out_path,
 		goto out;
 	}
 
+	/* The function table, in a read-only segment after the kernel. */
+	if (ksyms_build(bin, &k, &table, &table_len, &res->nksyms, err) < 0 ||
+	    ksyms_point(&k, k.end, err) < 0)
+		goto out;
+	if (k.end + table_len > KERNEL_LIMIT) {
+		rw_fail(err, "the kernel's symbol table would end at 0x%llx, above 2 GiB",
+			(unsigned long long)(k.end + table_len));
+		goto out;
+	}
+
 	segs = calloc(k.nsegments + 1, sizeof(*segs));
 	syms = calloc(k.nsymbols + 1, sizeof(*syms));
 	if (!segs || !syms) {
@@ -248,6 +351,10 @@ int image_make(const char *in_path, const char *out_path,
 			.bytes = s->bytes, .size = s->filesz, .memsz = s->memsz,
 		};
 	}
+	segs[k.nsegments] = (struct new_segment){
+		.section_name = ".rewire.ksyms", .flags = PF_R, .addr = k.end,
+		.bytes = table, .size = table_len,
+	};
 	for (size_t i = 0; i < k.nsymbols; i++)
 		syms[i] = (struct new_symbol){
 			.name = k.symbols[i].name, .addr = k.symbols[i].addr,
@@ -267,7 +374,7 @@ int image_make(const char *in_path, const char *out_path,
 	note.desc = (const uint8_t *)text;
 	note.desc_len = len;
 	ch = (struct elf_changes){
-		.segments = segs, .nsegments = k.nsegments, .note = &note,
+		.segments = segs, .nsegments = k.nsegments + 1, .note = &note,
 		.note_segments = &pvh, .nnote_segments = 1,
 	};
 	/* A stripped binary (-s) has no .symtab to add the kernel's names to. */
@@ -280,6 +387,7 @@ int image_make(const char *in_path, const char *out_path,
 	rc = elf_writer_write(gobin_elf(bin), &ch, out_path, err);
 out:
 	free(text);
+	free(table);
 	rewire_note_free(&record);
 	free(segs);
 	free(syms);

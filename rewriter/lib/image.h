@@ -30,6 +30,7 @@ struct image_result {
 	uint64_t kernel_end;	/* end of its last segment, page-aligned */
 	uint64_t pvh_entry;	/* the 32-bit entry the PVH note names */
 	size_t nsymbols;	/* kernel symbols added to .symtab */
+	size_t nksyms;		/* functions in the kernel's own table (ksyms.h) */
 };
 
 /*
@@ -47,8 +48,10 @@ int image_find_kernel_dir(char *buf, size_t len, struct rw_error *err);
  * not Go, already an image), links the kernel from opts->kernel_dir at the
  * first page after the Go binary's last segment (linker_link_kernel), and
  * writes out_path: the Go binary unchanged plus the kernel's PT_LOAD
- * segments, a PT_NOTE for its PVH note, the kernel's symbols in .symtab and
- * a .note.rewire record "image". in_path is not modified. 0 or -1 with err.
+ * segments, a PT_NOTE for its PVH note, the kernel's symbols in .symtab, a
+ * read-only segment with the function table the kernel names crash
+ * addresses with (kernel-runtime/include/ksyms.h) and a .note.rewire
+ * record "image". in_path is not modified. 0 or -1 with err.
  */
 int image_make(const char *in_path, const char *out_path,
 	       const struct image_options *opts, struct image_result *res,

@@ -139,6 +139,13 @@ for v in $versions; do
 		else
 			bad "nilcrash-$v: rip symbolized" "not main.get" "$work/nilcrash-$v.all"
 		fi
+		# The kernel names the functions itself, from the image's table.
+		if grep -q "^  rip [0-9a-f]* main\.get+0x" "$work/nilcrash-$v.out" &&
+			grep -q "^  \(\[rsp\]\|frame\) [0-9a-f]* main\.main+0x" "$work/nilcrash-$v.out"; then
+			ok "nilcrash-$v: the kernel's dump names main.get and main.main"
+		else
+			bad "nilcrash-$v: the kernel's dump names" "no main.get/main.main" "$work/nilcrash-$v.all"
+		fi
 	fi
 done
 
@@ -150,6 +157,21 @@ if [ -f "$work/hello-$last.img" ]; then
 		>"$work/alone.out" 2>/dev/null
 	echo "kernel-go: boot to main, one VM alone, go $last under ${accel:-?}:" \
 		"$(sed -n 's/^main at \([0-9]*\) us.*/\1/p' "$work/alone.out") us (guest clock)"
+fi
+
+# A stripped binary (-s -w) has no .symtab: the kernel's table takes the
+# Go names from .gopclntab, so the dump still names main.get.
+if go_build "$last" "$here/go/nilcrash" "$work/stripped" -ldflags="-s -w" >/dev/null 2>&1 &&
+	"$rewire" image -q "$work/stripped" -o "$work/stripped.img" >/dev/null 2>&1; then
+	"$run_image" "$work/stripped.img" --timeout 120 </dev/null >"$work/stripped.out" 2>&1
+	status=$?
+	if [ "$status" = 70 ] && grep -q "^  rip [0-9a-f]* main\.get+0x" "$work/stripped.out"; then
+		ok "stripped nilcrash-$last: the kernel's dump names main.get"
+	else
+		bad "stripped nilcrash-$last: names in the dump" "status $status" "$work/stripped.out"
+	fi
+else
+	bad "stripped nilcrash-$last" "build or rewire image failed"
 fi
 
 # Refusals: a PIE, a missing output, an unknown mode.

@@ -118,7 +118,7 @@ run_suite() {
 	expect "$p-exit3" 3 "platform test: all passed"
 	expect "$p-exit200" 200 "platform test: all passed"
 	expect "$p-crash-pf" 70 "vector 14 (#PF page fault)" \
-		"cr2 0000100000000000" "  rax " "  r15 " "  frames:"
+		"cr2 0000100000000000" "  rax " "  r15 " "  frame "
 	expect "$p-crash-null" 70 "vector 14 (#PF page fault)" "cr2 0000000000000010"
 	expect "$p-crash-ud" 70 "vector 6 (#UD invalid opcode)" "  rip "
 	expect "$p-panic" 70 "rewire: panic: " "asked for by crash=panic"

@@ -26,10 +26,26 @@ static const char *const exception_names[32] = {
 	[21] = "#CP control protection",
 };
 
-/* Frame addresses the walk may read: identity-mapped, 8-byte aligned. */
+/* Frame addresses the walk may read: 8-byte aligned, both words on
+ * present pages (a Go stack is in the program's range, a kernel one in the
+ * direct map). */
 static int frame_readable(uint64_t rbp)
 {
-	return rbp >= 0x1000 && rbp < (4ull << 30) - 16 && !(rbp & 7);
+	return !(rbp & 7) && rbp + 16 > rbp && kvm_page_readable(rbp) &&
+	       kvm_page_readable(rbp + 15);
+}
+
+/* "  LABEL ADDR NAME+0xOFF" (the name when the image's table has one). */
+static void print_code_address(const char *label, uint64_t addr)
+{
+	uint64_t offset;
+	const char *name = kcore_symbolize(addr, &offset);
+
+	if (name)
+		platform_printf("  %s %016lx %s+0x%lx\n", label, addr, name,
+				offset);
+	else
+		platform_printf("  %s %016lx\n", label, addr);
 }
 
 void kvm_trap_dump(const struct platform_regs *r)
@@ -39,8 +55,8 @@ void kvm_trap_dump(const struct platform_regs *r)
 				   : "interrupt";
 	platform_printf("\nrewire: crash: vector %lu (%s) on cpu %u\n",
 			r->vector, name, platform_cpu_id());
-	platform_printf("  rip %016lx  error %016lx  cr2 %016lx\n", r->rip,
-			r->error, read_cr2());
+	print_code_address("rip", r->rip);
+	platform_printf("  error %016lx  cr2 %016lx\n", r->error, read_cr2());
 	platform_printf("  rax %016lx  rbx %016lx  rcx %016lx\n", r->rax,
 			r->rbx, r->rcx);
 	platform_printf("  rdx %016lx  rsi %016lx  rdi %016lx\n", r->rdx,
@@ -55,14 +71,20 @@ void kvm_trap_dump(const struct platform_regs *r)
 			r->r15, r->rflags, r->cs, r->ss);
 	platform_printf("  cr0 %016lx  cr3 %016lx  cr4 %016lx\n", read_cr0(),
 			read_cr3(), read_cr4());
-	platform_printf("  frames:");
+	/* A fault before the function's prologue leaves its caller's
+	 * return address on top of the stack, outside the frame chain. */
+	uint64_t offset;
+	if (frame_readable(r->rsp & ~7ull) &&
+	    kcore_symbolize(*(uint64_t *)(r->rsp & ~7ull), &offset))
+		print_code_address("[rsp]", *(uint64_t *)(r->rsp & ~7ull));
+	/* Return addresses from the frame-pointer chain (Go's and the
+	 * kernel's code both keep one). */
 	uint64_t rbp = r->rbp;
 	for (int i = 0; i < 16 && frame_readable(rbp); i++) {
 		uint64_t *frame = (uint64_t *)rbp;
-		platform_printf(" %lx", frame[1]);
+		print_code_address("frame", frame[1]);
 		if (frame[0] <= rbp) /* frames go up the stack */
 			break;
 		rbp = frame[0];
 	}
-	platform_printf("\n");
 }

@@ -151,6 +151,9 @@ long kvm_syscall_dispatch(struct platform_regs *regs);
 /* paging.c: the direct map */
 void kvm_paging_init(const struct hvm_memmap_entry *map, int count);
 extern uint64_t kvm_pte_nx; /* the NX bit when EFER.NXE is on, else 0 */
+/* Whether reading va cannot fault: in the direct map, or a present page of
+ * the program's range. For the crash dump's walk of the stack. */
+int kvm_page_readable(uintptr_t va);
 
 /* boot_alloc.c: pages after the image, before the core's allocator */
 void *kvm_boot_alloc_page(void);

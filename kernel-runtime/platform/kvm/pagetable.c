@@ -151,3 +151,15 @@ void platform_pages_protect(uintptr_t start, uintptr_t end, unsigned prot)
 	uint64_t bits = prot_bits(prot);
 	for_each_page(start, end, protect_one, &bits);
 }
+
+int kvm_page_readable(uintptr_t va)
+{
+	uintptr_t lo, hi;
+	platform_vm_range(&lo, &hi);
+	if (va < lo)
+		return va >= 4096; /* the direct map, all but the null page */
+	if (va >= hi)
+		return 0;
+	uint64_t *pte = walk(va, 0);
+	return pte && (*pte & PTE_P);
+}

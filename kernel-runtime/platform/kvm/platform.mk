@@ -44,9 +44,12 @@ $(KVM_LIB): $(KVM_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(KVM_TEST_IMAGE): $(KVM_OBJ) $(KVM_TEST_OBJ) $(KVM_DIR)/link.ld
+# The core's pieces the platform itself calls (the crash dump's names).
+KVM_TEST_CORE_OBJ := build/kernel/core/ksyms.o
+
+$(KVM_TEST_IMAGE): $(KVM_OBJ) $(KVM_TEST_OBJ) $(KVM_TEST_CORE_OBJ) $(KVM_DIR)/link.ld
 	$(KVM_LD) -nostdlib -static -T $(KVM_DIR)/link.ld -z max-page-size=4096 \
-		-z noexecstack -o $@ $(KVM_OBJ) $(KVM_TEST_OBJ)
+		-z noexecstack -o $@ $(KVM_OBJ) $(KVM_TEST_OBJ) $(KVM_TEST_CORE_OBJ)
 
 KERNEL_TARGETS += $(KVM_LIB) $(KVM_TEST_IMAGE)
 KERNEL_TEST_DEPS += $(KVM_TEST_IMAGE)
