@@ -174,6 +174,31 @@ else
 	bad "stripped nilcrash-$last" "build or rewire image failed"
 fi
 
+# go test -exec rewire-kernel-exec: a package's tests run as a unikernel;
+# a failing test (asked for through the environment) fails go test.
+pkg=$work/gotest-src
+cp -r "$here/go/gotest" "$pkg"
+printf 'module example.com/gotest\n\ngo %s\n' "$last" >"$pkg/go.mod"
+gotest() {
+	env -C "$pkg" REWIRE="$rewire" GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod \
+		CGO_ENABLED=0 "$@" "$(go_bin "$last")" test -count=1 -v \
+		-exec "$root/scripts/rewire-kernel-exec" . </dev/null
+}
+if gotest >"$work/gotest.out" 2>&1 && grep -q "^--- PASS: TestGoroutinesSum" "$work/gotest.out" &&
+	grep -q "^--- PASS: TestTimerFires" "$work/gotest.out" && grep -q "^ok " "$work/gotest.out"; then
+	ok "go test -exec rewire-kernel-exec (go $last): tests pass in the unikernel"
+else
+	bad "go test -exec rewire-kernel-exec (go $last)" "did not pass" "$work/gotest.out"
+fi
+gotest GOTEST_FAIL=yes REWIRE_KERNEL_ENV=GOTEST_FAIL >"$work/gotest-fail.out" 2>&1
+status=$?
+if [ "$status" = 1 ] && grep -q "asked to fail: GOTEST_FAIL=yes" "$work/gotest-fail.out" &&
+	grep -q "^FAIL" "$work/gotest-fail.out"; then
+	ok "go test -exec rewire-kernel-exec: a failing test fails go test (environment passed)"
+else
+	bad "go test -exec rewire-kernel-exec, failing test" "status $status" "$work/gotest-fail.out"
+fi
+
 # Refusals: a PIE, a missing output, an unknown mode.
 if go_build "$last" "$here/go/hello" "$work/pie" -buildmode=pie >/dev/null 2>&1; then
 	"$rewire" image "$work/pie" -o "$work/pie.img" >/dev/null 2>"$work/pie.err"
