@@ -107,10 +107,16 @@ san-test:
 demo: $(REWIRE)
 	@REWIRE=$(abspath $(REWIRE)) bash scripts/demo.sh
 
-install: $(REWIRE)
-	install -d $(DESTDIR)$(PREFIX)/bin
+# The kernel goes where `rewire image` looks beside an installed rewire
+# (BIN/../lib/rewire/kernel); run-image is installed as rewire-run-image.
+install: $(REWIRE) $(KERNEL_TARGETS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core
 	install -m 755 $(REWIRE) $(DESTDIR)$(PREFIX)/bin/rewire
 	install -m 755 scripts/rewire-test-exec $(DESTDIR)$(PREFIX)/bin/rewire-test-exec
+	install -m 755 scripts/rewire-kernel-exec $(DESTDIR)$(PREFIX)/bin/rewire-kernel-exec
+	install -m 755 scripts/run-image $(DESTDIR)$(PREFIX)/bin/rewire-run-image
+	install -m 644 build/kernel/platform-kvm.a $(DESTDIR)$(PREFIX)/lib/rewire/kernel/
+	install -m 644 $(KCORE_OBJ) $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core/
 
 clean:
 	rm -rf build build-san bin
