@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,53 @@ static uint64_t first_section_offset(const struct elf_image *img)
 			first = s->offset;
 	}
 	return first;
+}
+
+static bool has_file_bytes(const struct elf_section *s)
+{
+	return s->type != SHT_NULL && s->type != SHT_NOBITS && s->size;
+}
+
+/*
+ * Where the new bytes start. Adding symbols moves .symtab and .strtab
+ * behind the new segments; when they (and .shstrtab) are all that ends the
+ * file, as Go's linker lays it out, the new bytes take their place instead
+ * of leaving it zeroed: the offset of the first of them. Else the file's end.
+ */
+static uint64_t free_tail(const struct elf_image *img, const struct elf_changes *ch)
+{
+	const struct elf_section *symtab = NULL, *strtab = NULL, *shstr = NULL;
+	uint64_t lo, headers;
+	size_t i;
+
+	if (!ch->nsymbols || !ch->nsegments)
+		return img->size;
+	for (i = 1; i < img->nsections; i++)
+		if (img->sections[i].type == SHT_SYMTAB) {
+			symtab = &img->sections[i];
+			break;
+		}
+	if (!symtab || symtab->link == 0 || symtab->link >= img->nsections)
+		return img->size;
+	strtab = &img->sections[symtab->link];
+	if (img->ehdr.e_shstrndx < img->nsections)
+		shstr = &img->sections[img->ehdr.e_shstrndx];
+	lo = symtab->offset < strtab->offset ? symtab->offset : strtab->offset;
+	for (i = 1; i < img->nsections; i++) {
+		const struct elf_section *s = &img->sections[i];
+
+		if (s == symtab || s == strtab || !has_file_bytes(s))
+			continue;
+		if (s == shstr && s->offset >= lo) /* it moves too */
+			continue;
+		if (s->offset + s->size > lo)
+			return img->size;
+	}
+	headers = img->ehdr.e_shoff + (uint64_t)img->nsections * sizeof(Elf64_Shdr);
+	if (img->ehdr.e_shoff && headers > lo)
+		return img->size;
+	headers = img->ehdr.e_phoff + (uint64_t)img->nsegments * sizeof(Elf64_Phdr);
+	return headers > lo ? img->size : lo;
 }
 
 static int write_all(int fd, const uint8_t *buf, size_t len)
@@ -233,8 +281,8 @@ static int clear_old_shdrs(int fd, const struct elf_image *img,
 /*
  * Appends ch->symbols to .symtab (as globals, after every local, so sh_info
  * stays right) and their names to .strtab. Both move to the file's tail,
- * after *end, since Go's linker leaves no room behind them; libelf zeroes
- * their old place.
+ * after *end, since Go's linker leaves no room behind them; their old place
+ * holds the new segments (free_tail) or is zeroed by libelf.
  */
 static int add_symbols(Elf *elf, const struct elf_image *img,
 		       const struct elf_changes *ch, const size_t *scn_index,
@@ -325,7 +373,7 @@ static int write_changes(int fd, const struct elf_image *img,
 	size_t *names = NULL, *scn_index = NULL;
 	uint8_t *note = NULL;
 	size_t note_len = 0, i, shstrndx;
-	uint64_t end = img->size;
+	uint64_t end = img->size, tail;
 	Elf_Scn *shstr;
 	GElf_Shdr shstr_hdr;
 	GElf_Ehdr eh;
@@ -347,15 +395,17 @@ static int write_changes(int fd, const struct elf_image *img,
 	}
 	/* New section names extend .shstrtab. Go 1.20+ puts it at the file's
 	 * tail, where it can grow in place; older linkers put it between
-	 * sections, so it moves to the tail (libelf zeroes its old place). */
-	if (shstr_hdr.sh_offset + shstr_hdr.sh_size != img->size &&
+	 * sections, so it moves to the tail (libelf zeroes its old place), as
+	 * it does when the tail is taken back from a moving .symtab. */
+	tail = free_tail(img, ch);
+	if ((shstr_hdr.sh_offset + shstr_hdr.sh_size != img->size || tail != img->size) &&
 	    (ch->nsegments || ch->note)) {
 		/* libelf writes only dirty data: mark the old names to move. */
 		Elf_Data *d = NULL;
 
 		while ((d = elf_getdata(shstr, d)))
 			elf_flagdata(d, ELF_C_SET, ELF_F_DIRTY);
-		shstr_hdr.sh_offset = img->size;
+		shstr_hdr.sh_offset = tail;
 	}
 
 	added = calloc(ch->nsegments + ch->nnote_segments + 1, sizeof(*added));

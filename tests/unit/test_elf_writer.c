@@ -146,9 +146,24 @@ static void test_segment_note_and_patch(void **state)
 	assert_non_null(note);
 	assert_int_equal(note->type, SHT_NOTE);
 	assert_memory_equal(elf_image_vaddr_bytes(&out, target, 3), patch, 3);
+	/* Go ends the file with .symtab, .strtab (and .shstrtab): they move
+	 * behind the new bytes, which take their place instead of leaving a
+	 * hole. The file grows by about the segment, the note and the new
+	 * symbol, not by a copy of the tables. */
+	{
+		const struct elf_section *symtab = elf_image_section(&in, ".symtab");
+		const struct elf_section *moved = elf_image_section(&out, ".symtab");
+
+		assert_non_null(symtab);
+		assert_non_null(moved);
+		assert_true(out.segments[i].p_offset < in.size);
+		assert_true(out.segments[i].p_offset <= symtab->offset + 0x1000);
+		assert_true(moved->offset > out.segments[i].p_offset);
+		assert_true(out.size < in.size + 3 * 0x1000);
+	}
 	/* Every loaded byte of the original past the headers is unchanged but
-	 * the patch. (Tables that moved to the tail, like .symtab, leave a
-	 * zeroed hole that nothing loads.) */
+	 * the patch. (Tables that moved away, like .symtab, leave their place
+	 * to the new bytes or to zeros; nothing loads it.) */
 	for (i = 0x1000; i < in.size; i++) {
 		bool loaded = false;
 		size_t k;
