@@ -17,7 +17,7 @@ static int hex_digit(char c)
 
 /* Decodes %XX in place; "%" alone is the empty word. A %00 stays as it is:
  * a C string cannot hold the byte. */
-static void decode(char *w)
+void cmdline_decode(char *w)
 {
 	char *out = w;
 
@@ -72,7 +72,7 @@ int cmdline_parse(char *text, struct cmdline *out, const char **error)
 			args = true;
 			continue;
 		}
-		decode(w);
+		cmdline_decode(w);
 		if (args) {
 			if (out->argc == CMDLINE_MAX_ARGS) {
 				*error = "more than 256 program arguments";

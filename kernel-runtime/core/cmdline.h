@@ -26,5 +26,9 @@ struct cmdline {
 int cmdline_parse(char *text, struct cmdline *out, const char **error);
 /* The value of option key: "" for a bare KEY, NULL when absent. */
 const char *cmdline_option(const struct cmdline *c, const char *key);
+/* Percent-decodes one word in place, as kernel.h says: %XX is the byte
+ * 0xXX (except %00, kept as it is: a C string cannot hold the byte), and a
+ * word that is exactly "%" becomes the empty word. */
+void cmdline_decode(char *word);
 
 #endif

@@ -14,10 +14,11 @@
  *
  *   [OPTION]... [-- ARG...]
  *
- * Words are separated by spaces or tabs. After splitting, each word is
- * percent-decoded: %XX (two hex digits) is the byte 0xXX, so a space inside
- * a word is %20 and a literal % is %25; a word that is exactly "%" is the
- * empty string; any other % stands for itself.
+ * Words are separated by spaces, tabs, CRs or LFs. After splitting, each
+ * word is percent-decoded: %XX (two hex digits) is the byte 0xXX, so a space
+ * inside a word is %20 and a literal % is %25 (%00 stays as written: a C
+ * string cannot hold the byte); a word that is exactly "%" is the empty
+ * string; any other % stands for itself.
  *   OPTION is KEY or KEY=VALUE:
  *     env=NAME=VALUE  one environment variable (repeatable, kept in order)
  *     stats           print the counters when the program exits

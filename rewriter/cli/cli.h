@@ -2,6 +2,8 @@
 #ifndef REWIRE_CLI_H
 #define REWIRE_CLI_H
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Exit codes scripts can rely on. */
@@ -20,6 +22,35 @@ int cmd_image(int argc, char **argv);
 
 /* Prints "rewire: " + message to stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "rewire: " + message, then the command's usage, to stderr; returns
+ * EXIT_USAGE. */
+int cli_usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* cli_next_option's answer when the command is done: exit with *exit_code. */
+#define CLI_EXIT (-2)
+
+/*
+ * getopt_long (getopt when longopts is NULL) over a command's options, doing
+ * what every command does with two of them: -h (--help) prints usage on
+ * stdout, *exit_code = EXIT_OK; an unknown option or a missing argument
+ * (getopt has said which) prints usage on stderr, *exit_code = EXIT_USAGE;
+ * both return CLI_EXIT. Otherwise returns the next option for the caller,
+ * or -1 after the last one (optind is then the first operand).
+ */
+int cli_next_option(int argc, char **argv, const char *optstring,
+		    const struct option *longopts, const char *usage,
+		    int *exit_code);
+
+/*
+ * The input binary, argv[optind]. When it is missing ("CMD: which binary?")
+ * or is not the last argument ("CMD: one input binary, got more: 'ARG'";
+ * allowed with more, for operands after it), prints that and usage to
+ * stderr and returns NULL: the command exits with EXIT_USAGE.
+ */
+const char *cli_input_binary(const char *cmd, const char *usage, int argc,
+			     char **argv, bool more);
 /* Writes s as a JSON string literal. */
 void json_string(FILE *f, const char *s);
 

@@ -49,9 +49,9 @@ int cmd_image(int argc, char **argv)
 	const char *in = NULL, *out = NULL;
 	bool quiet = false;
 	struct stat a, b;
-	int c;
+	int c, code = EXIT_OK;
 
-	while ((c = getopt_long(argc, argv, "ho:q", longopts, NULL)) != -1) {
+	while ((c = cli_next_option(argc, argv, "ho:q", longopts, usage, &code)) >= 0) {
 		switch (c) {
 		case 'o':
 			out = optarg;
@@ -68,21 +68,14 @@ int cmd_image(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc || !out) {
-		cli_error(optind >= argc ? "image: no input binary" :
-			  optind + 1 < argc ? "image: one input binary only" :
-			  "image: no output (-o OUT)");
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (c == CLI_EXIT)
+		return code;
+	if (optind + 1 != argc || !out)
+		return cli_usage_error(usage, optind >= argc ? "image: no input binary" :
+				       optind + 1 < argc ? "image: one input binary only" :
+				       "image: no output (-o OUT)");
 	in = argv[optind];
 	if (stat(in, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
 	    a.st_ino == b.st_ino) {

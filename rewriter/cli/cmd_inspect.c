@@ -168,9 +168,10 @@ int cmd_inspect(int argc, char **argv)
 	struct gobin *bin;
 	int c, i, rc = EXIT_OK, rewired;
 	size_t shown = 0;
+	const char *in;
 	char *end;
 
-	while ((c = getopt_long(argc, argv, "+hjn:", longopts, NULL)) != -1) {
+	while ((c = cli_next_option(argc, argv, "+hjn:", longopts, usage, &rc)) >= 0) {
 		switch (c) {
 		case 'j':
 			o.json = true;
@@ -182,24 +183,18 @@ int cmd_inspect(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return EXIT_OK;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		cli_error("inspect: which binary?");
-		fputs(usage, stderr);
+	if (c == CLI_EXIT)
+		return rc;
+	in = cli_input_binary("inspect", usage, argc, argv, true);
+	if (!in)
 		return EXIT_USAGE;
-	}
-	if (gobin_open(&bin, argv[optind], &err) < 0) {
+	if (gobin_open(&bin, in, &err) < 0) {
 		cli_error("%s", err.msg);
 		return EXIT_FAILED;
 	}
-	if (dwarf_info_open(&di, argv[optind], &err) < 0) {
+	if (dwarf_info_open(&di, in, &err) < 0) {
 		cli_error("%s (continuing without DWARF)", err.msg);
 		di = NULL;
 	}

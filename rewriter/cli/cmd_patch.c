@@ -85,13 +85,13 @@ static int parse_args(int argc, char **argv, struct patch_args *a,
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rw_error err = { { 0 } };
-	int c;
+	int c, code = EXIT_OK;
 
 	a->dirs = calloc((size_t)argc, sizeof(*a->dirs));
 	a->links = calloc((size_t)argc, sizeof(*a->links));
 	if (!a->dirs || !a->links)
 		return EXIT_FAILED;
-	while ((c = getopt_long(argc, argv, "ho:q", longopts, NULL)) != -1) {
+	while ((c = cli_next_option(argc, argv, "ho:q", longopts, usage, &code)) >= 0) {
 		int rc = 0;
 
 		switch (c) {
@@ -131,25 +131,17 @@ static int parse_args(int argc, char **argv, struct patch_args *a,
 		case 'q':
 			a->quiet = true;
 			break;
-		case 'h':
-			fputs(usage, stdout);
-			return HELP_SHOWN;
-		default:
-			fputs(usage, stderr);
-			return EXIT_USAGE;
 		}
 		if (rc < 0) {
 			cli_error("%s", err.msg);
 			return c == OPT_REDIRECT || c == OPT_ORIGINAL ? EXIT_USAGE : EXIT_FAILED;
 		}
 	}
-	if (optind + 1 != argc) {
-		cli_error(optind >= argc ? "patch: which binary?" :
-			  "patch: one input binary, got more: '%s'", argv[argc - 1]);
-		fputs(usage, stderr);
+	if (c == CLI_EXIT)
+		return code == EXIT_OK ? HELP_SHOWN : code;
+	a->in = cli_input_binary("patch", usage, argc, argv, false);
+	if (!a->in)
 		return EXIT_USAGE;
-	}
-	a->in = argv[optind];
 	if (a->in_place ? a->out != NULL : (a->out == NULL && !a->dry_run)) {
 		cli_error("patch: give either -o OUT or --in-place");
 		return EXIT_USAGE;

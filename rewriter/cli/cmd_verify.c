@@ -128,20 +128,14 @@ int cmd_verify(int argc, char **argv)
 	struct rw_error err = { { 0 } };
 	struct gobin *bin;
 	bool quiet = false;
-	int c, bad = 0, rc;
+	int c, bad = 0, rc, code = EXIT_OK;
 	size_t i;
 
-	while ((c = getopt(argc, argv, "+hq")) != -1) {
-		if (c == 'q') {
+	while ((c = cli_next_option(argc, argv, "+hq", NULL, usage, &code)) >= 0)
+		if (c == 'q')
 			quiet = true;
-		} else if (c == 'h') {
-			fputs(usage, stdout);
-			return EXIT_OK;
-		} else {
-			fputs(usage, stderr);
-			return EXIT_USAGE;
-		}
-	}
+	if (c == CLI_EXIT)
+		return code;
 	if (optind + 1 != argc) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

@@ -113,7 +113,7 @@ static int run_go_list(const char *dir, const char *go_command,
 	struct rw_error why = { { 0 } };
 	char summary[768];
 
-	if (run_program("go command", argv, dir, go_env, GO_LIST_OUTPUT_MAX,
+	if (run_program("go command", argv, dir, go_env, GO_LIST_OUTPUT_MAX, 0,
 			"(use --go PATH to name the go command)", &res, &why) < 0)
 		return rw_fail(err, "%s: %s", dir, why.msg);
 	run_stderr_summary(&res, GO_LIST_STDERR_LINES, summary, sizeof(summary));

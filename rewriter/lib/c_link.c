@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "abi_stub.h"
+#include "fsutil.h"
 #include "run.h"
 
 /* One C redirect: FROM's entry jumps to the stub in front of C function TO. */
@@ -205,7 +206,7 @@ static int assemble_stubs(struct c_link *cl, const char *dir,
 			  const struct c_redirect *crs, size_t n,
 			  struct rw_error *err)
 {
-	char src[4096], obj[4096];
+	char src[4200], obj[4200];
 	char *argv[] = { "as", "--64", "-o", obj, src, NULL };
 	struct run_output res;
 	struct rw_error why = { { 0 } };
@@ -240,7 +241,7 @@ static int assemble_stubs(struct c_link *cl, const char *dir,
 	}
 	if (fclose(f) != 0)
 		return rw_fail(err, "%s: cannot write the stubs", src);
-	if (run_program("the assembler", argv, NULL, NULL, 1 << 20,
+	if (run_program("the assembler", argv, NULL, NULL, 1 << 20, 0,
 			"(install binutils)", &res, &why) < 0)
 		return rw_fail(err, "%s", why.msg);
 	run_stderr_summary(&res, 4, summary, sizeof(summary));
@@ -288,13 +289,13 @@ int c_link_build(struct c_link *cl, const struct gobin *bin,
 	struct linked_image first = { 0 };
 	struct c_redirect *crs = NULL;
 	const char **inputs = NULL;
-	char dir[] = "/tmp/rewire-stubs-XXXXXX", path[sizeof(dir) + 16];
+	char dir[4096], path[4200];
 	size_t ncrs = 0, i;
 	int rc = -1;
 
 	memset(cl, 0, sizeof(*cl));
-	if (!mkdtemp(dir))
-		return rw_fail(err, "cannot make a temporary directory for the stubs");
+	if (temp_dir_make(dir, sizeof(dir), "rewire-stubs", err) < 0)
+		return -1;
 	if (linker_discover(&first, bin, objects, nobjects, base, err) < 0)
 		goto out;
 	if (collect(cl, bin, di, &first, list, force, &crs, &ncrs, err) < 0)

@@ -1,51 +1,10 @@
 /* ELF files read whole into memory and indexed with libelf. */
 #include "elf_image.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-static int read_file(const char *path, uint8_t **out, size_t *size,
-		     struct rw_error *err)
-{
-	struct stat st;
-	uint8_t *buf;
-	size_t done = 0;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return rw_fail(err, "%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return rw_fail(err, "%s: not a regular file", path);
-	}
-	buf = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!buf) {
-		close(fd);
-		return rw_fail(err, "%s: out of memory reading %lld bytes", path,
-			       (long long)st.st_size);
-	}
-	while (done < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-			free(buf);
-			close(fd);
-			return rw_fail(err, "%s: read failed: %s", path, strerror(e));
-		}
-		done += (size_t)n;
-	}
-	close(fd);
-	*out = buf;
-	*size = done;
-	return 0;
-}
+#include "fsutil.h"
 
 static bool range_in_file(const struct elf_image *img, uint64_t off, uint64_t len)
 {
@@ -183,7 +142,7 @@ int elf_image_open(struct elf_image *img, const char *path, struct rw_error *err
 	size_t size = 0;
 
 	memset(img, 0, sizeof(*img));
-	if (read_file(path, &bytes, &size, err) < 0)
+	if (file_read_all(path, &bytes, &size, err) < 0)
 		return -1;
 	return elf_image_from_buffer(img, path, bytes, size, err);
 }

@@ -9,18 +9,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "redirect.h"
-
-extern char **environ;
+#include "redirect_record.h"
+#include "run.h"
 
 #define PAGE_SIZE 4096ULL
 #define REDIRECT_SECTION ".rewire.redirects"
@@ -66,55 +65,6 @@ static void redirect_fields_free(struct linked_redirect *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static bool is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* Splits "FROM ABI C_FUNCTION[ SIGNATURE]" into r's strings (object and
- * to_addr untouched) and checks FROM's spelling and the ABI. */
-static int record_parse(const char *text, struct linked_redirect *r,
-			struct rw_error *err)
-{
-	const char *p = text, *word[3], *sig;
-	size_t len[3], siglen;
-	int i;
-
-	while (is_blank(*p))
-		p++;
-	r->original = strncmp(p, "original", 8) == 0 && is_blank(p[8]);
-	if (r->original)
-		p += 8;
-	for (i = 0; i < 3; i++) {
-		while (is_blank(*p))
-			p++;
-		word[i] = p;
-		while (*p && !is_blank(*p))
-			p++;
-		len[i] = (size_t)(p - word[i]);
-		if (len[i] == 0)
-			return rw_fail(err, "%d word%s where \"FROM ABI C_FUNCTION[ GO_SIGNATURE]\" needs at least 3",
-				       i, i == 1 ? "" : "s");
-	}
-	while (is_blank(*p))
-		p++;
-	sig = p;
-	siglen = strlen(sig);
-	while (siglen && is_blank(sig[siglen - 1]))
-		siglen--;
-	r->from = strndup(word[0], len[0]);
-	r->abi = strndup(word[1], len[1]);
-	r->to = strndup(word[2], len[2]);
-	r->signature = strndup(sig, siglen);
-	if (!r->from || !r->abi || !r->to || !r->signature)
-		return rw_fail(err, "out of memory");
-	if (redirect_check_symbol(r->from, err) < 0)
-		return rw_wrap(err, "FROM: ");
-	if (strcmp(r->abi, "ABIInternal") != 0 && strcmp(r->abi, "ABI0") != 0)
-		return rw_fail(err, "ABI %s is neither ABIInternal nor ABI0", r->abi);
-	return 0;
-}
-
 /* Appends the NUL-terminated records of one .rewire.redirects section,
  * checking each one's syntax so that errors name the object. */
 static int records_add(struct record_list *l, const char *object,
@@ -135,7 +85,7 @@ static int records_add(struct record_list *l, const char *object,
 		/* Zero padding between records (a wider alignment) is no record. */
 		if (nul == text)
 			continue;
-		if (record_parse(text, &r, err) < 0) {
+		if (redirect_record_parse(text, &r, err) < 0) {
 			redirect_fields_free(&r);
 			return rw_wrap(err, "%s: redirect record \"%s\": ", object, text);
 		}
@@ -585,86 +535,22 @@ static int script_write(const char *path, const struct go_symbols *gs, uint64_t 
 
 /* ---- running ld ---- */
 
-/* The caller's environment with LC_ALL=C, so that ld's messages are the
- * English ones ld_explain parses. */
-static char **env_c_locale(void)
+/*
+ * Runs ld with stdout and stderr captured together in res->out, in the order
+ * ld wrote them (its first LD_LOG_MAX bytes), and with LC_ALL=C (LANGUAGE
+ * unset) so that its messages are the English ones ld_explain parses.
+ */
+static int ld_run(char *const argv[], struct run_output *res, struct rw_error *err)
 {
-	size_t n = 0, o = 0;
-	char **env;
+	static const char *const c_locale[] = { "LC_ALL=C", "LANGUAGE", NULL };
 
-	while (environ && environ[n])
-		n++;
-	env = malloc((n + 2) * sizeof(*env));
-	if (!env)
-		return NULL;
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(environ[i], "LC_ALL=", 7) != 0 &&
-		    strncmp(environ[i], "LANGUAGE=", 9) != 0)
-			env[o++] = environ[i];
-	env[o++] = (char *)"LC_ALL=C";
-	env[o] = NULL;
-	return env;
-}
-
-static int ld_run(char *const argv[], const char *log_path, int *status,
-		  struct rw_error *err)
-{
-	posix_spawn_file_actions_t fa;
-	char **env = env_c_locale();
-	pid_t pid;
-	int rc;
-
-	if (!env)
-		return rw_fail(err, "out of memory");
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, log_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, env);
-	posix_spawn_file_actions_destroy(&fa);
-	free(env);
-	if (rc == ENOENT)
+	if (run_program("the linker", argv, NULL, c_locale, LD_LOG_MAX,
+			RUN_MERGE_STDERR | RUN_TRUNCATE_OUT, NULL, res, err) == 0)
+		return 0;
+	if (res->exec_errno == ENOENT)
 		return rw_fail(err, "%s is not on PATH: linking C objects needs GNU ld (binutils), or REWIRE_LD naming a linker",
 			       argv[0]);
-	if (rc != 0)
-		return rw_fail(err, "cannot run %s: %s", argv[0], strerror(rc));
-	while (waitpid(pid, status, 0) < 0)
-		if (errno != EINTR)
-			return rw_fail(err, "waiting for %s: %s", argv[0], strerror(errno));
-	return 0;
-}
-
-static int file_read(const char *path, size_t max, uint8_t **out, size_t *size)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf = NULL;
-	size_t len = 0, cap = 0, n;
-
-	*out = NULL;
-	*size = 0;
-	if (!f)
-		return -1;
-	do {
-		if (len == cap) {
-			uint8_t *nb;
-
-			cap = cap ? cap * 2 : 65536;
-			nb = realloc(buf, cap + 1);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return -1;
-			}
-			buf = nb;
-		}
-		n = fread(buf + len, 1, cap - len < max - len ? cap - len : max - len, f);
-		len += n;
-	} while (n > 0 && len < max);
-	fclose(f);
-	buf[len] = '\0';
-	*out = buf;
-	*size = len;
-	return 0;
+	return -1;
 }
 
 /* ---- explaining ld's failures ---- */
@@ -861,14 +747,14 @@ static void ld_explain_line(struct ld_report *r, const char *line, const char *c
 	}
 }
 
-static int ld_explain(const char *log, int status, const char *ld,
+static int ld_explain(const struct run_output *run, const char *ld,
 		      const char *const *inputs, size_t ninputs,
 		      const struct go_symbols *gs, uint64_t base, struct rw_error *err)
 {
 	struct ld_report *r = calloc(1, sizeof(*r));
 	const struct msg_list *pick;
 	char cur_obj[512] = "", prefix[300];
-	const char *line = log, *base_name = strrchr(ld, '/');
+	const char *line = run->out ? run->out : "", *base_name = strrchr(ld, '/');
 
 	if (!r)
 		return rw_fail(err, "ld failed, and there is no memory to say why");
@@ -901,12 +787,12 @@ static int ld_explain(const char *log, int status, const char *ld,
 		rw_fail(err, "%s; and %zu more", pick->text, pick->dropped);
 	else if (pick)
 		rw_fail(err, "%s", pick->text);
-	else if (WIFEXITED(status))
-		rw_fail(err, "%s failed (exit status %d): %s%s", ld, WEXITSTATUS(status),
+	else if (run->status >= 0)
+		rw_fail(err, "%s failed (exit status %d): %s%s", ld, run->status,
 			r->other.items ? r->other.text : "no message",
 			r->other.dropped ? "; ..." : "");
 	else
-		rw_fail(err, "%s was killed by signal %d", ld, WTERMSIG(status));
+		rw_fail(err, "%s was killed by signal %d", ld, run->signal);
 	free(r);
 	return -1;
 }
@@ -1026,7 +912,7 @@ static int image_redirect(struct linked_image *out, const char *text,
 	struct linked_symbol generated;
 	const struct linked_symbol *sym;
 
-	if (record_parse(text, &r, err) < 0)
+	if (redirect_record_parse(text, &r, err) < 0)
 		goto fail;
 	r.object = strdup(rec ? rec->object : "");
 	sym = linker_symbol(out, r.to);
@@ -1109,7 +995,7 @@ static int records_all_linked(const struct linked_image *out, const uint8_t *byt
 		}
 		if (found)
 			continue;
-		if (record_parse(rec->text, &r, err) < 0) {
+		if (redirect_record_parse(rec->text, &r, err) < 0) {
 			redirect_fields_free(&r);
 			return -1;
 		}
@@ -1141,8 +1027,8 @@ static int image_read(struct linked_image *out, const char *path,
 	Elf *e = NULL;
 	int rc = -1;
 
-	if (file_read(path, SIZE_MAX - 1, &file, &size) < 0)
-		return rw_fail(err, "cannot read ld's output %s", path);
+	if (file_read_all(path, &file, &size, err) < 0)
+		return rw_wrap(err, "cannot read ld's output: ");
 	e = elf_memory((char *)file, size);
 	if (!e || elf_kind(e) != ELF_K_ELF || elf_getshdrstrndx(e, &shstrndx) != 0) {
 		rw_fail(err, "ld's output is not a readable ELF file: %s", elf_errmsg(-1));
@@ -1211,7 +1097,7 @@ static int image_check_overlap(const struct linked_image *out, const struct gobi
 
 /* ---- the pipeline ---- */
 
-static const char *const work_files[] = { "link.ld", "image.elf", "ld.log" };
+static const char *const work_files[] = { "link.ld", "image.elf" };
 
 static void workdir_remove(const char *dir)
 {
@@ -1253,7 +1139,7 @@ static char **ld_argv(const char *ld, const char *script, const char *output,
 	for (size_t i = 0; i < records->count; i++) {
 		struct linked_redirect r = { 0 };
 
-		if (record_parse(records->items[i].text, &r, NULL) == 0) {
+		if (redirect_record_parse(records->items[i].text, &r, NULL) == 0) {
 			owned[i] = r.to;
 			r.to = NULL;
 			argv[n++] = (char *)"-u";
@@ -1273,15 +1159,13 @@ static int link_in(const char *dir, struct linked_image *out, const struct gobin
 		   const struct link_opts *opts, struct rw_error *err)
 {
 	const char *ld = getenv("REWIRE_LD") && *getenv("REWIRE_LD") ? getenv("REWIRE_LD") : "ld";
-	char script[4200], output[4200], log_path[4200];
+	char script[4200], output[4200];
 	char **argv = NULL, **owned = NULL;
-	uint8_t *log = NULL;
-	size_t log_size;
-	int status = 0, rc = -1;
+	struct run_output run = { 0 };
+	int rc = -1;
 
 	snprintf(script, sizeof(script), "%s/link.ld", dir);
 	snprintf(output, sizeof(output), "%s/image.elf", dir);
-	snprintf(log_path, sizeof(log_path), "%s/ld.log", dir);
 	for (size_t i = 0; i < ninputs; i++)
 		if (inputs[i][0] == '-')
 			return rw_fail(err, "%s: a path starting with '-' would read as an option of ld: write ./%s",
@@ -1294,12 +1178,10 @@ static int link_in(const char *dir, struct linked_image *out, const struct gobin
 		rw_fail(err, "out of memory");
 		goto out;
 	}
-	if (ld_run(argv, log_path, &status, err) < 0)
+	if (ld_run(argv, &run, err) < 0)
 		goto out;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		file_read(log_path, LD_LOG_MAX, &log, &log_size);
-		ld_explain(log ? (const char *)log : "", status, ld, inputs, ninputs, gs, base,
-			   err);
+	if (run.status != 0) {
+		ld_explain(&run, ld, inputs, ninputs, gs, base, err);
 		goto out;
 	}
 	if (image_read(out, output, records, err) < 0 ||
@@ -1313,7 +1195,7 @@ out:
 		free(owned[i]);
 	free(owned);
 	free(argv);
-	free(log);
+	run_output_free(&run);
 	return rc;
 }
 
@@ -1324,7 +1206,6 @@ static int link_any(struct linked_image *out, const struct gobin *bin,
 	struct record_list records = { 0 };
 	struct go_symbols gs = { 0 };
 	char dir[4096];
-	const char *tmp = getenv("TMPDIR");
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -1344,11 +1225,8 @@ static int link_any(struct linked_image *out, const struct gobin *bin,
 			goto out;
 	if (go_symbols_collect(&gs, bin, err) < 0)
 		goto out;
-	snprintf(dir, sizeof(dir), "%s/rewire-link-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		rw_fail(err, "cannot make a temporary directory %s: %s", dir, strerror(errno));
+	if (temp_dir_make(dir, sizeof(dir), "rewire-link", err) < 0)
 		goto out;
-	}
 	rc = link_in(dir, out, bin, inputs, ninputs, base, &records, &gs, opts, err);
 	workdir_remove(dir);
 out:

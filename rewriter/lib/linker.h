@@ -71,6 +71,7 @@
  * an object that is linked: in an archive, next to its C function.
  * FROM is checked for spelling only: whether the binary has it is the
  * planner's call (one C library may carry records for several Go versions).
+ * C_FUNCTION (NAME) must be a C identifier. redirect_record.h parses records.
  */
 
 struct linked_segment {

@@ -44,7 +44,8 @@ static int buffer_append(struct buffer *b, const char *p, size_t n, size_t max)
 	return 0;
 }
 
-/* environ with env_add's keys replaced by env_add. NULL: no memory. */
+/* environ with env_add's keys replaced by env_add's "K=V" entries (a bare
+ * "K" only removes K). NULL: no memory. */
 static char **child_environ(const char *const env_add[])
 {
 	size_t n = 0, nadd = 0, i, j, k = 0;
@@ -61,16 +62,18 @@ static char **child_environ(const char *const env_add[])
 		bool overridden = false;
 
 		for (j = 0; j < nadd; j++) {
-			size_t key = (size_t)(strchr(env_add[j], '=') - env_add[j]) + 1;
+			size_t key = strcspn(env_add[j], "=");
 
-			if (strncmp(environ[i], env_add[j], key) == 0)
+			if (strncmp(environ[i], env_add[j], key) == 0 &&
+			    environ[i][key] == '=')
 				overridden = true;
 		}
 		if (!overridden)
 			env[k++] = environ[i];
 	}
 	for (j = 0; j < nadd; j++)
-		env[k++] = (char *)env_add[j];
+		if (strchr(env_add[j], '='))
+			env[k++] = (char *)env_add[j];
 	return env;
 }
 
@@ -88,9 +91,11 @@ static void __attribute__((noreturn)) child_fail(int fd, char step)
 	_exit(127);
 }
 
-/* Reads the child's stdout and stderr to the end, whichever comes first. */
+/* Reads the child's stdout and stderr to the end, whichever comes first;
+ * with truncate, what does not fit in max_out is dropped. */
 static int drain_pipes(int out_fd, int err_fd, struct buffer *out,
-		       struct buffer *errs, size_t max_out, bool *too_big)
+		       struct buffer *errs, size_t max_out, bool truncate,
+		       bool *too_big)
 {
 	struct pollfd fds[2] = {
 		{ .fd = out_fd, .events = POLLIN },
@@ -118,8 +123,15 @@ static int drain_pipes(int out_fd, int err_fd, struct buffer *out,
 				fds[i].fd = -1;
 				continue;
 			}
-			if (i == 0 && buffer_append(out, chunk, (size_t)n, max_out) < 0)
-				*too_big = true;
+			if (i == 0) {
+				size_t room = max_out > *out->len + 1 ?
+					      max_out - *out->len - 1 : 0;
+				size_t keep = truncate && (size_t)n > room ?
+					      room : (size_t)n;
+
+				if (keep && buffer_append(out, chunk, keep, max_out) < 0)
+					*too_big = true;
+			}
 			/* Only the start of stderr is shown; keep reading the
 			 * rest so that the child never blocks on a full pipe. */
 			if (i == 1 && *errs->len < STDERR_KEEP)
@@ -157,8 +169,8 @@ void run_stderr_summary(const struct run_output *out, size_t max_lines,
 }
 
 int run_program(const char *what, char *const argv[], const char *dir,
-		const char *const env_add[], size_t max_out, const char *hint,
-		struct run_output *res, struct rw_error *err)
+		const char *const env_add[], size_t max_out, unsigned flags,
+		const char *hint, struct run_output *res, struct rw_error *err)
 {
 	const char *prog = argv[0];
 	char resolved[PATH_MAX];
@@ -208,7 +220,8 @@ int run_program(const char *what, char *const argv[], const char *dir,
 
 		if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
 		    dup2(out_pipe[1], STDOUT_FILENO) < 0 ||
-		    dup2(err_pipe[1], STDERR_FILENO) < 0)
+		    dup2((flags & RUN_MERGE_STDERR) ? out_pipe[1] : err_pipe[1],
+			 STDERR_FILENO) < 0)
 			child_fail(status_pipe[1], 'p');
 		if (dir && chdir(dir) < 0)
 			child_fail(status_pipe[1], 'c');
@@ -220,7 +233,7 @@ int run_program(const char *what, char *const argv[], const char *dir,
 	close(status_pipe[1]);
 	out_pipe[1] = err_pipe[1] = status_pipe[1] = -1;
 	saved = drain_pipes(out_pipe[0], err_pipe[0], &out, &errs, max_out,
-			    &too_big) < 0 ? errno : 0;
+			    flags & RUN_TRUNCATE_OUT, &too_big) < 0 ? errno : 0;
 	do
 		got = read(status_pipe[0], report, sizeof(report));
 	while (got < 0 && errno == EINTR);
@@ -247,6 +260,8 @@ int run_program(const char *what, char *const argv[], const char *dir,
 				strerror(e), hint ? " " : "", hint ? hint : "");
 		else
 			rw_fail(err, "cannot run %s: %s", what, strerror(e));
+		if (report[0] == 'e')
+			res->exec_errno = e;
 		goto out;
 	}
 	if (saved) {

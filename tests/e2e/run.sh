@@ -9,14 +9,12 @@ root=$(cd "$here/../.." && pwd)
 REWIRE=${REWIRE:-$root/build/bin/rewire}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
+# shellcheck source=../lib/report.sh
+. "$root/tests/lib/report.sh"
 
-ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
-bad() {
-	failed=$((failed + 1))
-	printf 'FAIL  %s: %s\n' "$1" "$2"
-	[ -f "$work/log" ] && sed 's/^/      | /' "$work/log" | head -20
-}
+# bad_log NAME WHY: bad, showing the output of the command that failed (the
+# checks below write it to $work/log).
+bad_log() { bad "$1" "$2" "$work/log"; }
 
 # expect_output NAME WANT CMD...: CMD succeeds and its stdout contains WANT.
 expect_output() {
@@ -25,7 +23,7 @@ expect_output() {
 	if "$@" >"$work/log" 2>&1 && grep -qF -- "$want" "$work/log"; then
 		ok "$name"
 	else
-		bad "$name" "wanted output containing '$want'"
+		bad_log "$name" "wanted output containing '$want'"
 	fi
 }
 
@@ -43,13 +41,13 @@ expect_error() {
 	"$@" >"$work/log" 2>&1
 	rc=$?
 	if [ "$rc" -ne "$code" ]; then
-		bad "$name" "exit status $rc, wanted $code"
+		bad_log "$name" "exit status $rc, wanted $code"
 	elif ! grep -qF -- "$want" "$work/log"; then
-		bad "$name" "message lacks '$want'"
+		bad_log "$name" "message lacks '$want'"
 	elif [ -n "$out" ] && [ -e "$out" ]; then
-		bad "$name" "left $out behind"
+		bad_log "$name" "left $out behind"
 	elif ls -a "$(dirname "${out:-$work/x}")" | grep -q '\.rewire-'; then
-		bad "$name" "left a temporary file behind"
+		bad_log "$name" "left a temporary file behind"
 	else
 		ok "$name"
 	fi
@@ -69,7 +67,7 @@ elflint_new() {
 expect_elflint() {
 	local extra
 	extra=$(elflint_new "$2" "$3")
-	[ -z "$extra" ] && ok "$1" || bad "$1" "eu-elflint: $extra"
+	[ -z "$extra" ] && ok "$1" || bad_log "$1" "eu-elflint: $extra"
 }
 
 run_version() {
@@ -77,18 +75,18 @@ run_version() {
 	go=$(go_bin "$v")
 	mkdir -p "$d"
 	for p in clock original checks; do
-		go_build "$v" "$root/tests/redirect/$p" "$d/$p" || { bad "go$v build $p" "go build failed"; return; }
+		go_build "$v" "$root/tests/redirect/$p" "$d/$p" || { bad_log "go$v build $p" "go build failed"; return; }
 	done
 	go_build "$v" "$root/tests/redirect/clock" "$d/clock-stripped" -ldflags='-s -w' ||
-		{ bad "go$v build clock-stripped" "go build failed"; return; }
+		{ bad_log "go$v build clock-stripped" "go build failed"; return; }
 	go_test_build "$v" "$root/examples/greeting" "$d/greeting.test" ||
-		{ bad "go$v build greeting.test" "go test -c failed"; return; }
+		{ bad_log "go$v build greeting.test" "go test -c failed"; return; }
 
 	# Annotated redirects change program output.
 	local year
 	year=$("$d/clock")
 	[ "$year" != "year 2001" ] && ok "go$v clock unpatched prints today's year" ||
-		bad "go$v clock unpatched" "printed $year"
+		bad_log "go$v clock unpatched" "printed $year"
 	local sum_before sum_after
 	sum_before=$(sha256sum <"$d/clock")
 	expect_output "go$v clock --annotations" "time.Now -> main.fakeNow" \
@@ -96,10 +94,10 @@ run_version() {
 	expect_output "go$v clock --annotations runs faked" "year 2001" "$d/clock.ann"
 	sum_after=$(sha256sum <"$d/clock")
 	[ "$sum_before" = "$sum_after" ] && ok "go$v input unchanged by patch" ||
-		bad "go$v input unchanged" "checksum changed"
+		bad_log "go$v input unchanged" "checksum changed"
 	[ "$(stat -c %a "$d/clock")" = "$(stat -c %a "$d/clock.ann")" ] &&
 		ok "go$v output keeps the input's permissions" ||
-		bad "go$v output permissions" "$(stat -c %a "$d/clock.ann")"
+		bad_log "go$v output permissions" "$(stat -c %a "$d/clock.ann")"
 	printf '# fake the clock\ntime.Now = main.fakeNow  # trailing comment\n' >"$d/clock.spec"
 	"$REWIRE" patch -q --spec "$d/clock.spec" "$d/clock" -o "$d/clock.spec.out" &&
 		expect_output "go$v clock --spec runs faked" "year 2001" "$d/clock.spec.out"
@@ -108,11 +106,11 @@ run_version() {
 	cp "$d/clock" "$d/clock.inplace"
 	"$REWIRE" patch -q --in-place --redirect time.Now=main.fakeNow "$d/clock.inplace" &&
 		expect_output "go$v --in-place rewrites the input only when asked" "year 2001" "$d/clock.inplace" ||
-		bad "go$v --in-place" "patch failed"
+		bad_log "go$v --in-place" "patch failed"
 	"$REWIRE" patch --dry-run --redirect time.Now=main.fakeNow "$d/clock" -o "$d/clock.dry" >"$work/log" 2>&1 &&
 		grep -q "checked, not written" "$work/log" && [ ! -e "$d/clock.dry" ] &&
 		ok "go$v --dry-run checks and writes nothing" ||
-		bad "go$v --dry-run" "failed or wrote $d/clock.dry"
+		bad_log "go$v --dry-run" "failed or wrote $d/clock.dry"
 	expect_output "go$v verify patched" "verified" "$REWIRE" verify "$d/clock.ann"
 	expect_elflint "go$v eu-elflint finds nothing new (redirect)" "$d/clock" "$d/clock.ann"
 	expect_error "go$v verify unpatched" 1 "was not rewired" "$REWIRE" verify "$d/clock"
@@ -137,16 +135,16 @@ for i in range(n):
 	go_build "$v" "$root/tests/redirect/clock" "$d/clock-pie" -buildmode=pie &&
 		"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$d/clock-pie" -o "$d/clock-pie.out" &&
 		expect_output "go$v PIE clock runs faked" "year 2001" "$d/clock-pie.out" ||
-		bad "go$v PIE clock" "build or patch failed"
+		bad_log "go$v PIE clock" "build or patch failed"
 	REWIRE_CGO=1 go_build "$v" "$root/tests/redirect/clock" "$d/clock-ext" -ldflags=-linkmode=external &&
 		"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$d/clock-ext" -o "$d/clock-ext.out" &&
 		expect_output "go$v externally linked clock runs faked" "year 2001" "$d/clock-ext.out" ||
-		bad "go$v externally linked clock" "build or patch failed"
+		bad_log "go$v externally linked clock" "build or patch failed"
 	go_build "$v" "$root/tests/redirect/original" "$d/original-pie" -buildmode=pie &&
 		"$REWIRE" patch -q --redirect time.Now=main.laterNow --original time.Now=main.realNow \
 			"$d/original-pie" -o "$d/original-pie.out" &&
 		expect_output "go$v PIE original: replacement calls original" "years ahead 100" "$d/original-pie.out" ||
-		bad "go$v PIE original" "build or patch failed"
+		bad_log "go$v PIE original" "build or patch failed"
 
 	# Call the original, including through stack growth in its prologue.
 	"$REWIRE" patch -q --go "$go" --annotations "$root/tests/redirect/original" "$d/original" -o "$d/original.out" &&
@@ -186,7 +184,7 @@ for i in range(n):
 		"$REWIRE" patch --redirect main.scale=main.fakeScale "$c" -o "$d/x"
 	"$REWIRE" patch --allow-inlined --redirect main.scale=main.fakeScale "$c" -o "$d/inl" >"$work/log" 2>&1 &&
 		grep -q "warning: .*inlined" "$work/log" && ok "go$v check: --allow-inlined warns and patches" ||
-		bad "go$v check: --allow-inlined" "no warning or failed"
+		bad_log "go$v check: --allow-inlined" "no warning or failed"
 	expect_error "go$v check: placeholder inlined" 1 "noinline" \
 		"$REWIRE" patch --redirect time.Now=main.fakeNowCallingOriginal \
 		--original time.Now=main.inlinedPlaceholder "$c" -o "$d/x"
@@ -212,7 +210,7 @@ bad_inputs() {
 	expect_error "bad input: ELF but not Go" 1 "not a Go binary" "$REWIRE" inspect /bin/true
 	local v
 	v=$(go_versions | awk '{print $NF}')
-	go_build "$v" "$root/tests/fixtures/hello" "$work/hello" || { bad "build hello" "go build"; return; }
+	go_build "$v" "$root/tests/fixtures/hello" "$work/hello" || { bad_log "build hello" "go build"; return; }
 	local size cut
 	size=$(stat -c %s "$work/hello")
 	for cut in 10 100 1000 $((size / 3)) $((size / 2)) $((size - 100)); do
@@ -254,7 +252,7 @@ run_c_version() {
 	local v=$1 d="$work/go$v" go i
 	go=$(go_bin "$v")
 	go_build "$v" "$root/tests/cabi" "$d/cabi" && go_build "$v" "$root/examples/cfunc" "$d/cfunc" ||
-		{ bad "go$v build C examples" "go build failed"; return; }
+		{ bad_log "go$v build C examples" "go build failed"; return; }
 
 	# One Go function per argument class, each answered by C, both ways.
 	expect_output "go$v C: link and redirect every argument class" "main.mixed -> c_mixed" \
@@ -268,7 +266,7 @@ run_c_version() {
 		[ "$(grep -c 'LOAD' "$work/log")" -ge 4 ] &&
 		! grep -qi 'warning\|error' "$work/log" &&
 		ok "go$v C: readelf -lS sees the C segments" ||
-		bad "go$v C: readelf -lS" "unexpected program or section headers"
+		bad_log "go$v C: readelf -lS" "unexpected program or section headers"
 	expect_elflint "go$v C: eu-elflint finds nothing new (linked C)" "$d/cabi" "$d/cabi.out"
 	expect_output "go$v C: gdb names a C function" "c_mixed in section .rewire.c.text" \
 		gdb -batch -ex "info symbol c_mixed" "$d/cabi.out"
@@ -276,7 +274,7 @@ run_c_version() {
 	# Thousands of goroutines calling C (ABIInternal and the ABI0 clock)
 	# while the GC runs; repeated runs.
 	"$REWIRE" patch -q --link "$work/c/fakes.o" "$d/cfunc" -o "$d/cfunc.out" ||
-		{ bad "go$v C: patch cfunc" "patch failed"; return; }
+		{ bad_log "go$v C: patch cfunc" "patch failed"; return; }
 	for i in 1 2 3; do
 		if GODEBUG=gctrace=1 "$d/cfunc.out" >"$work/log" 2>"$work/gc" &&
 			grep -q "wrong answers under load: 0 of" "$work/log" &&
@@ -284,7 +282,7 @@ run_c_version() {
 			[ "$(grep -c '^gc ' "$work/gc")" -ge 5 ]; then
 			ok "go$v C: cfunc under goroutine and GC load, run $i ($(grep -c '^gc ' "$work/gc") GC cycles)"
 		else
-			bad "go$v C: cfunc run $i" "$(tail -3 "$work/log" "$work/gc" | tr '\n' ' ')"
+			bad_log "go$v C: cfunc run $i" "$(tail -3 "$work/log" "$work/gc" | tr '\n' ' ')"
 		fi
 	done
 
@@ -292,7 +290,7 @@ run_c_version() {
 	go_test_build "$v" "$root/examples/cgetpid" "$d/cgetpid.test" -gcflags=all=-l &&
 		"$REWIRE" patch -q --link "$work/c/getpid_fake.o" "$d/cgetpid.test" -o "$d/cgetpid.out" &&
 		expect_output "go$v C: test binary with os.Getpid faked in C" "PASS" "$d/cgetpid.out" -test.v ||
-		bad "go$v C: cgetpid test binary" "build or patch failed"
+		bad_log "go$v C: cgetpid test binary" "build or patch failed"
 	local pkg="$d/cgetpid-src"
 	cp -r "$root/examples/cgetpid" "$pkg"
 	printf 'module example.com/cgetpid\n\ngo %s\n' "$v" >"$pkg/go.mod"
@@ -308,7 +306,7 @@ c_errors() {
 	local v d
 	v=$(go_versions | awk '{print $NF}')
 	d="$work/go$v"
-	[ -f "$d/cabi" ] || { bad "C errors" "no cabi binary"; return; }
+	[ -f "$d/cabi" ] || { bad_log "C errors" "no cabi binary"; return; }
 	expect_error "C error: undefined symbol" 1 "undefined symbol missing_function" \
 		"$REWIRE" patch --link "$work/c/undefined.o" "$d/cabi" -o "$d/x"
 	expect_error "C error: duplicate symbol" 1 "duplicate symbol dup_symbol" \
@@ -351,7 +349,6 @@ if c_objects; then
 	done
 	c_errors
 else
-	bad "C objects" "gcc failed"
+	bad_log "C objects" "gcc failed"
 fi
-echo "e2e: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+report_summary e2e

@@ -19,14 +19,14 @@ rewire=${REWIRE:-$root/build/bin/rewire}
 . "$root/tests/lib/go.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
+# shellcheck source=../lib/report.sh
+. "$root/tests/lib/report.sh"
 
-ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
-bad() {
-	failed=$((failed + 1))
-	printf 'FAIL  %s: %s\n' "$1" "$2"
-	[ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/      | /' "$3" | head -40
-	[ -n "${4:-}" ] && symbolize "$3" "$4"
+# bad_in_image NAME WHY LOG IMAGE: bad, then the function of every crash
+# dump rip in LOG, from IMAGE's symbols.
+bad_in_image() {
+	bad "$1" "$2" "$3"
+	symbolize "$3" "$4"
 }
 
 # symbolize LOG IMAGE: the function of every "rip" value a crash dump in
@@ -97,12 +97,12 @@ expect() {
 	status=$(cat "$work/$name.status")
 	cat "$work/$name.out" "$work/$name.err" >"$work/$name.all"
 	if [ "$status" != "$want_status" ]; then
-		bad "$name" "exit status $status, wanted $want_status" "$work/$name.all" "$image"
+		bad_in_image "$name" "exit status $status, wanted $want_status" "$work/$name.all" "$image"
 		return
 	fi
 	for w in "$@"; do
 		if ! grep -qxF -- "$w" "$work/$name.out"; then
-			bad "$name" "output lacks the line '$w'" "$work/$name.all" "$image"
+			bad_in_image "$name" "output lacks the line '$w'" "$work/$name.all" "$image"
 			return
 		fi
 	done
@@ -224,5 +224,4 @@ else
 fi
 
 echo "kernel-go: accelerator ${accel:-none ran}"
-echo "kernel-go: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+report_summary kernel-go

@@ -5,6 +5,8 @@
  * hangs (crash=hang) or resets the VM (crash=triple). */
 #include "ktest.h"
 
+#include "cmdline.h"
+
 #define WORDS_MAX 64
 
 static int failures;
@@ -29,19 +31,8 @@ static int streq(const char *a, const char *b)
 	return *a == *b;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The command line as include/kernel.h defines it: words split at spaces
- * and tabs, then percent-decoded ("%" alone is the empty word). */
+ * and tabs, then percent-decoded by the core's decoder. */
 static void parse_cmdline(void)
 {
 	const char *c = platform_cmdline();
@@ -53,20 +44,10 @@ static void parse_cmdline(void)
 		if (!*c)
 			break;
 		char *word = &words[n];
-		const char *start = c;
-		while (*c && *c != ' ' && *c != '\t' && n < sizeof(words) - 1) {
-			int hi, lo;
-			if (*c == '%' && (hi = hex_value(c[1])) >= 0 &&
-			    (lo = hex_value(c[2])) >= 0) {
-				words[n++] = (char)(hi << 4 | lo);
-				c += 3;
-			} else {
-				words[n++] = *c++;
-			}
-		}
+		while (*c && *c != ' ' && *c != '\t' && n < sizeof(words) - 1)
+			words[n++] = *c++;
 		words[n++] = 0;
-		if (c - start == 1 && *start == '%')
-			word[0] = 0;
+		cmdline_decode(word);
 		if (!after_dashes && streq(word, "--"))
 			after_dashes = 1;
 		else if (after_dashes && arg_count < WORDS_MAX)

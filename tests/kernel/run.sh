@@ -16,14 +16,8 @@ run_image=$root/scripts/run-image
 image=${1:?usage: run.sh IMAGE}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-
-ok() { passed=$((passed + 1)); printf 'ok    %s\n' "$1"; }
-bad() {
-	failed=$((failed + 1))
-	printf 'FAIL  %s: %s\n' "$1" "$2"
-	[ -n "${3:-}" ] && [ -f "$3" ] && sed 's/^/      | /' "$3" | head -40
-}
+# shellcheck source=../lib/report.sh
+. "$root/tests/lib/report.sh"
 
 # boot NAME [REWIRE_ACCEL] [run-image options...]: starts a run in the
 # background; its output, log and status land in $work/NAME.*.
@@ -154,5 +148,4 @@ expect triple 125
 grep -qF "the VM reset" "$work/triple.err" || bad triple "no reset message" "$work/triple.err"
 
 echo "kernel: accelerators used: default=$(accel_of default-checks) forced=$(accel_of tcg-checks)"
-echo "kernel: $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+report_summary kernel

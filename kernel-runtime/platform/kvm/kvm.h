@@ -25,7 +25,8 @@
 #define CPU_SCRATCH_RSP   8
 #define CPU_SYSCALL_STACK 16
 
-/* struct platform_regs offsets, for context.S. */
+/* struct platform_regs offsets, for the assembly that builds and reads
+ * the frame (regs_frame.h, syscall_entry.S, context.S). */
 #define REGS_R15    0
 #define REGS_R14    8
 #define REGS_R13    16

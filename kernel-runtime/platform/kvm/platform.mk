@@ -36,16 +36,18 @@ $(KVM_OUT)/$(KVM_DIR)/%.o: $(KVM_DIR)/%.S
 	@mkdir -p $(dir $@)
 	$(KVM_CC) $(KVM_CFLAGS) -MMD -MP -c $< -o $@
 
+# The test kernel decodes its command line with the core's cmdline.c.
 $(KVM_OUT)/tests/kernel/%.o: tests/kernel/%.c
 	@mkdir -p $(dir $@)
-	$(KVM_CC) $(KVM_CFLAGS) -MMD -MP -c $< -o $@
+	$(KVM_CC) $(KVM_CFLAGS) -iquote kernel-runtime/core -MMD -MP -c $< -o $@
 
 $(KVM_LIB): $(KVM_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-# The core's pieces the platform itself calls (the crash dump's names).
-KVM_TEST_CORE_OBJ := build/kernel/core/ksyms.o
+# The core's pieces the test image needs: ksyms.o, which the platform calls
+# (the crash dump's names), and cmdline.o (the test kernel's decoding).
+KVM_TEST_CORE_OBJ := build/kernel/core/ksyms.o build/kernel/core/cmdline.o
 
 $(KVM_TEST_IMAGE): $(KVM_OBJ) $(KVM_TEST_OBJ) $(KVM_TEST_CORE_OBJ) $(KVM_DIR)/link.ld
 	$(KVM_LD) -nostdlib -static -T $(KVM_DIR)/link.ld -z max-page-size=4096 \

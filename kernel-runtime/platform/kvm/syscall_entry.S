@@ -5,6 +5,7 @@
  * SYSCALL left RIP in RCX and RFLAGS in R11, and SFMASK cleared IF, so
  * nothing interrupts us before the stack switch. */
 #include "kvm.h"
+#include "regs_frame.h"
 
 	.text
 	.globl kvm_syscall_entry
@@ -20,41 +21,12 @@ kvm_syscall_entry:
 	pushq %rcx			/* rip */
 	pushq $0			/* error */
 	pushq $256			/* vector: PLATFORM_VECTOR_SYSCALL */
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	REGS_PUSH
 	cld
 	movq %rsp, %rdi
 	call kvm_syscall_dispatch
-	movq %rax, 14*8(%rsp)		/* regs->rax */
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	addq $16, %rsp			/* vector, error */
+	movq %rax, REGS_RAX(%rsp)	/* regs->rax */
+	REGS_POP
 	/* As after a Linux syscall: RCX = return address, R11 = RFLAGS. */
 	movq 0(%rsp), %rcx		/* rip */
 	movq 16(%rsp), %r11		/* rflags */

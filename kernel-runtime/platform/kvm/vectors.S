@@ -3,6 +3,7 @@
  * register as a struct platform_regs, calls kvm_trap_dispatch, and resumes the
  * (possibly rewritten) context with IRETQ. */
 #include "kvm.h"
+#include "regs_frame.h"
 
 	.text
 	/* Stub i is at kvm_trap_stubs + 16 * i (idt.c relies on it). */
@@ -25,21 +26,7 @@ kvm_trap_stubs:
 	.endr
 
 trap_common:
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	REGS_PUSH
 	/* The IST stack is 16-byte aligned and 22 words were pushed: RSP is
 	 * aligned for the call, as the C ABI wants. */
 	cld
@@ -49,22 +36,7 @@ trap_common:
 	 * platform_regs. */
 	.globl kvm_trap_exit
 kvm_trap_exit:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
-	addq $16, %rsp			/* vector, error code */
+	REGS_POP
 	iretq
 
 	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,72 @@
+/* File-system chores the library shares: whole-file reads, scratch directories. */
+#include "fsutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int file_read_all(const char *path, uint8_t **bytes, size_t *size,
+		  struct rw_error *err)
+{
+	struct stat st;
+	uint8_t *buf;
+	size_t done = 0;
+	int fd;
+
+	*bytes = NULL;
+	*size = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return rw_fail(err, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return rw_fail(err, "%s: not a regular file", path);
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return rw_fail(err, "%s: out of memory reading %lld bytes", path,
+			       (long long)st.st_size);
+	}
+	while (done < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + done, (size_t)st.st_size - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+
+			free(buf);
+			close(fd);
+			return rw_fail(err, "%s: read failed: %s", path, strerror(e));
+		}
+		done += (size_t)n;
+	}
+	close(fd);
+	buf[done] = 0;
+	*bytes = buf;
+	*size = done;
+	return 0;
+}
+
+int temp_dir_make(char *dir, size_t size, const char *name,
+		  struct rw_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	int n;
+
+	if (!tmp || !*tmp)
+		tmp = "/tmp";
+	n = snprintf(dir, size, "%s/%s-XXXXXX", tmp, name);
+	if (n < 0 || (size_t)n >= size)
+		return rw_fail(err, "cannot make a temporary directory under %s: the path is too long",
+			       tmp);
+	if (!mkdtemp(dir))
+		return rw_fail(err, "cannot make a temporary directory %s: %s", dir,
+			       strerror(errno));
+	return 0;
+}

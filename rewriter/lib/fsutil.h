@@ -1,0 +1,28 @@
+/* File-system chores the library shares: whole-file reads, scratch directories. */
+#ifndef REWIRE_FSUTIL_H
+#define REWIRE_FSUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+/*
+ * Reads the regular file path whole into *bytes (malloc'd; the caller frees
+ * it) and its length into *size. One more byte, bytes[size], is 0, so that a
+ * text file reads as a string. On failure err names the file and the reason
+ * (cannot open, not a regular file, out of memory, read failed) and *bytes
+ * is NULL.
+ */
+int file_read_all(const char *path, uint8_t **bytes, size_t *size,
+		  struct rw_error *err);
+
+/*
+ * Makes a fresh private directory $TMPDIR/NAME-XXXXXX (/tmp when TMPDIR is
+ * unset or empty) and writes its path into dir (size bytes). On failure err
+ * says which directory could not be made and why.
+ */
+int temp_dir_make(char *dir, size_t size, const char *name,
+		  struct rw_error *err);
+
+#endif
