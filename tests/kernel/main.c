@@ -6,13 +6,11 @@
 #include "ktest.h"
 
 #include "cmdline.h"
-
-#define WORDS_MAX 64
+#include "kstring.h"
 
 static int failures;
-static char words[4096];
-static char *options[WORDS_MAX], *args[WORDS_MAX], *env[WORDS_MAX];
-static int option_count, arg_count, env_count;
+static char text[16384];
+static struct cmdline cmdline;
 
 void check(int ok, const char *name, const char *why)
 {
@@ -24,54 +22,25 @@ void check(int ok, const char *name, const char *why)
 	}
 }
 
-static int streq(const char *a, const char *b)
-{
-	while (*a && *a == *b)
-		a++, b++;
-	return *a == *b;
-}
-
-/* The command line as include/kernel.h defines it: words split at spaces
- * and tabs, then percent-decoded by the core's decoder. */
+/* The command line as include/kernel.h defines it, by the core's parser.
+ * A bad or too long one is a failed check; the rest of the tests run. */
 static void parse_cmdline(void)
 {
-	const char *c = platform_cmdline();
-	int after_dashes = 0;
+	const char *c = platform_cmdline(), *error = "";
 	size_t n = 0;
-	while (*c) {
-		while (*c == ' ' || *c == '\t')
-			c++;
-		if (!*c)
-			break;
-		char *word = &words[n];
-		while (*c && *c != ' ' && *c != '\t' && n < sizeof(words) - 1)
-			words[n++] = *c++;
-		words[n++] = 0;
-		cmdline_decode(word);
-		if (!after_dashes && streq(word, "--"))
-			after_dashes = 1;
-		else if (after_dashes && arg_count < WORDS_MAX)
-			args[arg_count++] = word;
-		else if (!after_dashes && word[0] == 'e' && word[1] == 'n' &&
-			 word[2] == 'v' && word[3] == '=' && env_count < WORDS_MAX)
-			env[env_count++] = word + 4;
-		else if (!after_dashes && option_count < WORDS_MAX)
-			options[option_count++] = word;
-	}
+
+	while (c[n] && n < sizeof(text) - 1)
+		n++;
+	kmemcpy(text, c, n);
+	text[n] = 0;
+	check(!c[n], "cmdline: fits the test kernel's buffer", "too long");
+	check(cmdline_parse(text, &cmdline, &error) == 0, "cmdline: parses",
+	      error);
 }
 
 static const char *option(const char *key)
 {
-	for (int i = 0; i < option_count; i++) {
-		const char *o = options[i], *k = key;
-		while (*k && *o == *k)
-			o++, k++;
-		if (!*k && *o == '=')
-			return o + 1;
-		if (!*k && !*o)
-			return "";
-	}
-	return 0;
+	return cmdline_option(&cmdline, key);
 }
 
 static void banner(void)
@@ -99,32 +68,32 @@ static void banner(void)
 	platform_vm_range(&lo, &hi);
 	platform_printf("image end: %lx, program range %lx-%lx\n",
 			platform_image_end(), (uint64_t)lo, (uint64_t)hi);
-	for (int i = 0; i < arg_count; i++)
-		platform_printf("arg %d: [%s]\n", i, args[i]);
-	for (int i = 0; i < env_count; i++)
-		platform_printf("env: [%s]\n", env[i]);
+	for (int i = 0; i < cmdline.argc; i++)
+		platform_printf("arg %d: [%s]\n", i, cmdline.argv[i]);
+	for (int i = 0; i < cmdline.envc; i++)
+		platform_printf("env: [%s]\n", cmdline.envp[i]);
 }
 
 static void crash(const char *how)
 {
 	platform_printf("crashing on purpose: %s\n", how);
-	if (streq(how, "pf"))
+	if (kstreq(how, "pf"))
 		*(volatile uint64_t *)0x100000000000 = 1;
-	else if (streq(how, "null"))
+	else if (kstreq(how, "null"))
 		load3((void *)0x10);
-	else if (streq(how, "ud"))
+	else if (kstreq(how, "ud"))
 		__asm__ volatile("ud2");
-	else if (streq(how, "gp"))
+	else if (kstreq(how, "gp"))
 		*(volatile uint64_t *)0x8000000000000000 = 1; /* non-canonical */
-	else if (streq(how, "de"))
+	else if (kstreq(how, "de"))
 		__asm__ volatile("xorl %%ecx, %%ecx; divl %%ecx"
 				 : : : "rax", "rcx", "rdx");
-	else if (streq(how, "panic"))
+	else if (kstreq(how, "panic"))
 		PLATFORM_PANIC("asked for by crash=%s", how);
-	else if (streq(how, "hang"))
+	else if (kstreq(how, "hang"))
 		for (;;)
 			kvm_irq_disable();
-	else if (streq(how, "triple")) {
+	else if (kstreq(how, "triple")) {
 		/* No IDT at all: the fault cannot be delivered, the CPU
 		 * resets (and QEMU, with -no-reboot, ends). */
 		struct {
