@@ -151,6 +151,15 @@ $(FUZZ_DIR)/fuzz_%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o \
 		$(FUZZ_DIR)/obj/tests/fuzz/memfile.o $(FUZZ_DIR)/librewire-fuzz.a
 	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ $(LIBS) -o $@
 
+# The kernel command line: the core's parser and initial stack, built for
+# the host like its unit tests; they need nothing of the platform.
+FUZZ_KCORE_OBJ := $(addprefix $(FUZZ_DIR)/obj/kernel-runtime/core/,cmdline.o initstack.o)
+$(FUZZ_KCORE_OBJ) $(FUZZ_DIR)/obj/tests/fuzz/fuzz_cmdline.o: \
+	FUZZ_CFLAGS += -std=gnu11 -fno-strict-aliasing $(KCORE_INC)
+$(FUZZ_DIR)/fuzz_cmdline: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_cmdline.o $(FUZZ_KCORE_OBJ)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $^ -o $@
+-include $(FUZZ_KCORE_OBJ:.o=.d)
+
 fuzz-build: $(FUZZ_BIN)
 
 # Seeds come from the fixtures of every installed Go version, into build/.
@@ -164,9 +173,10 @@ fuzz-ci: fuzz-build fuzz-seeds
 fuzz: fuzz-build fuzz-seeds
 	@FUZZ_DIR=$(abspath $(FUZZ_DIR)) bash tests/fuzz/run.sh $(or $(FUZZ_SECONDS),3600)
 
-# Truncated and byte-flipped fixtures through inspect, patch and verify.
+# Truncated and byte-flipped fixtures through inspect, patch and verify, a
+# few through image (with the kernel of build/kernel, whatever SAN says).
 # `make SAN=1 corrupt-test` runs it against the sanitizer build.
-corrupt-test: $(REWIRE) fixtures
+corrupt-test: $(REWIRE) fixtures $(KCORE_OBJ) $(KVM_LIB)
 	@REWIRE=$(abspath $(REWIRE)) REWIRE_FIXTURES=$(abspath build/fixtures) \
 		bash tests/corrupt/run.sh
 

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs corruption cases (lines of plan.py, one an argument): builds the
 # corrupt input, runs rewire inspect, patch -o and patch --dry-run on it (and
-# verify on what patch wrote), and prints one PASS or FAIL line per command.
-# Environment from run.sh: REWIRE, CORRUPT_WORK, CORRUPT_KEEP, CORRUPT_TIMEOUT.
+# verify on what patch wrote), for the cases marked "image" also rewire image
+# (and verify on the image), and prints one PASS or FAIL line per command.
+# Environment from run.sh: REWIRE, CORRUPT_WORK, CORRUPT_KEEP, CORRUPT_TIMEOUT,
+# REWIRE_KERNEL_DIR (the kernel rewire image links).
 set -uo pipefail
 rewire=$REWIRE
 work=$CORRUPT_WORK
@@ -64,7 +66,7 @@ damage() {
 }
 
 for line in "$@"; do
-	IFS=$'\t' read -r id src region op arg <<<"$line"
+	IFS=$'\t' read -r id src region op arg image <<<"$line"
 	dir=$work/$id
 	mkdir -p "$dir"
 	make_input "$src" "$op" "$arg" "$dir/in"
@@ -99,5 +101,30 @@ for line in "$@"; do
 		--dry-run -q >/dev/null 2>"$errs"
 	rc=$?
 	check "$id" dry-run $rc "$errs" "$(damage "")"
+
+	# The image links the kernel with ld in a temporary directory: give it
+	# one of its own (TMPDIR) that must be empty again afterwards.
+	if [ "$image" = image ]; then
+		mkdir -p "$work/$id.tmp"
+		TMPDIR=$work/$id.tmp timeout -k 5 "$limit" "$rewire" image "$dir/in" \
+			-o "$dir/out" -q >/dev/null 2>"$errs"
+		rc=$?
+		if [ "$rc" -eq 0 ]; then
+			problem=$(damage out)
+			[ -f "$dir/out" ] || problem="exit status 0 but no output file"
+		else
+			problem=$(damage "")
+		fi
+		if [ -n "$(ls -A "$work/$id.tmp")" ]; then
+			problem=${problem:+$problem; }"temporary files left: $(ls -A "$work/$id.tmp" | tr '\n' ' ')"
+		fi
+		check "$id" image $rc "$errs" "$problem"
+		if [ "$rc" -eq 0 ] && [ -f "$dir/out" ]; then
+			timeout -k 5 "$limit" "$rewire" verify "$dir/out" >/dev/null 2>"$errs"
+			rc=$?
+			check "$id" image-verify $rc "$errs"
+		fi
+		rm -rf "$work/$id.tmp"
+	fi
 	rm -rf "$dir" "$errs"
 done

@@ -2,15 +2,21 @@
 """Plans the corruption cases: for each Go binary, where to cut it and which
 bytes to change, deterministically from a seed. One case a line:
 
-    ID <tab> SOURCE <tab> REGION <tab> trunc <tab> LENGTH
-    ID <tab> SOURCE <tab> REGION <tab> write <tab> OFFSET:HEXBYTES[,OFFSET:HEXBYTES...]
+    ID <tab> SOURCE <tab> REGION <tab> trunc <tab> LENGTH [<tab> image]
+    ID <tab> SOURCE <tab> REGION <tab> write <tab> OFFSET:HEXBYTES[,OFFSET:HEXBYTES...] [<tab> image]
 
 The regions are the ELF header, the program and section header tables, and
 the sections rewire parses: .gopclntab, .go.buildinfo, .symtab and the
 DWARF (compressed, or plain in a binary whose DWARF was decompressed).
+The last column "image" marks the cases that also go through rewire image:
+IMAGE_CASES of each binary that is a static, non-PIE executable (what
+rewire image takes), chosen by a generator of their own so that the cases
+themselves do not depend on it.
 
     plan.py SEED CASES_PER_BINARY BINARY...
+Environment: CORRUPT_IMAGE_CASES (IMAGE_CASES, 2).
 """
+import os
 import random
 import struct
 import sys
@@ -106,16 +112,35 @@ def plan(rng, path, count, ident):
             for i, (r, op, arg) in enumerate(cases)]
 
 
+def static_exec(path):
+    """Whether the (intact) binary is a static, non-PIE executable: ET_EXEC
+    with neither PT_INTERP nor PT_DYNAMIC."""
+    data = open(path, "rb").read()
+    if data[:4] != b"\x7fELF" or struct.unpack_from("<H", data, 16)[0] != 2:
+        return False
+    phoff, = struct.unpack_from("<Q", data, 32)
+    phnum, = struct.unpack_from("<H", data, 56)
+    types = {struct.unpack_from("<I", data, phoff + 56 * i)[0]
+             for i in range(phnum)}
+    return not types & {2, 3}
+
+
 def main():
     seed, count = int(sys.argv[1]), int(sys.argv[2])
+    image_cases = int(os.environ.get("CORRUPT_IMAGE_CASES", "2"))
     for path in sys.argv[3:]:
         # One generator per binary, seeded by its name: adding a binary
         # leaves the others' cases as they were.
         parts = path.rstrip("/").split("/")
         ident = parts[-2] + "-" + parts[-1] if len(parts) > 1 else parts[-1]
         rng = random.Random("%d:%s" % (seed, ident))
-        for line in plan(rng, path, count, ident):
-            print(line)
+        lines = plan(rng, path, count, ident)
+        image = set()
+        if image_cases > 0 and static_exec(path):
+            pick = random.Random("%d:%s:image" % (seed, ident))
+            image = set(pick.sample(range(len(lines)), min(image_cases, len(lines))))
+        for i, line in enumerate(lines):
+            print(line + ("\timage" if i in image else ""))
 
 
 if __name__ == "__main__":

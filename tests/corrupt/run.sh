@@ -5,7 +5,9 @@
 # flipped or header fields set to odd values in the ELF header, program and
 # section headers, .gopclntab, .go.buildinfo, .symtab and DWARF. Every case
 # goes through rewire inspect, patch -o and patch --dry-run (verify on what
-# patch wrote), each under a timeout. A command passes when it exits 0 or 1,
+# patch wrote), each under a timeout; a few per binary (plan.py's "image"
+# column) also through rewire image (verify on the image), which must also
+# leave its temporary directory empty. A command passes when it exits 0 or 1,
 # prints no sanitizer report, says "rewire: ..." when it fails, leaves no
 # output or temp file behind when it fails and never changes its input.
 #   REWIRE=path/to/rewire REWIRE_FIXTURES=build/fixtures bash tests/corrupt/run.sh
@@ -13,7 +15,9 @@
 # CORRUPT_JOBS (parallel cases, the number of cores), CORRUPT_TIMEOUT (seconds
 # per command, 10), CORRUPT_KEEP (where failing inputs are kept,
 # build/corrupt-failures), CORRUPT_FILTER (grep -E pattern: only the
-# cases whose plan line matches, e.g. "go1.26" or "gopclntab").
+# cases whose plan line matches, e.g. "go1.26" or "gopclntab"),
+# CORRUPT_IMAGE_CASES (cases per binary through rewire image, 2; 0: none),
+# REWIRE_KERNEL_DIR (the kernel build rewire image links, build/kernel).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -38,6 +42,17 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/rewire-corrupt-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # A private copy: a rebuild during the run must not change the binary tested.
 cp "$rewire" "$work/rewire" || exit 1
+# The kernel too, for rewire image; without one, no image cases.
+kernel=${REWIRE_KERNEL_DIR:-$root/build/kernel}
+if [ "${CORRUPT_IMAGE_CASES:-2}" != 0 ] && [ -f "$kernel/platform-kvm.a" ] &&
+	mkdir -p "$work/kernel/core" && cp "$kernel/platform-kvm.a" "$work/kernel/" &&
+	cp "$kernel"/core/*.o "$work/kernel/core/"; then
+	export REWIRE_KERNEL_DIR=$work/kernel
+else
+	[ "${CORRUPT_IMAGE_CASES:-2}" = 0 ] ||
+		echo "corrupt: no kernel build in $kernel (make): no rewire image cases" >&2
+	export CORRUPT_IMAGE_CASES=0
+fi
 mkdir -p "$work/plain"
 for d in "$fixtures"/go1.*; do
 	[ -f "$d/hello" ] || continue
@@ -62,7 +77,7 @@ if [ -n "${CORRUPT_FILTER:-}" ]; then
 	mv "$work/plan.f" "$work/plan"
 fi
 inputs=$(wc -l <"$work/plan")
-echo "corrupt: $inputs inputs from ${#binaries[@]} binaries, $jobs at a time, $rewire"
+echo "corrupt: $inputs inputs from ${#binaries[@]} binaries ($(grep -c $'\timage$' "$work/plan") also through rewire image), $jobs at a time, $rewire"
 start=$(date +%s)
 tr '\n' '\0' <"$work/plan" |
 	xargs -0 -P "$jobs" -n 4 bash "$here/case.sh" >"$work/results" 2>"$work/shell.log"

@@ -3,8 +3,10 @@
 # binaries of every installed Go version for the binary targets (and for
 # DWARF, also their decompressed debug sections alone), their .gopclntab and
 # .go.buildinfo section bytes, the .note.rewire text of a
-# patched fixture, and the hand-written seeds of tests/fuzz/seeds for the
-# text formats. Large seeds stay out of git: only this script is committed.
+# patched fixture, the .rewire.redirects sections of the repository's C
+# files that carry redirect records, and the hand-written seeds of
+# tests/fuzz/seeds for the text formats. Large seeds stay out of git: only
+# this script is committed.
 #   make-seeds.sh OUT FIXTURES [REWIRE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -13,7 +15,7 @@ fixtures=$2
 rewire=${3:-}
 
 rm -rf "$out"
-mkdir -p "$out"/{gobin,dwarf,pclntab,buildinfo,spec,annotations,rewire_note}
+mkdir -p "$out"/{gobin,dwarf,pclntab,buildinfo,spec,annotations,rewire_note,redirect_record,cmdline}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -83,9 +85,21 @@ blob += vers + mod
 open(sys.argv[1], "wb").write(blob)
 PY
 
-for t in spec annotations rewire_note; do
+for t in spec annotations rewire_note redirect_record cmdline; do
 	cp "$here/seeds/$t"/* "$out/$t/"
 done
+# Redirect records as the compiler writes them (REWIRE_FROM and
+# REWIRE_ORIGINAL of kernel-runtime/include/rewire.h, hand-made sections):
+# each C file's whole section. Files that do not compile here are skipped.
+root=$here/../..
+while IFS= read -r f; do
+	n=${f#"$root"/}
+	n=${n//\//-}
+	cc -c -O1 -I"$root/kernel-runtime/include" -o "$work/rec.o" "$f" 2>/dev/null &&
+		section .rewire.redirects "$work/rec.o" "$out/redirect_record/${n%.c}" || true
+	rm -f "$work/rec.o"
+done < <(grep -rlE 'REWIRE_(FROM|ORIGINAL)\(|rewire\.redirects' --include='*.c' \
+	"$root/examples" "$root/tests" | sort)
 # The repository's own Go sources are real inputs of the annotation scanner.
 i=0
 while IFS= read -r f; do
@@ -94,6 +108,6 @@ while IFS= read -r f; do
 done < <(find "$here/../../tests" "$here/../../examples" -name '*.go' | sort)
 
 for t in "$out"/*; do
-	printf 'make-seeds: %-12s %4d files, %s\n' "${t##*/}" \
+	printf 'make-seeds: %-15s %4d files, %s\n' "${t##*/}" \
 		"$(find "$t" -type f | wc -l)" "$(du -sh "$t" | cut -f1)"
 done

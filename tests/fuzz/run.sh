@@ -35,7 +35,7 @@ run_one() {
 	fi
 	if [ ${#files[@]} -gt 0 ]; then
 		if ! "$bin" -timeout="$timeout" "${files[@]}" >>"$log" 2>&1; then
-			printf '%-12s REGRESSION: a file in tests/fuzz/regressions/%s crashes again (see %s)\n' \
+			printf '%-15s REGRESSION: a file in tests/fuzz/regressions/%s crashes again (see %s)\n' \
 				"$t" "$t" "$log" >"$res"
 			return
 		fi
@@ -51,10 +51,10 @@ run_one() {
 	if [ "$rc" -ne 0 ]; then
 		local art
 		art=$(grep -o "Test unit written to [^ ]*" "$log" | tail -1 | cut -d' ' -f5)
-		printf '%-12s CRASH after %s execs: %s (log %s; add the input to tests/fuzz/regressions/%s/ once fixed)\n' \
+		printf '%-15s CRASH after %s execs: %s (log %s; add the input to tests/fuzz/regressions/%s/ once fixed)\n' \
 			"$t" "${execs:-?}" "${art:-exit status $rc}" "$log" "$t" >"$res"
 	else
-		printf '%-12s %10s execs %8s/s  %d regression input(s)  no crash\n' \
+		printf '%-15s %10s execs %8s/s  %d regression input(s)  no crash\n' \
 			"$t" "${execs:-?}" "${rate:-?}" "${#files[@]}" >"$res"
 	fi
 }
@@ -86,7 +86,7 @@ for t in $targets; do
 		cat "$fuzz_dir/logs/$t.result"
 		grep -q ' no crash$' "$fuzz_dir/logs/$t.result" || failed=1
 	else
-		printf '%-12s NO RESULT (see %s)\n' "$t" "$fuzz_dir/logs/$t.log"
+		printf '%-15s NO RESULT (see %s)\n' "$t" "$fuzz_dir/logs/$t.log"
 		failed=1
 	fi
 done
