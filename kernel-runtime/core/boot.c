@@ -38,6 +38,13 @@ static long syscall_hook(struct platform_regs *regs)
 	cur->syscall_regs = regs;
 	result = kcore_syscall((long)regs->rax, args);
 	cur->syscall_regs = NULL;
+	/* Back to the program: a pending signal's handler first, with the
+	 * syscall's result saved in its frame. */
+	if (__atomic_load_n(&cur->sigpending, __ATOMIC_RELAXED)) {
+		regs->rax = (uint64_t)result;
+		signal_deliver_pending(cur, regs);
+		result = (long)regs->rax;
+	}
 	return result;
 }
 
@@ -49,6 +56,12 @@ static void timer_hook(struct platform_regs *regs)
 	timer_expire(now);
 	stats_memlog_tick(now);
 	sched_tick(regs, now);
+	/* regs now resumes the current thread: in program code unless it is
+	 * the idle thread or one blocked inside a syscall. */
+	struct thread *t = sched_current();
+	if (!t->is_idle && !t->syscall_regs &&
+	    __atomic_load_n(&t->sigpending, __ATOMIC_RELAXED))
+		signal_deliver_pending(t, regs);
 	timer_rearm();
 }
 
@@ -66,21 +79,26 @@ static __attribute__((noreturn)) void out_of_memory(uint64_t addr)
 
 static int exception_hook(struct platform_regs *regs, uint64_t fault_address)
 {
-	if (regs->vector != PLATFORM_VECTOR_PAGE_FAULT)
-		return 0;
-	switch (vm_fault(fault_address, regs->error & PLATFORM_PF_WRITE)) {
-	case VM_FAULT_MAPPED:
-		return 1;
-	case VM_FAULT_OOM:
-		out_of_memory(fault_address);
-	case VM_FAULT_BAD:
-		break;
+	if (regs->vector == PLATFORM_VECTOR_PAGE_FAULT) {
+		switch (vm_fault(fault_address, regs->error & PLATFORM_PF_WRITE)) {
+		case VM_FAULT_MAPPED:
+			return 1;
+		case VM_FAULT_OOM:
+			out_of_memory(fault_address);
+		case VM_FAULT_BAD:
+			break;
+		}
 	}
-	platform_printf("kcore: thread %ld: %s at %lx, which no mapping "
-			"allows\n",
-			sched_current()->tid,
-			regs->error & PLATFORM_PF_WRITE ? "write" : "read",
-			(unsigned long)fault_address);
+	/* A fault in the program's code goes to its handler, as on Linux
+	 * (Go turns it into a panic). */
+	if (signal_fault(sched_current(), regs, fault_address))
+		return 1;
+	if (regs->vector == PLATFORM_VECTOR_PAGE_FAULT)
+		platform_printf("kcore: thread %ld: %s at %lx, which no mapping "
+				"allows\n",
+				sched_current()->tid,
+				regs->error & PLATFORM_PF_WRITE ? "write" : "read",
+				(unsigned long)fault_address);
 	return 0;
 }
 
@@ -116,8 +134,8 @@ int kcore_init(void)
 	uintptr_t vm_start, vm_end;
 
 	if (len >= sizeof(cmdline_text)) {
-		platform_printf("kcore: the command line has %lu bytes; at "
-				"most %d fit\n",
+		platform_printf("kcore: the command line has %lu bytes or "
+				"more; at most %d fit\n",
 				(unsigned long)len, KCORE_CMDLINE_MAX - 1);
 		return KCORE_EXIT_USAGE;
 	}
@@ -143,7 +161,7 @@ int kcore_init(void)
 	timer_init();
 	futex_init();
 	fd_init();
-	signals_init();
+	signals_init(!cmdline_option(&cmdline, "nosignals"));
 	process_init(cmdline.stats);
 	random_init();
 	syscall_init(cmdline.trace);

@@ -167,9 +167,27 @@
 
 /* signals */
 #define KSIG_MAX 64 /* signals are 1..64 */
+#define SIGILL 4
+#define SIGFPE 8
 #define SIGKILL 9
+#define SIGSEGV 11
 #define SIGPIPE 13
 #define SIGSTOP 19
+#define SIGURG 23
+#define SIG_DFL 0
+#define SIG_IGN 1
+#define SA_SIGINFO 0x4
+#define SA_RESTORER 0x04000000
+#define SA_ONSTACK 0x08000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000
+#define SI_USER 0
+#define SI_TKILL (-6)
+#define SI_KERNEL 0x80
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+#define FPE_INTDIV 1
+#define ILL_ILLOPN 2
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2

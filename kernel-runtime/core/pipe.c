@@ -133,7 +133,7 @@ long pipe_write(struct file *f, const void *buf, size_t len)
 
 	while (done < len) {
 		if (!p->reader) {
-			signal_send(0, SIGPIPE); /* recorded, as every signal */
+			signal_send(0, SIGPIPE); /* to the writer, as on Linux */
 			return done ? (long)done : -EPIPE;
 		}
 		size_t space = PIPE_SIZE - p->len;

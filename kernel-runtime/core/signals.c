@@ -1,24 +1,81 @@
-/* Signal bookkeeping: handlers (process-wide), masks and alternate stacks
- * (per thread), and counters of signals sent. Nothing is ever delivered:
- * the Go runtime installs handlers for every signal and uses tgkill for
- * goroutine preemption, and runs correctly without either. */
+/* Signals: handlers (process-wide), masks, alternate stacks and pending
+ * sets (per thread), and delivery to the program's handlers through the
+ * frame Linux builds on x86-64, so that Go's runtime sees what it sees on
+ * Linux: faults in its code become panics, tgkill(SIGURG) preempts a
+ * goroutine. A signal without a handler is counted and dropped (no default
+ * action ends the program). */
 #include "signals.h"
 
 #include "kstring.h"
 #include "linux_abi.h"
+#include "platform.h"
+#include "process.h"
 #include "sched.h"
 #include "spinlock.h"
 #include "stats.h"
+#include "user.h"
+#include "vm.h"
 
 static struct spinlock signal_lock = SPINLOCK_INIT("signals");
 static struct ksigaction actions[KSIG_MAX + 1];
+static bool delivery;
 
 #define UNBLOCKABLE ((1ull << (SIGKILL - 1)) | (1ull << (SIGSTOP - 1)))
+#define BIT(sig) (1ull << ((sig) - 1))
 
-void signals_init(void)
+/* Linux's signal frame on x86-64: the handler starts with RSP at
+ * restorer (its return address), RDI = signo, RSI = &info, RDX = &uc. */
+struct ksiginfo {
+	int32_t signo, errno_, code, pad;
+	union {
+		struct {
+			int32_t pid;
+			uint32_t uid;
+		} kill;
+		uint64_t addr;
+	} u;
+	uint8_t rest[104];
+};
+
+struct ksigcontext {
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, rflags;
+	uint16_t cs, gs, fs, ss;
+	uint64_t err, trapno, oldmask, cr2;
+	uint64_t fpstate; /* the saved FPU/SIMD state (xsave layout) */
+	uint64_t reserved[8];
+};
+
+struct kucontext {
+	uint64_t flags, link;
+	struct thread_altstack stack;
+	struct ksigcontext mcontext;
+	uint64_t sigmask;
+};
+
+struct ksigframe {
+	uint64_t restorer;
+	struct kucontext uc;
+	struct ksiginfo info;
+};
+
+_Static_assert(sizeof(struct ksiginfo) == 128, "siginfo_t");
+_Static_assert(sizeof(struct ksigcontext) == 256, "struct sigcontext");
+_Static_assert(__builtin_offsetof(struct kucontext, mcontext) == 40,
+	       "uc_mcontext, where Go's runtime reads it");
+
+#define RFLAGS_IF 0x200ull
+#define RFLAGS_TF 0x100ull
+#define RFLAGS_DF 0x400ull
+/* What a handler may change in the context it returns to: the status
+ * flags and DF (Linux's FIX_EFLAGS less TF, AC and RF). */
+#define RFLAGS_RESTORED 0xcd5ull
+
+void signals_init(bool deliver)
 {
 	spin_init(&signal_lock, "signals");
 	kmemset(actions, 0, sizeof(actions));
+	delivery = deliver;
 }
 
 long signal_action(int sig, const struct ksigaction *act,
@@ -94,10 +151,200 @@ long signal_send(long tid, int sig)
 {
 	if (sig < 0 || sig > KSIG_MAX)
 		return -EINVAL;
-	if (tid != 0 && !thread_exists(tid))
-		return -ESRCH;
-	/* Signal 0 only checks that the target exists. */
-	if (sig)
-		stats_signal(sig);
+	if (sig == 0) /* only checks that the target exists */
+		return tid == 0 || thread_exists(tid) ? 0 : -ESRCH;
+	if (tid) {
+		if (!thread_signal(tid, sig))
+			return -ESRCH;
+	} else {
+		/* kill: the process exists; its caller, one of its threads,
+		 * takes the signal, as Linux may choose. */
+		struct thread *cur = sched_current();
+		if (cur)
+			thread_signal(cur->tid, sig);
+	}
+	stats_signal(sig);
 	return 0;
+}
+
+static struct ksigaction action_of(int sig)
+{
+	unsigned long flags = spin_lock(&signal_lock);
+	struct ksigaction a = actions[sig];
+	if (a.handler > SIG_IGN && (a.flags & SA_RESETHAND))
+		actions[sig].handler = SIG_DFL;
+	spin_unlock(&signal_lock, flags);
+	return a;
+}
+
+static bool has_handler(int sig)
+{
+	unsigned long flags = spin_lock(&signal_lock);
+	bool yes = actions[sig].handler > SIG_IGN;
+	spin_unlock(&signal_lock, flags);
+	return yes;
+}
+
+/* The frame's place: below the interrupted RSP (past a red zone), or at
+ * the top of the alternate stack when the handler asks for it and the
+ * thread is not on it already. 64-byte aligned fpstate, then the frame
+ * with RSP + 8 16-byte aligned, as after a call. */
+static uintptr_t frame_place(const struct thread *t, const struct ksigaction *a,
+			     uint64_t rsp, uintptr_t *fpstate)
+{
+	const struct thread_altstack *alt = &t->altstack;
+	uintptr_t sp = rsp - 128;
+
+	if ((a->flags & SA_ONSTACK) && !(alt->flags & SS_DISABLE) &&
+	    !(rsp > alt->sp && rsp <= alt->sp + alt->size))
+		sp = alt->sp + alt->size;
+	sp = (sp - platform_xsave_size()) & ~63ull;
+	*fpstate = sp;
+	return ((sp - sizeof(struct ksigframe)) & ~15ull) - 8;
+}
+
+/* Whether the kernel may write [lo, hi) of the program's memory without
+ * taking a page fault (the fault path runs inside an exception). */
+static bool prefault(uintptr_t lo, uintptr_t hi)
+{
+	for (uintptr_t p = lo & ~(uintptr_t)(PAGE_SIZE - 1); p < hi; p += PAGE_SIZE)
+		if (vm_fault(p, true) != VM_FAULT_MAPPED)
+			return false;
+	return true;
+}
+
+/* Saves the context of regs (and the live FPU/SIMD state) in a frame and
+ * points regs at the handler of sig. False when the frame cannot be
+ * written (no room: the caller treats the signal as unhandled). */
+static bool deliver(struct thread *t, struct platform_regs *regs, int sig,
+		    const struct ksigaction *a, const struct ksiginfo *info,
+		    bool in_exception)
+{
+	uintptr_t fpstate, at = frame_place(t, a, regs->rsp, &fpstate);
+	struct ksigframe *f = (struct ksigframe *)at;
+
+	if (!user_ok(f, fpstate + platform_xsave_size() - at) ||
+	    (in_exception && !prefault(at, fpstate + platform_xsave_size())))
+		return false;
+	platform_xsave((void *)fpstate);
+	kmemset(f, 0, sizeof(*f));
+	f->restorer = a->restorer;
+	f->uc.stack = t->altstack;
+	f->uc.sigmask = t->sigmask;
+	struct ksigcontext *m = &f->uc.mcontext;
+	m->r8 = regs->r8, m->r9 = regs->r9, m->r10 = regs->r10;
+	m->r11 = regs->r11, m->r12 = regs->r12, m->r13 = regs->r13;
+	m->r14 = regs->r14, m->r15 = regs->r15, m->rdi = regs->rdi;
+	m->rsi = regs->rsi, m->rbp = regs->rbp, m->rbx = regs->rbx;
+	m->rdx = regs->rdx, m->rax = regs->rax, m->rcx = regs->rcx;
+	m->rsp = regs->rsp, m->rip = regs->rip, m->rflags = regs->rflags;
+	m->cs = (uint16_t)regs->cs, m->ss = (uint16_t)regs->ss;
+	m->err = regs->error;
+	m->trapno = regs->vector < 32 ? regs->vector : 0;
+	m->cr2 = info->code > 0 && sig == SIGSEGV ? info->u.addr : 0;
+	m->oldmask = t->sigmask;
+	m->fpstate = fpstate;
+	f->info = *info;
+
+	t->sigmask |= a->mask | ((a->flags & SA_NODEFER) ? 0 : BIT(sig));
+	t->sigmask &= ~UNBLOCKABLE;
+	regs->rip = a->handler;
+	regs->rsp = at;
+	regs->rdi = (uint64_t)sig;
+	regs->rsi = (uint64_t)&f->info;
+	regs->rdx = (uint64_t)&f->uc;
+	regs->rax = 0;
+	regs->rflags = (regs->rflags & ~(RFLAGS_TF | RFLAGS_DF)) | RFLAGS_IF;
+	stats_signal_delivered();
+	return true;
+}
+
+void signal_deliver_pending(struct thread *t, struct platform_regs *regs)
+{
+	for (;;) {
+		uint64_t ready = __atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE) &
+				 ~t->sigmask;
+		if (!delivery || !ready)
+			return;
+		int sig = __builtin_ctzll(ready) + 1;
+		__atomic_fetch_and(&t->sigpending, ~BIT(sig), __ATOMIC_ACQ_REL);
+		struct ksigaction a = action_of(sig);
+		if (a.handler <= SIG_IGN)
+			continue; /* counted when sent; no default action */
+		struct ksiginfo info = { .signo = sig, .code = SI_TKILL };
+		info.u.kill.pid = KCORE_PID;
+		if (deliver(t, regs, sig, &a, &info, false))
+			return;
+	}
+}
+
+bool signal_fault(struct thread *t, struct platform_regs *regs,
+		  uint64_t fault_address)
+{
+	struct ksiginfo info = { 0 };
+	int sig;
+
+	/* Program code runs with interrupts on, the kernel's with them off:
+	 * a fault in kernel code (or one in a syscall) is the kernel's. */
+	if (!delivery || !(regs->rflags & RFLAGS_IF) || t->syscall_regs ||
+	    t->is_idle)
+		return false;
+	switch (regs->vector) {
+	case PLATFORM_VECTOR_PAGE_FAULT:
+		sig = SIGSEGV;
+		info.code = regs->error & PLATFORM_PF_PRESENT ? SEGV_ACCERR
+							      : SEGV_MAPERR;
+		info.u.addr = fault_address;
+		break;
+	case 0: /* #DE */
+		sig = SIGFPE;
+		info.code = FPE_INTDIV;
+		info.u.addr = regs->rip;
+		break;
+	case 6: /* #UD */
+		sig = SIGILL;
+		info.code = ILL_ILLOPN;
+		info.u.addr = regs->rip;
+		break;
+	case 13: /* #GP */
+		sig = SIGSEGV;
+		info.code = SI_KERNEL;
+		break;
+	default:
+		return false;
+	}
+	/* Blocked or without a handler, a fault ends the program (Linux
+	 * would kill it with the signal): the caller prints the dump. */
+	if ((t->sigmask & BIT(sig)) || !has_handler(sig))
+		return false;
+	info.signo = sig;
+	struct ksigaction a = action_of(sig);
+	return deliver(t, regs, sig, &a, &info, true);
+}
+
+long signal_return(struct thread *t, struct platform_regs *regs)
+{
+	const struct kucontext *uc = (const struct kucontext *)regs->rsp;
+
+	if (!user_ok(uc, sizeof(*uc)))
+		return -EFAULT;
+	const struct ksigcontext *m = &uc->mcontext;
+	if (m->fpstate) {
+		if ((m->fpstate & 63) ||
+		    !user_ok((const void *)m->fpstate, platform_xsave_size()))
+			return -EFAULT;
+		platform_xrstor((const void *)m->fpstate);
+	}
+	regs->r8 = m->r8, regs->r9 = m->r9, regs->r10 = m->r10;
+	regs->r11 = m->r11, regs->r12 = m->r12, regs->r13 = m->r13;
+	regs->r14 = m->r14, regs->r15 = m->r15, regs->rdi = m->rdi;
+	regs->rsi = m->rsi, regs->rbp = m->rbp, regs->rbx = m->rbx;
+	regs->rdx = m->rdx, regs->rcx = m->rcx, regs->rsp = m->rsp;
+	regs->rip = m->rip;
+	regs->rflags = (regs->rflags & ~RFLAGS_RESTORED) |
+		       (m->rflags & RFLAGS_RESTORED) | RFLAGS_IF;
+	t->sigmask = uc->sigmask & ~UNBLOCKABLE;
+	/* Every register as saved: RCX and R11 too. */
+	regs->vector = PLATFORM_VECTOR_SYSCALL_RESTORE;
+	return (long)m->rax;
 }

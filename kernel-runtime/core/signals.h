@@ -1,11 +1,17 @@
-/* Signals are recorded, never delivered: the program can install handlers,
- * mask signals, set alternate stacks and send signals, and each call
- * behaves as Linux's, but no handler ever runs. */
+/* Signals: handlers, masks, alternate stacks, sending, and delivery to
+ * the program's handlers in Linux's frame (rt_sigreturn undoes it). With
+ * delivery off (the "nosignals" option) they are recorded only, as Go's
+ * runtime tolerates: no fault becomes a panic, no goroutine is preempted
+ * by a signal. */
 #ifndef KCORE_SIGNALS_H
 #define KCORE_SIGNALS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "platform.h"
+#include "thread.h"
 
 /* Linux's struct sigaction as rt_sigaction sees it on x86-64. */
 struct ksigaction {
@@ -15,7 +21,7 @@ struct ksigaction {
 	uint64_t mask;
 };
 
-void signals_init(void);
+void signals_init(bool deliver);
 long signal_action(int sig, const struct ksigaction *act,
 		   struct ksigaction *old, size_t sigset_size);
 long signal_mask(int how, const uint64_t *set, uint64_t *old,
@@ -23,8 +29,23 @@ long signal_mask(int how, const uint64_t *set, uint64_t *old,
 /* sigaltstack on the calling thread (stack_t has the layout of struct
  * thread_altstack). */
 long signal_altstack(const void *ss, void *old);
-/* kill, tkill, tgkill: counted, not delivered. tid 0 means any thread of
- * the process (kill). */
+/* kill, tkill, tgkill: marks sig pending on thread tid (tid 0: the
+ * caller, for kill) and counts it. */
 long signal_send(long tid, int sig);
+
+/* Delivery points, where t is about to run program code again with
+ * context regs: the end of a syscall, the resumption of a preempted
+ * thread. Points regs at the handler of t's lowest pending unblocked
+ * signal (one at a time: the next one waits for the next point). */
+void signal_deliver_pending(struct thread *t, struct platform_regs *regs);
+/* A CPU exception in t's program code (fault_address: CR2 of a page
+ * fault): true when regs now enter the program's handler (SIGSEGV,
+ * SIGFPE, SIGILL); false when the kernel should treat it as a crash. */
+bool signal_fault(struct thread *t, struct platform_regs *regs,
+		  uint64_t fault_address);
+/* rt_sigreturn: restores the context the handler's frame saved (regs->rsp
+ * points at its ucontext) and marks regs for a whole-frame return; the
+ * result is the restored RAX. */
+long signal_return(struct thread *t, struct platform_regs *regs);
 
 #endif

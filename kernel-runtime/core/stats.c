@@ -12,7 +12,7 @@ static uint64_t unknown_logged[STATS_SYSCALLS / 64];
 /* Numbers outside 0..STATS_SYSCALLS-1 already reported (0: free slot; such
  * a number is never 0). Past the last slot, they are no longer reported. */
 static long unknown_others[32];
-static uint64_t syscalls, switches, page_faults;
+static uint64_t syscalls, switches, page_faults, signals_delivered;
 static uint64_t signals[KSIG_MAX + 1];
 static uint64_t memlog_period, memlog_next = KCORE_FOREVER;
 
@@ -41,7 +41,7 @@ void stats_init(void)
 		unknown_others[i] = 0;
 	for (unsigned i = 0; i <= KSIG_MAX; i++)
 		signals[i] = 0;
-	syscalls = switches = page_faults = 0;
+	syscalls = switches = page_faults = signals_delivered = 0;
 	memlog_period = 0;
 	memlog_next = KCORE_FOREVER;
 }
@@ -66,6 +66,11 @@ void stats_signal(int sig)
 {
 	if (sig > 0 && sig <= KSIG_MAX)
 		counter_add(&signals[sig]);
+}
+
+void stats_signal_delivered(void)
+{
+	counter_add(&signals_delivered);
 }
 
 bool stats_first_unknown(long nr)
@@ -133,6 +138,8 @@ void kcore_print_counters(void)
 	platform_log("kcore-stats: switches %lu\n", (unsigned long)c.switches);
 	platform_log("kcore-stats: page_faults %lu\n",
 			(unsigned long)c.page_faults);
+	platform_log("kcore-stats: signals_delivered %lu\n",
+		     (unsigned long)counter_get(&signals_delivered));
 	platform_log("kcore-stats: frames_used %lu\n",
 			(unsigned long)c.frames_used);
 	platform_log("kcore-stats: frames_peak %lu\n",
@@ -141,7 +148,7 @@ void kcore_print_counters(void)
 			(unsigned long)c.frames_total);
 	for (int s = 1; s <= KSIG_MAX; s++)
 		if (counter_get(&signals[s]))
-			platform_log("kcore-stats: signal_undelivered %d %lu\n",
+			platform_log("kcore-stats: signal_sent %d %lu\n",
 					s, (unsigned long)counter_get(&signals[s]));
 }
 

@@ -1,5 +1,5 @@
 /* Counters: syscalls by number, thread switches, page faults, signals sent
- * but never delivered. Lock-free (atomic adds), printed at exit. */
+ * and delivered. Lock-free (atomic adds), printed at exit. */
 #ifndef KCORE_STATS_H
 #define KCORE_STATS_H
 
@@ -12,7 +12,8 @@ void stats_init(void);
 void stats_syscall(long nr);
 void stats_switch(void);
 void stats_page_fault(void);
-void stats_signal(int sig);
+void stats_signal(int sig);          /* sent */
+void stats_signal_delivered(void);   /* a handler was entered */
 /* True the first time it is called for nr (the "log once" of unknown
  * syscalls); for numbers outside 0..511, only the first 32 distinct ones. */
 bool stats_first_unknown(long nr);

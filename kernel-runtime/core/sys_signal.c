@@ -1,9 +1,10 @@
-/* Syscall decoders: signals and interval timers, recorded and never
- * delivered (Go uses them for preemption and profiling only). */
+/* Syscall decoders: signals (delivered by signals.c) and interval timers
+ * (accepted, never firing: Go uses them for profiling only). */
 #include "kernel.h"
 #include "kstring.h"
 #include "linux_abi.h"
 #include "process.h"
+#include "sched.h"
 #include "signals.h"
 #include "syscalls.h"
 #include "user.h"
@@ -31,8 +32,13 @@ long sys_rt_sigprocmask(const long *a)
 
 long sys_rt_sigreturn(const long *a)
 {
+	struct thread *cur = sched_current();
+
 	(void)a;
-	return -ENOSYS; /* no signal frame was ever pushed */
+	/* Without a syscall frame (a direct call) there is nothing to undo. */
+	if (!cur || !cur->syscall_regs)
+		return -ENOSYS;
+	return signal_return(cur, cur->syscall_regs);
 }
 
 long sys_sigaltstack(const long *a)

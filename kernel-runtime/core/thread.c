@@ -114,16 +114,33 @@ void thread_reap(void)
 	spin_unlock(&table_lock, flags);
 }
 
+/* The live thread tid, found under the table lock; NULL if none. */
+static struct thread *live_thread(long tid)
+{
+	for (size_t i = 0; i < KCORE_MAX_THREADS; i++)
+		if (threads[i].tid == tid && threads[i].state != THREAD_FREE &&
+		    threads[i].state != THREAD_EXITED)
+			return &threads[i];
+	return NULL;
+}
+
 bool thread_exists(long tid)
 {
-	bool found = false;
 	unsigned long flags = spin_lock(&table_lock);
-	for (size_t i = 0; i < KCORE_MAX_THREADS && !found; i++)
-		found = threads[i].tid == tid &&
-			threads[i].state != THREAD_FREE &&
-			threads[i].state != THREAD_EXITED;
+	bool found = live_thread(tid) != NULL;
 	spin_unlock(&table_lock, flags);
 	return found;
+}
+
+bool thread_signal(long tid, int sig)
+{
+	unsigned long flags = spin_lock(&table_lock);
+	struct thread *t = live_thread(tid);
+	if (t)
+		__atomic_fetch_or(&t->sigpending, 1ull << (sig - 1),
+				  __ATOMIC_RELEASE);
+	spin_unlock(&table_lock, flags);
+	return t != NULL;
 }
 
 unsigned thread_live_count(void)

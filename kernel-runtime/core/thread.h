@@ -66,6 +66,7 @@ struct thread {
 	uint32_t *clear_child_tid;
 	uint64_t robust_list;
 	uint64_t sigmask;
+	uint64_t sigpending; /* bit sig-1: sent, not yet delivered (atomic) */
 	struct thread_altstack altstack;
 	char name[16];
 
@@ -85,6 +86,8 @@ void thread_reap(void);
 void thread_add_zombie(struct thread *t);
 /* Whether a live thread has this id. */
 bool thread_exists(long tid);
+/* Marks signal sig (1..64) pending on the live thread tid; false if none. */
+bool thread_signal(long tid, int sig);
 /* Live program threads. */
 unsigned thread_live_count(void);
 /* CPU time of the calling thread / of all threads, exited ones included. */

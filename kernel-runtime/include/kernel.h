@@ -27,6 +27,8 @@
  *                     "kcore-frames: t=S used N peak N total N"
  *   the three write to the kernel's log (platform_log), never to the
  *   program's console;
+ *     nosignals       record signals, never run the program's handlers
+ *                     (faults are then crash dumps, as in a kernel bug);
  *   other options are left for the platform (kcore_option).
  * The words after the first "--" are the program's argv (argv[0] first);
  * later "--" words are plain arguments. Without "--", argv is {"program"}.

@@ -46,6 +46,10 @@ struct platform_regs {
 #define PLATFORM_VECTOR_TIMER      32
 #define PLATFORM_VECTOR_SPURIOUS   255
 #define PLATFORM_VECTOR_SYSCALL    256 /* not a CPU vector: a syscall frame */
+/* Set by a syscall hook that rewrote its whole frame (returning from a
+ * signal handler): the platform then restores every register as it was
+ * saved, RCX and R11 included, which a syscall return otherwise clobbers. */
+#define PLATFORM_VECTOR_SYSCALL_RESTORE 257
 
 /* Page fault error code bits (regs->error for vector 14). */
 #define PLATFORM_PF_PRESENT 0x1 /* the page was present: a protection fault */

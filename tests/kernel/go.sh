@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boots unmodified Go programs as unikernels: for every installed Go
 # toolchain, builds the programs of tests/kernel/go/ (hello, exit3, panic,
-# nilcrash), makes images with `rewire image`, boots them with
+# nilcrash, preempt), makes images with `rewire image`, boots them with
 # scripts/run-image (KVM when /dev/kvm works, else TCG) and checks output
 # and exit status. Also the refusals of `rewire image` (a PIE, no output).
 # A crash dump's RIP is symbolized with the image's .symtab (Go's and the
@@ -49,7 +49,7 @@ if [ -z "$versions" ]; then
 	exit 1
 fi
 
-programs="hello exit3 panic nilcrash"
+programs="hello exit3 panic nilcrash preempt"
 
 # Build and image every program of every version, in parallel.
 for v in $versions; do
@@ -84,9 +84,12 @@ boot() {
 for v in $versions; do
 	[ "$(cat "$work/hello-$v.made")" = 0 ] &&
 		boot "hello-$v" "$work/hello-$v.img" --env "GREETING=hi there" -- boottime "two words"
-	for p in exit3 panic nilcrash; do
+	for p in exit3 panic nilcrash preempt; do
 		[ "$(cat "$work/$p-$v.made")" = 0 ] && boot "$p-$v" "$work/$p-$v.img"
 	done
+	# Without signal delivery a fault is the kernel's crash dump.
+	[ "$(cat "$work/nilcrash-$v.made")" = 0 ] &&
+		boot "nildump-$v" "$work/nilcrash-$v.img" --cmdline nosignals
 done
 wait
 
@@ -132,21 +135,36 @@ for v in $versions; do
 	[ -f "$work/panic-$v.status" ] &&
 		expect "panic-$v" "$work/panic-$v.img" 2 "panic: boom" "main.main()"
 	if [ -f "$work/nilcrash-$v.status" ]; then
-		expect "nilcrash-$v" "$work/nilcrash-$v.img" 70 "before the fault"
-		if symbolize "$work/nilcrash-$v.out" "$work/nilcrash-$v.img" |
-			grep -q ": main.get$"; then
-			ok "nilcrash-$v: the crash dump's rip symbolizes to main.get"
+		# The fault became Go's own panic: the program's output is the
+		# same as natively, status 2 and all.
+		"$work/nilcrash-$v" >"$work/nilcrash-$v.native" 2>&1
+		expect "nilcrash-$v" "$work/nilcrash-$v.img" 2 "before the fault" \
+			"panic: runtime error: invalid memory address or nil pointer dereference"
+		if diff "$work/nilcrash-$v.native" "$work/nilcrash-$v.out" >"$work/nilcrash-$v.diff"; then
+			ok "nilcrash-$v: the nil dereference panics as natively (signal delivered)"
 		else
-			bad "nilcrash-$v: rip symbolized" "not main.get" "$work/nilcrash-$v.all"
-		fi
-		# The kernel names the functions itself, from the image's table.
-		if grep -q "^  rip [0-9a-f]* main\.get+0x" "$work/nilcrash-$v.out" &&
-			grep -q "^  \(\[rsp\]\|frame\) [0-9a-f]* main\.main+0x" "$work/nilcrash-$v.out"; then
-			ok "nilcrash-$v: the kernel's dump names main.get and main.main"
-		else
-			bad "nilcrash-$v: the kernel's dump names" "no main.get/main.main" "$work/nilcrash-$v.all"
+			bad "nilcrash-$v: same output as natively" "differs" "$work/nilcrash-$v.diff"
 		fi
 	fi
+	[ -f "$work/preempt-$v.status" ] &&
+		expect "preempt-$v" "$work/preempt-$v.img" 0 "3 GCs done beside a spinning goroutine"
+	if [ -f "$work/nildump-$v.status" ]; then
+		expect "nildump-$v" "$work/nilcrash-$v.img" 70 "before the fault"
+		if symbolize "$work/nildump-$v.out" "$work/nilcrash-$v.img" |
+			grep -q ": main.get$"; then
+			ok "nildump-$v: the crash dump's rip symbolizes to main.get"
+		else
+			bad "nildump-$v: rip symbolized" "not main.get" "$work/nildump-$v.all"
+		fi
+		# The kernel names the functions itself, from the image's table.
+		if grep -q "^  rip [0-9a-f]* main\.get+0x" "$work/nildump-$v.out" &&
+			grep -q "^  \(\[rsp\]\|frame\) [0-9a-f]* main\.main+0x" "$work/nildump-$v.out"; then
+			ok "nildump-$v: the kernel's dump names main.get and main.main"
+		else
+			bad "nildump-$v: the kernel's dump names" "no main.get/main.main" "$work/nildump-$v.all"
+		fi
+	fi
+
 done
 
 # Boot to main once more with no other VM running: the parallel boots
@@ -163,7 +181,8 @@ fi
 # Go names from .gopclntab, so the dump still names main.get.
 if go_build "$last" "$here/go/nilcrash" "$work/stripped" -ldflags="-s -w" >/dev/null 2>&1 &&
 	"$rewire" image -q "$work/stripped" -o "$work/stripped.img" >/dev/null 2>&1; then
-	"$run_image" "$work/stripped.img" --timeout 120 </dev/null >"$work/stripped.out" 2>&1
+	"$run_image" "$work/stripped.img" --timeout 120 --cmdline nosignals </dev/null \
+		>"$work/stripped.out" 2>&1
 	status=$?
 	if [ "$status" = 70 ] && grep -q "^  rip [0-9a-f]* main\.get+0x" "$work/stripped.out"; then
 		ok "stripped nilcrash-$last: the kernel's dump names main.get"
@@ -197,6 +216,18 @@ if [ "$status" = 1 ] && grep -q "asked to fail: GOTEST_FAIL=yes" "$work/gotest-f
 	ok "go test -exec rewire-kernel-exec: a failing test fails go test (environment passed)"
 else
 	bad "go test -exec rewire-kernel-exec, failing test" "status $status" "$work/gotest-fail.out"
+fi
+
+# A command line longer than the kernel takes is refused (status 64), not
+# cut: the program would run with its last argument short.
+long_arg=$(head -c 20000 /dev/zero | tr '\0' x)
+"$run_image" "$work/hello-$last.img" --timeout 60 -- "$long_arg" </dev/null \
+	>"$work/long.out" 2>&1
+status=$?
+if [ "$status" = 64 ] && grep -q "kcore: the command line has [0-9]* bytes or more" "$work/long.out"; then
+	ok "a command line too long for the kernel is refused (status 64)"
+else
+	bad "a command line too long" "status $status" "$work/long.out"
 fi
 
 # Refusals: a PIE, a missing output, an unknown mode.

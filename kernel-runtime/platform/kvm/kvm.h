@@ -34,6 +34,7 @@
 #define REGS_RBP    64
 #define REGS_RBX    104
 #define REGS_RAX    112
+#define REGS_VECTOR 120
 #define REGS_RIP    136
 #define REGS_CS     144
 #define REGS_RFLAGS 152

@@ -4,7 +4,10 @@
 #include "kvm.h"
 
 #define MEMMAP_MAX 128
-#define CMDLINE_MAX 16384
+/* One byte more than the core takes (KCORE_CMDLINE_MAX, 16384 with its
+ * NUL): a longer line then reaches the core too long, and is refused there
+ * rather than booting with its last words cut. */
+#define CMDLINE_MAX (16384 + 1)
 
 static struct hvm_memmap_entry memmap[MEMMAP_MAX];
 static int memmap_count;
@@ -21,11 +24,8 @@ static void read_start_info(const struct hvm_start_info *si)
 	if (si->cmdline_paddr) {
 		const char *c = (const char *)si->cmdline_paddr;
 		size_t len = strlen(c);
-		if (len >= CMDLINE_MAX) {
-			kvm_warn("command line of %lu bytes cut to %d",
-				 (unsigned long)len, CMDLINE_MAX - 1);
+		if (len >= CMDLINE_MAX)
 			len = CMDLINE_MAX - 1;
-		}
 		memcpy(cmdline, c, len);
 	}
 	if (si->version >= 1 && si->memmap_paddr) {

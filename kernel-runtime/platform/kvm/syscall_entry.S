@@ -26,6 +26,10 @@ kvm_syscall_entry:
 	movq %rsp, %rdi
 	call kvm_syscall_dispatch
 	movq %rax, REGS_RAX(%rsp)	/* regs->rax */
+	/* A frame the hook rewrote whole (PLATFORM_VECTOR_SYSCALL_RESTORE):
+	 * it is an interrupt frame too, and IRETQ restores every register. */
+	cmpq $256, REGS_VECTOR(%rsp)
+	jne kvm_trap_exit
 	REGS_POP
 	/* As after a Linux syscall: RCX = return address, R11 = RFLAGS. */
 	movq 0(%rsp), %rcx		/* rip */

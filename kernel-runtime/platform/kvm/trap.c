@@ -8,7 +8,7 @@
 _Static_assert(sizeof(struct platform_regs) == 22 * 8, "platform_regs size");
 _Static_assert(__builtin_offsetof(struct platform_regs, r15) == REGS_R15, "");
 _Static_assert(__builtin_offsetof(struct platform_regs, rax) == REGS_RAX, "");
-_Static_assert(__builtin_offsetof(struct platform_regs, vector) == 15 * 8, "");
+_Static_assert(__builtin_offsetof(struct platform_regs, vector) == REGS_VECTOR, "");
 _Static_assert(__builtin_offsetof(struct platform_regs, rip) == REGS_RIP, "");
 _Static_assert(__builtin_offsetof(struct platform_regs, ss) == REGS_SS, "");
 

@@ -602,6 +602,17 @@ long fake_syscall_at(fake_entry *rip, long nr, long a0, long a1, long a2,
 	return result;
 }
 
+long fake_syscall_frame(struct platform_regs *regs)
+{
+	bool was_off = fake.irq_off;
+
+	regs->vector = PLATFORM_VECTOR_SYSCALL;
+	fake.irq_off = true;
+	regs->rax = (uint64_t)fake.syscall_hook(regs);
+	fake.irq_off = was_off;
+	return (long)regs->rax;
+}
+
 long fake_syscall(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	return fake_syscall_at(NULL, nr, a0, a1, a2, a3, a4, a5);

@@ -88,6 +88,10 @@ void fake_run_timers(uint64_t limit_ns);
  * address (what a clone child starts at). */
 long fake_syscall(long nr, long a0, long a1, long a2, long a3, long a4,
 		  long a5);
+/* A syscall through the hook with the caller's whole frame (rax = nr,
+ * rdi... = arguments, rsp, rip): the frame is left as the platform would
+ * return to it (rax = the result), for tests of signal delivery. */
+long fake_syscall_frame(struct platform_regs *regs);
 long fake_syscall_at(fake_entry *rip, long nr, long a0, long a1, long a2,
 		     long a3, long a4, long a5);
 /* A page fault through the exception hook; returns the hook's result. */

@@ -74,7 +74,7 @@ static void test_pipe_wraps_and_fills(void **state)
 	sys(NR_close, fds[0], 0, 0, 0, 0, 0);
 	assert_int_equal(sys(NR_write, fds[1], (long)big, 1, 0, 0, 0), -EPIPE);
 	kcore_print_counters();
-	assert_non_null(strstr(fake_log(), "signal_undelivered 13 1\n"));
+	assert_non_null(strstr(fake_log(), "signal_sent 13 1\n"));
 }
 
 static int32_t pfds[2];

@@ -1,7 +1,8 @@
-// nilcrash: a nil pointer dereference. On Linux Go turns the SIGSEGV into
-// a panic (status 2); the kernel records signal handlers but never
-// delivers signals, so here the fault is a crash dump (status 70) whose
-// RIP tests/kernel/go.sh symbolizes with the image's .symtab: main.get.
+// nilcrash: a nil pointer dereference. As on Linux, the kernel delivers
+// the fault to Go's SIGSEGV handler, which turns it into a panic (status
+// 2, the same text as natively). With the kernel option nosignals the
+// fault is a crash dump (status 70) whose functions tests/kernel/go.sh
+// checks: main.get, called by main.main.
 package main
 
 import "fmt"
