@@ -6,6 +6,10 @@
 #   make install PREFIX=/usr/local
 #   make fuzz-ci    every libFuzzer target for FUZZ_SECONDS (60) each; fuzz: 3600
 #   make corrupt-test  rewire over truncated and byte-flipped Go binaries
+#   make stress     opt-in kernel stress: 10,000 goroutines, GC in 64 MiB, timers,
+#                   thread churn, the run-image watchdog (a few minutes, QEMU)
+#   make soak       opt-in soak of all of them for SOAK_SECONDS (600), with a
+#                   frame-count stability check (tests/soak/run.sh)
 
 PREFIX ?= /usr/local
 CC ?= cc
@@ -45,14 +49,17 @@ KERNEL_TEST_DEPS :=
 KERNEL_TEST_CMD :=
 -include kernel-runtime/core/core.mk
 -include kernel-runtime/platform/kvm/platform.mk
-# Go programs booted by `rewire image` (tests/kernel/go.sh): the rewriter
-# and the kernel's pieces it links.
+# Go programs booted by `rewire image` (tests/kernel/go.sh), and the
+# conformance corpus against native runs (tests/kernel/conformance.sh): the
+# rewriter and the kernel's pieces it links.
 KERNEL_TEST_DEPS += $(REWIRE) $(KERNEL_TARGETS)
 KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
-	REWIRE=$(abspath $(REWIRE)) bash tests/kernel/go.sh
+	REWIRE=$(abspath $(REWIRE)) bash tests/kernel/go.sh \
+	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/conformance.sh
 
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
 .PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test kernel-test robustness-test
+.PHONY: stress soak
 all: $(REWIRE) $(KERNEL_TARGETS)
 
 $(BUILD)/%.o: %.c
@@ -99,6 +106,15 @@ robustness-test:
 # platform's rules add the work (KERNEL_TEST_DEPS, KERNEL_TEST_CMD).
 kernel-test: $(KERNEL_TEST_DEPS)
 	$(if $(KERNEL_TEST_CMD),@$(KERNEL_TEST_CMD),@echo "kernel-test: no kernel tests yet")
+
+# Kernel stress and soak runs under QEMU, opt-in (not part of test): the
+# newest Go unless REWIRE_GO_VERSIONS says otherwise.
+stress: $(KERNEL_TEST_DEPS)
+	@REWIRE=$(abspath $(REWIRE)) bash tests/soak/run.sh stress
+
+soak: $(KERNEL_TEST_DEPS)
+	@REWIRE=$(abspath $(REWIRE)) SOAK_SECONDS=$(or $(SOAK_SECONDS),600) \
+		bash tests/soak/run.sh soak
 
 # Host code under AddressSanitizer and UndefinedBehaviorSanitizer.
 san-test:

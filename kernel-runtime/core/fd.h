@@ -79,6 +79,8 @@ long fd_close(int fd);
 long fd_fcntl(int fd, int cmd, uint64_t arg);
 long fd_dup(int old, int new_fd, int flags, bool exact);
 long fd_fstat(int fd, void *statbuf);
+/* The stat of the root directory, the only directory there is. */
+void fd_stat_root(void *statbuf);
 /* lseek, pread, ioctl...: -ESPIPE / -ENOTTY on an open fd, -EBADF else. */
 long fd_check(int fd, long error_if_open);
 

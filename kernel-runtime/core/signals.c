@@ -259,8 +259,25 @@ static bool deliver(struct thread *t, struct platform_regs *regs, int sig,
 	return true;
 }
 
+/* Whether rsp is on t's kernel stack: regs is then kernel code, not the
+ * program's. The platform's syscall return restores RFLAGS (interrupts
+ * on) a few instructions before it leaves that stack, and a timer tick can
+ * land in between. A frame saved there would have the handler's
+ * rt_sigreturn resume kernel code on a stack the handler's own syscalls
+ * have overwritten (Go then runs on a kernel stack: "split stack
+ * overflow", or faults). The signal stays pending until the next syscall
+ * end or tick. */
+static bool on_kernel_stack(const struct thread *t, uint64_t rsp)
+{
+	uintptr_t top = (uintptr_t)t->kstack_top;
+
+	return top && rsp <= top && rsp >= top - KSTACK_PAGES * PAGE_SIZE;
+}
+
 void signal_deliver_pending(struct thread *t, struct platform_regs *regs)
 {
+	if (on_kernel_stack(t, regs->rsp))
+		return;
 	for (;;) {
 		uint64_t ready = __atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE) &
 				 ~t->sigmask;

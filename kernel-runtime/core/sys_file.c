@@ -1,5 +1,6 @@
 /* Syscall decoders: file descriptors, pipes, eventfd, epoll. There is no
- * file system, so every path lookup fails with ENOENT. */
+ * file system: the root directory (the working directory) stats, every
+ * other path lookup fails with ENOENT. */
 #include "fd.h"
 #include "kernel.h"
 #include "kstring.h"
@@ -71,6 +72,29 @@ static long no_such_path(long path)
 	return user_ok(USER_PTR(char, path), 1) ? -ENOENT : -EFAULT;
 }
 
+/* Whether path names the root directory: "/", ".", "..", "/./", ...
+ * (only "", "." and ".." components; a relative one from the working
+ * directory, which is the root). */
+static bool is_root_path(long dirfd, const char *path)
+{
+	if (path[0] != '/' && dirfd != AT_FDCWD)
+		return false;
+	for (size_t i = 0; i < 4096; i++) {
+		if (path[i] == 0)
+			return i > 0;
+		if (path[i] == '/')
+			continue;
+		/* A component: it must be "." or "..". */
+		size_t n = 0;
+		while (path[i + n] == '.' && n < 3)
+			n++;
+		if (n == 0 || n > 2 || (path[i + n] != '/' && path[i + n] != 0))
+			return false;
+		i += n - 1;
+	}
+	return false;
+}
+
 long sys_newfstatat(const long *a)
 {
 	const char *path = USER_PTR(const char, a[1]);
@@ -78,6 +102,14 @@ long sys_newfstatat(const long *a)
 		if (!user_ok(USER_PTR(void, a[2]), 144))
 			return -EFAULT;
 		return fd_fstat((int)a[0], USER_PTR(void, a[2]));
+	}
+	/* getcwd says the program runs in "/": that directory must stat
+	 * too, or Go up to 1.21, whose os.Getwd stats "." first, fails. */
+	if (user_ok(path, 1) && is_root_path(a[0], path)) {
+		if (!user_ok(USER_PTR(void, a[2]), 144))
+			return -EFAULT;
+		fd_stat_root(USER_PTR(void, a[2]));
+		return 0;
 	}
 	return no_such_path(a[1]);
 }

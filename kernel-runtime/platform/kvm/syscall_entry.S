@@ -34,11 +34,16 @@ kvm_syscall_entry:
 	/* As after a Linux syscall: RCX = return address, R11 = RFLAGS. */
 	movq 0(%rsp), %rcx		/* rip */
 	movq 16(%rsp), %r11		/* rflags */
-	/* RFLAGS while still on this stack: if it enables interrupts, one
-	 * arriving now takes its IST stack and leaves this one alone. */
+	/* RFLAGS but IF while still on this stack, IF once off it: STI
+	 * enables interrupts after the next instruction, so the first one
+	 * lands at the caller's RIP on the caller's stack, never on this
+	 * kernel stack (where a signal frame would save a kernel context).
+	 * The program always runs with interrupts on. */
 	pushq %r11
+	andq $~0x200, (%rsp)
 	popfq
 	movq 24(%rsp), %rsp		/* the caller's rsp */
+	sti
 	jmp *%rcx
 
 	.section .note.GNU-stack, "", @progbits

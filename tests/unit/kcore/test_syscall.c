@@ -134,6 +134,35 @@ static void test_no_file_system(void **state)
 	assert_int_equal(sys(NR_socket, 2, 1, 0, 0, 0, 0), -EAFNOSUPPORT);
 }
 
+/* The working directory getcwd names must stat: Go up to 1.21 stats "."
+ * in os.Getwd and compares it with "/" (os.SameFile: device and inode). */
+static void test_root_directory_stats(void **state)
+{
+	uint8_t st[144], root[144];
+	uint32_t mode;
+	(void)state;
+	memset(root, 0xaa, sizeof(root));
+	assert_int_equal(sys(NR_newfstatat, AT_FDCWD, (long)"/", (long)root, 0, 0, 0), 0);
+	memcpy(&mode, root + 24, sizeof(mode));
+	assert_int_equal(mode, S_IFDIR | 0755);
+	assert_int_equal(root[100], 0); /* the rest is cleared */
+	const char *same[] = { ".", "./", "..", "//", "/.", "/./..", "./../." };
+	for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++) {
+		memset(st, 0x55, sizeof(st));
+		assert_int_equal(sys(NR_newfstatat, AT_FDCWD, (long)same[i], (long)st, 0, 0, 0), 0);
+		assert_memory_equal(st, root, 16); /* st_dev, st_ino */
+	}
+	/* Absolute paths ignore dirfd; relative ones from a file do not
+	 * reach the root. */
+	assert_int_equal(sys(NR_newfstatat, 1, (long)"/", (long)st, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_newfstatat, 1, (long)".", (long)st, 0, 0, 0), -ENOENT);
+	const char *missing[] = { "", "...", ".x", "/tmp", "./a", "/../etc", "x/.." };
+	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+		assert_int_equal(sys(NR_newfstatat, AT_FDCWD, (long)missing[i], (long)st, 0, 0, 0),
+				 -ENOENT);
+	assert_int_equal(sys(NR_newfstatat, AT_FDCWD, (long)"/", 0, 0, 0, 0), -EFAULT);
+}
+
 static void test_fcntl_on_stdio(void **state)
 {
 	(void)state;
@@ -329,6 +358,53 @@ static void test_signal_delivery_and_return(void **state)
 	assert_int_equal(returned.vector, PLATFORM_VECTOR_SYSCALL_RESTORE);
 	assert_int_equal(results[4], frame->fpstate);
 	assert_int_equal(mask_after, 0);
+}
+
+/* A tick can interrupt the last instructions of a syscall's return, which
+ * run on the thread's kernel stack with interrupts on: no frame is built
+ * from that context (its rt_sigreturn would resume kernel code on a
+ * reused stack); the signal waits for a context in program code. */
+static void kernel_stack_target(const struct platform_regs *start)
+{
+	struct ksigaction act = { .handler = 0x401000,
+				  .flags = 0x4 | 0x04000000 | 0x08000000,
+				  .restorer = 0x402000 };
+	struct { uint64_t sp; int32_t flags, pad; uint64_t size; } ss = {
+		(uint64_t)altstack, 0, 0, sizeof(altstack) };
+	uint64_t urg = 1ull << (SIGURG - 1);
+	long tid = fake_syscall(NR_gettid, 0, 0, 0, 0, 0, 0);
+	struct thread *t = sched_current();
+	(void)start;
+
+	fake_syscall(NR_rt_sigaction, SIGURG, (long)&act, 0, 8, 0, 0);
+	fake_syscall(NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
+	fake_syscall(NR_rt_sigprocmask, SIG_BLOCK, (long)&urg, 0, 8, 0, 0);
+	fake_syscall(NR_tgkill, 1, tid, SIGURG, 0, 0, 0);
+	/* Unblocked behind the kernel's back: a syscall doing it would
+	 * deliver the signal as it returns. */
+	t->sigmask = 0;
+	struct platform_regs k = frame_for(NR_getpid, 0, 0, 0);
+	k.rsp = (uint64_t)t->kstack_top - 40;
+	signal_deliver_pending(t, &k);
+	results[0] = (long)k.rip;
+	results[1] = (long)k.rsp - (long)t->kstack_top;
+	results[2] = (t->sigpending & urg) != 0;
+	struct platform_regs p = frame_for(NR_getpid, 0, 0, 0);
+	signal_deliver_pending(t, &p);
+	results[3] = (long)p.rip;
+	results[4] = (t->sigpending & urg) != 0;
+}
+
+static void test_no_signal_frame_on_a_kernel_stack(void **state)
+{
+	(void)state;
+	fake_thread(kernel_stack_target, 0);
+	fake_run();
+	assert_int_equal(results[0], 0x400500); /* not diverted */
+	assert_int_equal(results[1], -40);
+	assert_int_equal(results[2], 1);         /* still pending */
+	assert_int_equal(results[3], 0x401000); /* the handler */
+	assert_int_equal(results[4], 0);
 }
 
 static void test_signals_sent_are_counted(void **state)
@@ -552,11 +628,13 @@ int main(void)
 		STEST(test_mmap_arguments),
 		STEST(test_write_and_read_console),
 		STEST(test_no_file_system),
+		STEST(test_root_directory_stats),
 		STEST(test_fcntl_on_stdio),
 		STEST(test_signal_bookkeeping),
 		STEST(test_signal_masks_and_altstacks_per_thread),
 		STEST(test_signals_sent_are_counted),
 		STEST(test_signal_delivery_and_return),
+		STEST(test_no_signal_frame_on_a_kernel_stack),
 		STEST(test_identity_and_machine),
 		STEST(test_rlimits),
 		STEST(test_getrandom),

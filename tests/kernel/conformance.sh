@@ -1,0 +1,223 @@
+#!/usr/bin/env bash
+# The conformance corpus: every program of tests/conformance/, built by
+# each installed Go toolchain, must print the same output and exit with the
+# same status booted as a unikernel (`rewire image`, scripts/run-image) as
+# it does natively on Linux.
+#
+# Both sides get the same arguments and exactly the same environment
+# (env -i natively). The native side runs under `taskset -c 0`, with the
+# working directory /: the VM has one vCPU and its kernel's cwd is "/".
+# Under the kernel stdout and stderr both land on the serial console, so
+# the native side's stdout and stderr are merged into one stream too (Go
+# writes both unbuffered, in program order). Two ways to compare:
+#   out    the whole merged output, byte for byte, and the exit status
+#   trace  a program that dies with a goroutine trace: the status, the
+#          output up to the first "goroutine N [...]:" line (hex numbers
+#          blanked: the runtime prints stack addresses), and the main.*
+#          functions of the trace (arguments and offsets left out)
+# One line per run and version, the accelerator, then
+# "conformance: N passed, N failed"; a failure shows a diff (native vs
+# kernel) and the end of the kernel log.
+#
+#   REWIRE=build/bin/rewire tests/kernel/conformance.sh
+#   REWIRE_GO_VERSIONS="1.26" narrows the toolchains (tests/lib/go.sh).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+corpus=$root/tests/conformance
+run_image=$root/scripts/run-image
+rewire=${REWIRE:-$root/build/bin/rewire}
+# shellcheck source=../lib/go.sh
+. "$root/tests/lib/go.sh"
+# shellcheck source=../lib/report.sh
+. "$root/tests/lib/report.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+started=$SECONDS
+
+# The runs: NAME PROGRAM MODE [--env NAME=VALUE]... [--mem SIZE] [-- ARGS],
+# words quoted as in the shell; a line is evaluated just before each
+# launch ($(date +%s) is the time then).
+runs=$(
+	cat <<'EOF'
+chans           chans      out
+selects         selects    out
+timers          timers     out
+syncs           syncs      out
+lockthread      lockthread out
+gcmaps          gcmaps     out
+recovers        recovers   out
+argsenv         argsenv    out   --env 'GREETING=hi there' --env EMPTY= --env WITH_EQUALS=a=b=c --env 'PCT=100%' -- one 'two words' '' '100%' -- -x=1 'ünï' '%41'
+exit-3          exitcode   out   -- 3
+exit-42         exitcode   out   -- 42
+exit-255        exitcode   out   -- 255
+exit-goroutine  exitcode   out   -- goroutine 5
+exit-return     exitcode   out   -- return
+exit-blocked    exitcode   out   -- blocked 9
+uncaught-panic  uncaught   trace -- panic
+uncaught-error  uncaught   trace -- error
+uncaught-index  uncaught   trace -- index
+uncaught-goroutine uncaught trace -- goroutine
+uncaught-repanic uncaught  trace -- repanic
+uncaught-deadlock uncaught trace -- deadlock
+uncaught-fatal  uncaught   trace -- fatal
+uncaught-goexit uncaught   trace -- goexit
+uncaught-overflow uncaught trace -- overflow
+cpus            cpus       out
+cpus-env        cpus       out   --env GOMAXPROCS=3
+bigalloc        bigalloc   out   --mem 1G
+misc            misc       out   --env TZ=UTC
+syscalls        syscalls   out   --env "HOST_NOW=$(date +%s)"
+EOF
+)
+
+if [ ! -x "$rewire" ]; then
+	echo "conformance: no rewire binary at $rewire (make builds it)"
+	exit 1
+fi
+if ! command -v taskset >/dev/null; then
+	echo "conformance: taskset (util-linux) is needed to give the native side one CPU"
+	exit 1
+fi
+versions=$(go_versions)
+if [ -z "$versions" ]; then
+	echo "conformance: no Go toolchain installed (make setup)"
+	exit 1
+fi
+programs=$(cd "$corpus" && for d in */; do [ -f "$d/main.go" ] && echo "${d%/}"; done)
+
+# Build and image every program with every version, one version per job.
+for v in $versions; do
+	(
+		for p in $programs; do
+			go_build "$v" "$corpus/$p" "$work/$p-$v" >"$work/$p-$v.build" 2>&1 &&
+				"$rewire" image -q "$work/$p-$v" -o "$work/$p-$v.img" \
+					>>"$work/$p-$v.build" 2>&1
+			echo $? >"$work/$p-$v.made"
+		done
+	) &
+done
+wait
+built=$((SECONDS - started))
+
+# At most one VM (or native run) per CPU, and one more, at a time.
+max_jobs=$(($(nproc 2>/dev/null || echo 1) + 1))
+throttle() {
+	while [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; do
+		wait -n
+	done
+}
+
+# start NAME VERSION PROGRAM [--env N=V]... [--mem SIZE] [-- ARGS]: the
+# native run and the boot, in the background; output and status land in
+# $work/NAME-VERSION.{native,kernel}.{out,status} (kernel log: .kernel.err).
+start() {
+	local name=$1 v=$2 prog=$3 envs=() vmopts=() args=()
+	shift 3
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--env) envs+=("$2"); vmopts+=(--env "$2"); shift 2 ;;
+		--mem) vmopts+=(--mem "$2"); shift 2 ;;
+		--) shift; args=("$@"); break ;;
+		*) echo "conformance: bad run option '$1' for $name" >&2; return 1 ;;
+		esac
+	done
+	local bin=$work/$prog-$v base=$work/$name-$v
+	throttle
+	(
+		cd / && taskset -c 0 env -i "${envs[@]}" timeout -k 2 60 "$bin" "${args[@]}" \
+			</dev/null >"$base.native.out" 2>&1
+		echo $? >"$base.native.status"
+	) &
+	throttle
+	(
+		"$run_image" "$bin.img" --timeout 60 "${vmopts[@]}" -- "${args[@]}" \
+			</dev/null >"$base.kernel.out" 2>"$base.kernel.err"
+		echo $? >"$base.kernel.status"
+	) &
+}
+
+while read -r line; do
+	for v in $versions; do
+		eval "set -- $line"
+		name=$1 prog=$2
+		shift 3
+		[ "$(cat "$work/$prog-$v.made")" = 0 ] && start "$name" "$v" "$prog" "$@"
+	done
+done <<<"$runs"
+wait
+
+# A goroutine trace's header: "goroutine 1 [running]:", or with a fatal
+# error (Go 1.25+) "goroutine 1 gp=0x... m=0 mp=0x... [running]:".
+header='^goroutine [0-9][0-9]* .*\[.*\]:$'
+# trace_head FILE: the output before the first goroutine trace, hex
+# numbers blanked.
+trace_head() { sed "/$header/,\$d; s/0x[0-9a-f]*/0x_/g" "$1"; }
+# trace_main FILE: the main.* functions of the goroutine traces, in order.
+trace_main() {
+	sed -n "/$header/,\$p" "$1" | sed -n 's/^\(main\.[^(]*\)(.*/\1/p'
+}
+# has_trace FILE: whether FILE holds a goroutine trace.
+has_trace() { grep -q "$header" "$1"; }
+
+# fail NAME WHY BASE: the failure, a diff of native vs kernel output, and
+# the end of the kernel log.
+fail() {
+	bad "$1" "$2"
+	diff -u --label native --label kernel "$3.native.out" "$3.kernel.out" |
+		head -40 | sed 's/^/      | /'
+	echo "      kernel log (end):"
+	grep -v '^run-image: accelerator' "$3.kernel.err" | tail -8 | sed 's/^/      > /'
+}
+
+accel=""
+for v in $versions; do
+	for p in $programs; do
+		if [ "$(cat "$work/$p-$v.made")" != 0 ]; then
+			bad "$p-$v" "build or rewire image failed" "$work/$p-$v.build"
+		fi
+	done
+	while read -r line; do
+		eval "set -- $line"
+		name=$1 mode=$3 base=$work/$1-$v
+		[ -f "$base.kernel.status" ] || continue
+		[ -n "$accel" ] || accel=$(sed -n 's/^run-image: accelerator //p' "$base.kernel.err")
+		ns=$(cat "$base.native.status") ks=$(cat "$base.kernel.status")
+		if [ "$ns" = 124 ]; then
+			bad "$name-$v" "the native run timed out" "$base.native.out"
+			continue
+		fi
+		if [ "$ns" != "$ks" ]; then
+			fail "$name-$v" "exit status $ks under the kernel, $ns natively" "$base"
+			continue
+		fi
+		case $mode in
+		out)
+			if ! cmp -s "$base.native.out" "$base.kernel.out"; then
+				fail "$name-$v" "output differs" "$base"
+				continue
+			fi
+			;;
+		trace)
+			if ! cmp -s <(trace_head "$base.native.out") <(trace_head "$base.kernel.out"); then
+				fail "$name-$v" "output before the goroutine trace differs" "$base"
+				continue
+			fi
+			if has_trace "$base.native.out" && ! has_trace "$base.kernel.out"; then
+				fail "$name-$v" "no goroutine trace under the kernel" "$base"
+				continue
+			fi
+			if ! cmp -s <(trace_main "$base.native.out") <(trace_main "$base.kernel.out"); then
+				fail "$name-$v" "the main.* frames of the trace differ" "$base"
+				continue
+			fi
+			;;
+		esac
+		ok "$name-$v (status $ks)"
+	done <<<"$runs"
+done
+
+echo "conformance: accelerator ${accel:-none ran}"
+echo "conformance: $((SECONDS - started)) s for $(echo "$versions" | wc -w) Go versions" \
+	"($built s of builds), $max_jobs runs at a time"
+report_summary conformance
