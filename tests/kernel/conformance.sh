@@ -31,6 +31,8 @@ rewire=${REWIRE:-$root/build/bin/rewire}
 . "$root/tests/lib/go.sh"
 # shellcheck source=../lib/report.sh
 . "$root/tests/lib/report.sh"
+# shellcheck source=../lib/kernel.sh
+. "$root/tests/lib/kernel.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 started=$SECONDS
@@ -86,27 +88,8 @@ if [ -z "$versions" ]; then
 fi
 programs=$(cd "$corpus" && for d in */; do [ -f "$d/main.go" ] && echo "${d%/}"; done)
 
-# Build and image every program with every version, one version per job.
-for v in $versions; do
-	(
-		for p in $programs; do
-			go_build "$v" "$corpus/$p" "$work/$p-$v" >"$work/$p-$v.build" 2>&1 &&
-				"$rewire" image -q "$work/$p-$v" -o "$work/$p-$v.img" \
-					>>"$work/$p-$v.build" 2>&1
-			echo $? >"$work/$p-$v.made"
-		done
-	) &
-done
-wait
+build_images "$corpus" "$programs" "$versions"
 built=$((SECONDS - started))
-
-# At most one VM (or native run) per CPU, and one more, at a time.
-max_jobs=$(($(nproc 2>/dev/null || echo 1) + 1))
-throttle() {
-	while [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; do
-		wait -n
-	done
-}
 
 # start NAME VERSION PROGRAM [--env N=V]... [--mem SIZE] [-- ARGS]: the
 # native run and the boot, in the background; output and status land in

@@ -21,6 +21,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=../lib/report.sh
 . "$root/tests/lib/report.sh"
+# shellcheck source=../lib/kernel.sh
+. "$root/tests/lib/kernel.sh"
 
 # bad_in_image NAME WHY LOG IMAGE: bad, then the function of every crash
 # dump rip in LOG, from IMAGE's symbols.
@@ -51,29 +53,15 @@ fi
 
 programs="hello exit3 panic nilcrash preempt"
 
-# Build and image every program of every version, in parallel.
-for v in $versions; do
-	(
-		for p in $programs; do
-			go_build "$v" "$here/go/$p" "$work/$p-$v" >"$work/$p-$v.build" 2>&1 &&
-				"$rewire" image -q "$work/$p-$v" -o "$work/$p-$v.img" \
-					>>"$work/$p-$v.build" 2>&1
-			echo $? >"$work/$p-$v.made"
-		done
-	) &
-done
-wait
+build_images "$here/go" "$programs" "$versions"
 
 # boot NAME IMAGE [run-image options...]: in the background, at most
 # one VM per CPU (and one more) at a time; output, log and status land in
 # $work/NAME.*.
-max_vms=$(($(nproc 2>/dev/null || echo 1) + 1))
 boot() {
 	local name=$1 image=$2
 	shift 2
-	while [ "$(jobs -rp | wc -l)" -ge "$max_vms" ]; do
-		wait -n
-	done
+	throttle
 	(
 		"$run_image" "$image" --timeout 120 "$@" </dev/null \
 			>"$work/$name.out" 2>"$work/$name.err"
@@ -128,7 +116,7 @@ for v in $versions; do
 		printf '      hello-%s: %s, boot to main %s us (guest clock, %d VMs at a time), image %d -> %d bytes (+%d KiB)\n' \
 			"$v" "${accel:-?}" \
 			"$(sed -n 's/^main at \([0-9]*\) us.*/\1/p' "$work/hello-$v.out")" \
-			"$max_vms" "$in" "$out" $(((out - in) / 1024))
+			"$max_jobs" "$in" "$out" $(((out - in) / 1024))
 	fi
 	[ -f "$work/exit3-$v.status" ] &&
 		expect "exit3-$v" "$work/exit3-$v.img" 3 "exiting with 3"

@@ -1,0 +1,35 @@
+# Shell helpers for tests that boot Go programs as unikernels. Source it
+# after tests/lib/go.sh; it uses $rewire (the rewire binary) and $work (a
+# scratch directory).
+#
+#   build_images SRC_DIR "PROGRAMS" "VERSIONS" [go build flags...]
+#       builds SRC_DIR/P with every Go version V and makes its image, one
+#       version per background job: $work/P-V (the binary), $work/P-V.img,
+#       $work/P-V.build (the log) and $work/P-V.made ("0" when both worked)
+#   throttle
+#       waits until fewer than $max_jobs background jobs run: one VM (or
+#       native run) per CPU, and one more
+
+max_jobs=$(($(nproc 2>/dev/null || echo 1) + 1))
+
+build_images() {
+	local src=$1 programs=$2 versions=$3 v p
+	shift 3
+	for v in $versions; do
+		(
+			for p in $programs; do
+				go_build "$v" "$src/$p" "$work/$p-$v" "$@" >"$work/$p-$v.build" 2>&1 &&
+					"$rewire" image -q "$work/$p-$v" -o "$work/$p-$v.img" \
+						>>"$work/$p-$v.build" 2>&1
+				echo $? >"$work/$p-$v.made"
+			done
+		) &
+	done
+	wait
+}
+
+throttle() {
+	while [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; do
+		wait -n
+	done
+}
