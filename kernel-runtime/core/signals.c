@@ -226,6 +226,10 @@ static bool deliver(struct thread *t, struct platform_regs *regs, int sig,
 	if (!user_ok(f, fpstate + platform_xsave_size() - at) ||
 	    (in_exception && !prefault(at, fpstate + platform_xsave_size())))
 		return false;
+	/* XSAVE leaves most of the area's header as it finds it, and XRSTOR
+	 * faults on a header that is not zero there: start from zeros, as
+	 * Linux does. */
+	kmemset((void *)fpstate, 0, platform_xsave_size());
 	platform_xsave((void *)fpstate);
 	kmemset(f, 0, sizeof(*f));
 	f->restorer = a->restorer;
@@ -339,6 +343,19 @@ bool signal_fault(struct thread *t, struct platform_regs *regs,
 	return deliver(t, regs, sig, &a, &info, true);
 }
 
+/* Bytes 520-575 of an XSAVE area (XCOMP_BV and the reserved rest of the
+ * header) must be zero for XRSTOR of the standard form: a handler that
+ * scribbled there gets -EFAULT instead of a #GP in the kernel. */
+static bool xsave_header_ok(const uint8_t *area)
+{
+	if (platform_xsave_size() < 576)
+		return true; /* no header: FXSAVE-sized state */
+	for (unsigned i = 520; i < 576; i++)
+		if (area[i])
+			return false;
+	return true;
+}
+
 long signal_return(struct thread *t, struct platform_regs *regs)
 {
 	const struct kucontext *uc = (const struct kucontext *)regs->rsp;
@@ -348,7 +365,8 @@ long signal_return(struct thread *t, struct platform_regs *regs)
 	const struct ksigcontext *m = &uc->mcontext;
 	if (m->fpstate) {
 		if ((m->fpstate & 63) ||
-		    !user_ok((const void *)m->fpstate, platform_xsave_size()))
+		    !user_ok((const void *)m->fpstate, platform_xsave_size()) ||
+		    !xsave_header_ok((const uint8_t *)m->fpstate))
 			return -EFAULT;
 		platform_xrstor((const void *)m->fpstate);
 	}

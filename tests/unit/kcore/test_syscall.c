@@ -290,6 +290,7 @@ static void signal_target(const struct platform_regs *start)
 	long tid = fake_syscall(NR_gettid, 0, 0, 0, 0, 0, 0);
 	(void)start;
 
+	memset(altstack, 0xff, sizeof(altstack)); /* what was there before */
 	fake_syscall(NR_rt_sigaction, SIGURG, (long)&act, 0, 8, 0, 0);
 	fake_syscall(NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
 	/* Blocked: the signal waits. */
@@ -307,6 +308,16 @@ static void signal_target(const struct platform_regs *start)
 	/* The handler moves the interrupted pc (as Go's preemption does),
 	 * returns to the restorer, which calls rt_sigreturn. */
 	frame->rip = 0x400600;
+	/* The XSAVE header came zeroed; a scribbled one is refused. */
+	uint8_t *fp = (uint8_t *)frame->fpstate;
+	results[5] = 0;
+	for (int i = 512; i < 576; i++)
+		results[5] |= fp[i];
+	fp[530] = 1;
+	returned = frame_for(NR_rt_sigreturn, 0, 0, 0);
+	returned.rsp = entered.rsp + 8;
+	results[6] = fake_syscall_frame(&returned);
+	fp[530] = 0;
 	returned = frame_for(NR_rt_sigreturn, 0, 0, 0);
 	returned.rsp = entered.rsp + 8;
 	returned.rcx = returned.r11 = 0xdead;
@@ -339,6 +350,8 @@ static void test_signal_delivery_and_return(void **state)
 	assert_int_equal(frame->fpstate % 64, 0);
 	assert_true(frame->fpstate > entered.rsp);
 	assert_int_equal(results[3], frame->fpstate); /* the live state */
+	assert_int_equal(results[5], 0);
+	assert_int_equal(results[6], -EFAULT);
 	/* The saved context: where the syscall returned, its result 0. */
 	assert_int_equal(frame->rax, 0);
 	assert_int_equal(frame->rbx, 0x1234);
