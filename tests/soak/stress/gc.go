@@ -1,3 +1,11 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+)
+
 // gc: heavy allocation in a small memory (tests/soak/run.sh boots it with
 // --mem 64M and GOGC=25), so the collector must reclaim and the scavenger
 // return pages. Each round builds maps, slices, trees and byte buffers from
@@ -5,37 +13,87 @@
 // structure's checksum when it is dropped, and sometimes calls runtime.GC
 // or debug.FreeOSMemory.
 //
-//	gc [ROUNDS [MB_PER_ROUND]]   (default 40 rounds of about 64 MiB)
+//	stress gc [ROUNDS [MB_PER_ROUND]]   (default 40 rounds of about 64 MiB)
 //
 // Last line: "gc ok: rounds=R allocated>=A MiB checksum=C" where C is the
 // xor of every structure's checksum, the same on every run and version;
 // it fails unless the program allocated 90 % of ROUNDS*MB_PER_ROUND or
 // more (by default 2.3 GiB, 36 times the 64 MiB it is booted with) and
 // collected at least once a round.
-package main
-
-import (
-	"fmt"
-	"os"
-	"runtime"
-	"runtime/debug"
-	"strconv"
-)
-
-func fail(format string, a ...interface{}) {
-	fmt.Printf("FAIL: "+format+"\n", a...)
-	os.Exit(1)
+func gcMain() {
+	rounds := arg(0, 40)
+	mb := arg(1, 64)
+	h := newHeap()
+	for r := 1; r <= rounds; r++ {
+		h.round(r, mb)
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		fmt.Printf("round %d: allocated %d MiB, heap %d MiB, held %d MiB, gc %d\n", r,
+			ms.TotalAlloc>>20, ms.HeapAlloc>>20, (ms.HeapSys-ms.HeapReleased)>>20, ms.NumGC)
+	}
+	checksum := h.drain()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	// Many times the memory the test gives it (--mem 64M): the collector
+	// had to reclaim.
+	want := uint64(rounds) * uint64(mb) << 20 * 9 / 10
+	if ms.TotalAlloc < want {
+		fail("allocated %d MiB, want at least %d", ms.TotalAlloc>>20, want>>20)
+	}
+	if ms.NumGC < uint32(rounds) {
+		fail("%d collections in %d rounds", ms.NumGC, rounds)
+	}
+	fmt.Printf("gc ok: rounds=%d allocated>=%d MiB checksum=%016x\n", rounds, want>>20, checksum)
 }
 
-func arg(i int, def int) int {
-	if len(os.Args) <= i {
-		return def
+const (
+	heapWindow   = 4  // live structures
+	heapPerRound = 16 // structures built a round
+)
+
+// heap is the gc workload's state: the structures alive, the xor of the
+// checksums of those dropped, and the last seed.
+type heap struct {
+	live     [heapWindow]*thing
+	checksum uint64
+	seed     uint64
+}
+
+func newHeap() *heap {
+	return &heap{seed: 0x9e3779b97f4a7c15}
+}
+
+// round is round r: heapPerRound structures of mb/heapPerRound MiB each,
+// every one replacing (and checking) the oldest alive; then runtime.GC or
+// debug.FreeOSMemory every other round.
+func (h *heap) round(r, mb int) {
+	size := mb << 20 / heapPerRound
+	for i := 0; i < heapPerRound; i++ {
+		h.seed += 0x9e3779b97f4a7c15
+		slot := (r*heapPerRound + i) % heapWindow
+		if old := h.live[slot]; old != nil {
+			h.checksum ^= old.check()
+		}
+		h.live[slot] = build(h.seed, size)
 	}
-	v, err := strconv.Atoi(os.Args[i])
-	if err != nil || v <= 0 {
-		fail("bad argument %q", os.Args[i])
+	switch r % 4 {
+	case 1:
+		runtime.GC()
+	case 3:
+		debug.FreeOSMemory()
 	}
-	return v
+}
+
+// drain checks and drops the structures still alive and returns the xor
+// of every structure's checksum.
+func (h *heap) drain() uint64 {
+	for i, th := range h.live {
+		if th != nil {
+			h.checksum ^= th.check()
+			h.live[i] = nil
+		}
+	}
+	return h.checksum
 }
 
 // xorshift64*: the same numbers on every run.
@@ -142,50 +200,4 @@ func (th *thing) check() uint64 {
 		fail("checksum %x, want %x", sum, th.want)
 	}
 	return sum
-}
-
-func main() {
-	rounds := arg(1, 40)
-	mb := arg(2, 64)
-	const window = 4 // live structures
-	const perRound = 16
-	size := mb << 20 / perRound
-	var live [window]*thing
-	var checksum uint64
-	seed := uint64(0x9e3779b97f4a7c15)
-	for r := 1; r <= rounds; r++ {
-		for i := 0; i < perRound; i++ {
-			seed += 0x9e3779b97f4a7c15
-			slot := (r*perRound + i) % window
-			if old := live[slot]; old != nil {
-				checksum ^= old.check()
-			}
-			live[slot] = build(seed, size)
-		}
-		switch r % 4 {
-		case 1:
-			runtime.GC()
-		case 3:
-			debug.FreeOSMemory()
-		}
-		var ms runtime.MemStats
-		runtime.ReadMemStats(&ms)
-		fmt.Printf("round %d: allocated %d MiB, heap %d MiB, held %d MiB, gc %d\n", r,
-			ms.TotalAlloc>>20, ms.HeapAlloc>>20, (ms.HeapSys-ms.HeapReleased)>>20, ms.NumGC)
-	}
-	for _, th := range live {
-		checksum ^= th.check()
-	}
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	// Many times the memory the test gives it (--mem 64M): the collector
-	// had to reclaim.
-	want := uint64(rounds) * uint64(mb) << 20 * 9 / 10
-	if ms.TotalAlloc < want {
-		fail("allocated %d MiB, want at least %d", ms.TotalAlloc>>20, want>>20)
-	}
-	if ms.NumGC < uint32(rounds) {
-		fail("%d collections in %d rounds", ms.NumGC, rounds)
-	}
-	fmt.Printf("gc ok: rounds=%d allocated>=%d MiB checksum=%016x\n", rounds, want>>20, checksum)
 }

@@ -1,41 +1,58 @@
+package main
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
 // timers: thousands of timers and tickers (tests/soak/run.sh). Each round
 // arms N AfterFunc timers with spread-out delays and stops half of them
 // (some before, some after they fire), resets a batch of time.Timers to new
 // delays, runs tickers that count a fixed number of ticks and stop, and
 // waits on time.After in selects.
 //
-//	timers [N [ROUNDS]]   (default 4000 timers, 5 rounds)
+//	stress timers [N [ROUNDS]]   (default 4000 timers, 5 rounds)
 //
 // Checked every round: each AfterFunc timer either fired once or was
 // stopped (Stop returned true), never both, never neither; no timer fired
 // before its deadline; every Reset timer fired exactly once, after its new
 // deadline; every ticker ticked its count. Last line:
 // "timers ok: n=N rounds=R settled=S resets=E ticks=T".
-package main
-
-import (
-	"fmt"
-	"os"
-	"strconv"
-	"sync"
-	"sync/atomic"
-	"time"
-)
-
-func fail(format string, a ...interface{}) {
-	fmt.Printf("FAIL: "+format+"\n", a...)
-	os.Exit(1)
+func timersMain() {
+	n := arg(0, 4000)
+	rounds := arg(1, 5)
+	t0 := time.Now()
+	settled, nresets, ticks := 0, 0, 0
+	for r := 1; r <= rounds; r++ {
+		s, e, k := timersRound(r, n)
+		settled += s
+		nresets += e
+		ticks += k
+		fmt.Printf("round %d: %d timers, %d resets, %d ticks, %.1fs\n", r, s, e, k, time.Since(t0).Seconds())
+	}
+	fmt.Printf("timers ok: n=%d rounds=%d settled=%d resets=%d ticks=%d\n", n, rounds, settled, nresets, ticks)
 }
 
-func arg(i int, def int) int {
-	if len(os.Args) <= i {
-		return def
+// timersRound is round r with n AfterFunc timers, n/4 Reset timers, 100
+// tickers of 20 ticks and a select timeout, checked; it returns the timers
+// settled (n), the resets (n/4) and the ticks (2000).
+func timersRound(r, n int) (int, int, int) {
+	s := afterFuncs(n)
+	e := resets(n / 4)
+	k := tickers(100, 20)
+	if s != n || e != n/4 || k != 100*20 {
+		fail("round %d: settled %d resets %d ticks %d", r, s, e, k)
 	}
-	v, err := strconv.Atoi(os.Args[i])
-	if err != nil || v <= 0 {
-		fail("bad argument %q", os.Args[i])
+	// A select timeout among other cases.
+	c := make(chan int)
+	select {
+	case <-c:
+		fail("nobody sends on c")
+	case <-time.After(2 * time.Millisecond):
 	}
-	return v
+	return s, e, k
 }
 
 func afterFuncs(n int) int {
@@ -141,31 +158,4 @@ func tickers(n, ticks int) int {
 	}
 	wg.Wait()
 	return int(total)
-}
-
-func main() {
-	n := arg(1, 4000)
-	rounds := arg(2, 5)
-	t0 := time.Now()
-	settled, nresets, ticks := 0, 0, 0
-	for r := 1; r <= rounds; r++ {
-		s := afterFuncs(n)
-		e := resets(n / 4)
-		k := tickers(100, 20)
-		if s != n || e != n/4 || k != 100*20 {
-			fail("round %d: settled %d resets %d ticks %d", r, s, e, k)
-		}
-		settled += s
-		nresets += e
-		ticks += k
-		// A select timeout among other cases.
-		c := make(chan int)
-		select {
-		case <-c:
-			fail("nobody sends on c")
-		case <-time.After(2 * time.Millisecond):
-		}
-		fmt.Printf("round %d: %d timers, %d resets, %d ticks, %.1fs\n", r, s, e, k, time.Since(t0).Seconds())
-	}
-	fmt.Printf("timers ok: n=%d rounds=%d settled=%d resets=%d ticks=%d\n", n, rounds, settled, nresets, ticks)
 }
