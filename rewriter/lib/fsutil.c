@@ -9,6 +9,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+int file_open_regular(const char *path, struct stat *st, struct rw_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return rw_fail(err, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		close(fd);
+		return rw_fail(err, "%s: not a regular file", path);
+	}
+	return fd;
+}
+
 int file_read_all(const char *path, uint8_t **bytes, size_t *size,
 		  struct rw_error *err)
 {
@@ -19,13 +32,9 @@ int file_read_all(const char *path, uint8_t **bytes, size_t *size,
 
 	*bytes = NULL;
 	*size = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = file_open_regular(path, &st, err);
 	if (fd < 0)
-		return rw_fail(err, "%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return rw_fail(err, "%s: not a regular file", path);
-	}
+		return -1;
 	buf = malloc((size_t)st.st_size + 1);
 	if (!buf) {
 		close(fd);

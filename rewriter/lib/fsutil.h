@@ -7,6 +7,12 @@
 
 #include "error.h"
 
+struct stat;
+
+/* Opens path read-only when it is a regular file, filling *st: the
+ * descriptor, or -1 with err naming the file and the reason. */
+int file_open_regular(const char *path, struct stat *st, struct rw_error *err);
+
 /*
  * Reads the regular file path whole into *bytes (malloc'd; the caller frees
  * it) and its length into *size. One more byte, bytes[size], is 0, so that a

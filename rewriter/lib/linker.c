@@ -230,13 +230,9 @@ static int input_check(const char *path, struct record_list *records, struct rw_
 	Elf *e;
 	int fd, rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = file_open_regular(path, &st, err);
 	if (fd < 0)
-		return rw_fail(err, "%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return rw_fail(err, "%s: not a regular file", path);
-	}
+		return -1;
 	if (pread(fd, magic, sizeof(magic), 0) == (ssize_t)sizeof(magic) &&
 	    memcmp(magic, "!<thin>\n", 8) == 0) {
 		close(fd);
