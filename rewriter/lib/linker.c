@@ -55,16 +55,6 @@ static void record_list_free(struct record_list *l)
 	l->count = 0;
 }
 
-static void redirect_fields_free(struct linked_redirect *r)
-{
-	free(r->from);
-	free(r->abi);
-	free(r->to);
-	free(r->signature);
-	free(r->object);
-	memset(r, 0, sizeof(*r));
-}
-
 /* Appends the NUL-terminated records of one .rewire.redirects section,
  * checking each one's syntax so that errors name the object. */
 static int records_add(struct record_list *l, const char *object,
@@ -86,10 +76,10 @@ static int records_add(struct record_list *l, const char *object,
 		if (nul == text)
 			continue;
 		if (redirect_record_parse(text, &r, err) < 0) {
-			redirect_fields_free(&r);
+			redirect_record_free(&r);
 			return rw_wrap(err, "%s: redirect record \"%s\": ", object, text);
 		}
-		redirect_fields_free(&r);
+		redirect_record_free(&r);
 		items = realloc(l->items, (l->count + 1) * sizeof(*items));
 		if (!items)
 			return rw_fail(err, "%s: out of memory", object);
@@ -424,33 +414,44 @@ static const struct go_symbol *go_symbols_find(const struct go_symbols *gs, cons
 
 /* ---- the linker script ---- */
 
-/* /DISCARD/ comes first because the first matching rule takes a section.
- * .rela.dyn collects what only a dynamic loader would apply (ifuncs): the
- * ASSERT turns it into an error. GOT and PLT are made by ld for PIC code and
- * are filled at link time. */
+/* Pieces both layouts share. /DISCARD/ comes first because the first
+ * matching rule takes a section. .rela.dyn collects what only a dynamic
+ * loader would apply (ifuncs): the ASSERT turns it into an error. GOT and
+ * PLT are made by ld for PIC code and are filled at link time. */
+#define SCRIPT_LOAD_PHDRS \
+	"\ttext PT_LOAD FLAGS(5);\n" \
+	"\trodata PT_LOAD FLAGS(4);\n" \
+	"\tdata PT_LOAD FLAGS(6);\n"
+#define SCRIPT_DISCARD \
+	"\t/DISCARD/ : { *(.note.GNU-stack) *(.note.gnu.property) *(.comment) *(.eh_frame)\n" \
+	"\t\t*(.debug*) *(.zdebug*) *(.stab*) *(.gnu.debuglto_*) *(.llvm_addrsig) }\n" \
+	"\t. = 0x%llx;\n"
+#define SCRIPT_RODATA_TO_DATA \
+	"\t.rewire.c.rodata : { *(.rodata .rodata.* .lrodata .lrodata.*)\n" \
+	"\t\t*(.data.rel.ro .data.rel.ro.*) *(.note .note.*) } :rodata\n" \
+	"\t" REDIRECT_SECTION " : { KEEP(*(" REDIRECT_SECTION ")) } :rodata\n" \
+	"\t.rela.dyn : { *(.rela.*) } :rodata\n" \
+	"\t. = ALIGN(4096);\n" \
+	"\t.rewire.c.data : { *(.data .data.* .ldata .ldata.*) *(.got) *(.got.plt) *(.igot.plt) } :data\n"
+#define SCRIPT_NO_DYNAMIC_RELOCATIONS \
+	"ASSERT(SIZEOF(.rela.dyn) == 0, \"rewire: the C code needs run-time relocations (an ifunc?), which nothing would apply\");\n"
+
+/* The C layout: text, rodata (with the redirect records) and data
+ * segments right after the Go binary. */
 static const char script_layout[] =
 	"PHDRS\n"
 	"{\n"
-	"\ttext PT_LOAD FLAGS(5);\n"
-	"\trodata PT_LOAD FLAGS(4);\n"
-	"\tdata PT_LOAD FLAGS(6);\n"
+	SCRIPT_LOAD_PHDRS
 	"}\n"
 	"SECTIONS\n"
 	"{\n"
-	"\t/DISCARD/ : { *(.note.GNU-stack) *(.note.gnu.property) *(.comment) *(.eh_frame)\n"
-	"\t\t*(.debug*) *(.zdebug*) *(.stab*) *(.gnu.debuglto_*) *(.llvm_addrsig) }\n"
-	"\t. = 0x%llx;\n"
+	SCRIPT_DISCARD
 	"\t.rewire.c.text : { *(.text .text.* .ltext .ltext.*) *(.plt) *(.iplt) } :text\n"
 	"\t. = ALIGN(4096);\n"
-	"\t.rewire.c.rodata : { *(.rodata .rodata.* .lrodata .lrodata.*)\n"
-	"\t\t*(.data.rel.ro .data.rel.ro.*) *(.note .note.*) } :rodata\n"
-	"\t" REDIRECT_SECTION " : { KEEP(*(" REDIRECT_SECTION ")) } :rodata\n"
-	"\t.rela.dyn : { *(.rela.*) } :rodata\n"
-	"\t. = ALIGN(4096);\n"
-	"\t.rewire.c.data : { *(.data .data.* .ldata .ldata.*) *(.got) *(.got.plt) *(.igot.plt) } :data\n"
+	SCRIPT_RODATA_TO_DATA
 	"\t.rewire.c.bss : { *(.bss .bss.* .lbss .lbss.*) *(COMMON) *(LARGE_COMMON) } :data\n"
 	"}\n"
-	"ASSERT(SIZEOF(.rela.dyn) == 0, \"rewire: the C code needs run-time relocations (an ifunc?), which nothing would apply\");\n";
+	SCRIPT_NO_DYNAMIC_RELOCATIONS;
 
 /* The kernel layout (kernel-runtime/platform/kvm/link.ld, relocated after
  * the Go binary): boot code first, the PVH note in a PT_NOTE segment of its
@@ -462,26 +463,17 @@ static const char script_kernel_layout[] =
 	"EXTERN(pvh_entry)\n"
 	"PHDRS\n"
 	"{\n"
-	"\ttext PT_LOAD FLAGS(5);\n"
-	"\trodata PT_LOAD FLAGS(4);\n"
-	"\tdata PT_LOAD FLAGS(6);\n"
+	SCRIPT_LOAD_PHDRS
 	"\tnote PT_NOTE FLAGS(4);\n"
 	"}\n"
 	"SECTIONS\n"
 	"{\n"
-	"\t/DISCARD/ : { *(.note.GNU-stack) *(.note.gnu.property) *(.comment) *(.eh_frame)\n"
-	"\t\t*(.debug*) *(.zdebug*) *(.stab*) *(.gnu.debuglto_*) *(.llvm_addrsig) }\n"
-	"\t. = 0x%llx;\n"
+	SCRIPT_DISCARD
 	"\t__image_start = .;\n"
 	"\t.rewire.c.text : { *(.text.boot) *(.text .text.* .ltext .ltext.*) *(.plt) *(.iplt) } :text\n"
 	"\t. = ALIGN(4096);\n"
 	"\t.note.pvh : { KEEP(*(.note.pvh)) } :rodata :note\n"
-	"\t.rewire.c.rodata : { *(.rodata .rodata.* .lrodata .lrodata.*)\n"
-	"\t\t*(.data.rel.ro .data.rel.ro.*) *(.note .note.*) } :rodata\n"
-	"\t" REDIRECT_SECTION " : { KEEP(*(" REDIRECT_SECTION ")) } :rodata\n"
-	"\t.rela.dyn : { *(.rela.*) } :rodata\n"
-	"\t. = ALIGN(4096);\n"
-	"\t.rewire.c.data : { *(.data .data.* .ldata .ldata.*) *(.got) *(.got.plt) *(.igot.plt) } :data\n"
+	SCRIPT_RODATA_TO_DATA
 	"\t.rewire.c.bss : ALIGN(4096) {\n"
 	"\t\t__bss_start = .;\n"
 	"\t\t*(.bss .bss.* .lbss .lbss.*) *(COMMON) *(LARGE_COMMON)\n"
@@ -493,7 +485,7 @@ static const char script_kernel_layout[] =
 	"rewire_program_ehdr = 0x%llx;\n"
 	"ASSERT(SIZEOF(.note.pvh) > 0, \"rewire: the kernel has no PVH note (section .note.pvh): is the platform's boot object linked?\");\n"
 	"ASSERT(__image_end <= 0x80000000, \"rewire: the kernel image must end below 2 GiB\");\n"
-	"ASSERT(SIZEOF(.rela.dyn) == 0, \"rewire: the C code needs run-time relocations (an ifunc?), which nothing would apply\");\n";
+	SCRIPT_NO_DYNAMIC_RELOCATIONS;
 
 /* How link_in links: the C layout or the kernel's, and whether undefined
  * symbols may stay (discovery). */
@@ -933,7 +925,7 @@ static int image_redirect(struct linked_image *out, const char *text,
 			continue;
 		if (strcmp(o->abi, r.abi) == 0 && strcmp(o->to, r.to) == 0 &&
 		    strcmp(o->signature, r.signature) == 0) {
-			redirect_fields_free(&r);
+			redirect_record_free(&r);
 			return 0;
 		}
 		rw_fail(err, "%s is also redirected by %s's record \"%s %s %s%s%s\"",
@@ -944,7 +936,7 @@ static int image_redirect(struct linked_image *out, const char *text,
 	out->redirects[out->nredirects++] = r;
 	return 0;
 fail:
-	redirect_fields_free(&r);
+	redirect_record_free(&r);
 	if (rec)
 		return rw_wrap(err, "%s: redirect record \"%s\": ", rec->object, text);
 	return rw_wrap(err, "redirect record \"%s\": ", text);
@@ -992,7 +984,7 @@ static int records_all_linked(const struct linked_image *out, const uint8_t *byt
 		if (found)
 			continue;
 		if (redirect_record_parse(rec->text, &r, err) < 0) {
-			redirect_fields_free(&r);
+			redirect_record_free(&r);
 			return -1;
 		}
 		/* Only a global pulls an archive member in (ld -u). */
@@ -1006,7 +998,7 @@ static int records_all_linked(const struct linked_image *out, const uint8_t *byt
 		else
 			rw_fail(err, "%s: redirect record \"%s\" was not linked: the archive member was not needed; put the record next to %s's definition",
 				rec->object, rec->text, r.to);
-		redirect_fields_free(&r);
+		redirect_record_free(&r);
 		return -1;
 	}
 	return 0;
@@ -1141,7 +1133,7 @@ static char **ld_argv(const char *ld, const char *script, const char *output,
 			argv[n++] = (char *)"-u";
 			argv[n++] = owned[i];
 		}
-		redirect_fields_free(&r);
+		redirect_record_free(&r);
 	}
 	for (size_t i = 0; i < ninputs; i++)
 		argv[n++] = (char *)inputs[i];
@@ -1299,7 +1291,7 @@ void linked_image_free(struct linked_image *img)
 	for (size_t i = 0; i < img->nsymbols; i++)
 		free(img->symbols[i].name);
 	for (size_t i = 0; i < img->nredirects; i++)
-		redirect_fields_free(&img->redirects[i]);
+		redirect_record_free(&img->redirects[i]);
 	free(img->segments);
 	free(img->symbols);
 	free(img->redirects);
