@@ -3,6 +3,7 @@
 #define REWIRE_CLI_H
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -20,8 +21,9 @@ int cmd_patch(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 
-/* Prints "rewire: " + message to stderr. */
+/* Prints "rewire: " + message to stderr (cli_verror: from a va_list). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_verror(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* Prints "rewire: " + message, then the command's usage, to stderr; returns
  * EXIT_USAGE. */

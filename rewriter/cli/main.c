@@ -21,15 +21,20 @@ static const char usage[] =
 	"Run `rewire COMMAND --help` for a command's options.\n"
 	"Exit status: 0 success, 1 failure (bad input, failed check), 2 usage error.\n";
 
+void cli_verror(const char *fmt, va_list ap)
+{
+	fputs("rewire: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("rewire: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	cli_verror(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void json_string(FILE *f, const char *s)
