@@ -177,14 +177,6 @@ static struct ksigaction action_of(int sig)
 	return a;
 }
 
-static bool has_handler(int sig)
-{
-	unsigned long flags = spin_lock(&signal_lock);
-	bool yes = actions[sig].handler > SIG_IGN;
-	spin_unlock(&signal_lock, flags);
-	return yes;
-}
-
 /* The frame's place: below the interrupted RSP (past a red zone), or at
  * the top of the alternate stack when the handler asks for it and the
  * thread is not on it already. 64-byte aligned fpstate, then the frame
@@ -336,10 +328,12 @@ bool signal_fault(struct thread *t, struct platform_regs *regs,
 	}
 	/* Blocked or without a handler, a fault ends the program (Linux
 	 * would kill it with the signal): the caller prints the dump. */
-	if ((t->sigmask & BIT(sig)) || !has_handler(sig))
+	if (t->sigmask & BIT(sig))
+		return false;
+	struct ksigaction a = action_of(sig);
+	if (a.handler <= SIG_IGN)
 		return false;
 	info.signo = sig;
-	struct ksigaction a = action_of(sig);
 	return deliver(t, regs, sig, &a, &info, true);
 }
 
