@@ -65,6 +65,17 @@ damage() {
 	fi
 }
 
+# written_damage RC: damage for a command that writes $dir/out: the output
+# may stay after success (and must exist then), nothing after a failure.
+written_damage() {
+	if [ "$1" -eq 0 ]; then
+		damage out
+		[ -f "$dir/out" ] || echo "exit status 0 but no output file"
+	else
+		damage ""
+	fi
+}
+
 for line in "$@"; do
 	IFS=$'\t' read -r id src region op arg image <<<"$line"
 	dir=$work/$id
@@ -83,13 +94,7 @@ for line in "$@"; do
 	timeout -k 5 "$limit" "$rewire" patch "$dir/in" --redirect time.Now=main.main \
 		--force -q -o "$dir/out" >/dev/null 2>"$errs"
 	rc=$?
-	if [ "$rc" -eq 0 ]; then
-		problem=$(damage out)
-		[ -f "$dir/out" ] || problem="exit status 0 but no output file"
-	else
-		problem=$(damage "")
-	fi
-	check "$id" patch $rc "$errs" "$problem"
+	check "$id" patch $rc "$errs" "$(written_damage $rc)"
 	if [ "$rc" -eq 0 ] && [ -f "$dir/out" ]; then
 		timeout -k 5 "$limit" "$rewire" verify "$dir/out" >/dev/null 2>"$errs"
 		rc=$?
@@ -109,12 +114,7 @@ for line in "$@"; do
 		TMPDIR=$work/$id.tmp timeout -k 5 "$limit" "$rewire" image "$dir/in" \
 			-o "$dir/out" -q >/dev/null 2>"$errs"
 		rc=$?
-		if [ "$rc" -eq 0 ]; then
-			problem=$(damage out)
-			[ -f "$dir/out" ] || problem="exit status 0 but no output file"
-		else
-			problem=$(damage "")
-		fi
+		problem=$(written_damage $rc)
 		if [ -n "$(ls -A "$work/$id.tmp")" ]; then
 			problem=${problem:+$problem; }"temporary files left: $(ls -A "$work/$id.tmp" | tr '\n' ' ')"
 		fi

@@ -155,11 +155,7 @@ fail() {
 
 accel=""
 for v in $versions; do
-	for p in $programs; do
-		if [ "$(cat "$work/$p-$v.made")" != 0 ]; then
-			bad "$p-$v" "build or rewire image failed" "$work/$p-$v.build"
-		fi
-	done
+	report_build_failures "$v" "$programs"
 	while read -r line; do
 		eval "set -- $line"
 		name=$1 mode=$3 base=$work/$1-$v

@@ -102,11 +102,7 @@ expect() {
 
 accel=""
 for v in $versions; do
-	for p in $programs; do
-		if [ "$(cat "$work/$p-$v.made")" != 0 ]; then
-			bad "$p-$v" "build or rewire image failed" "$work/$p-$v.build"
-		fi
-	done
+	report_build_failures "$v" "$programs"
 	if [ -f "$work/hello-$v.status" ]; then
 		accel=$(sed -n 's/^run-image: accelerator //p' "$work/hello-$v.err")
 		gov=$(sed -n 's/^go version \(go[0-9.]*\) .*/\1/p' <("$(go_bin "$v")" version))

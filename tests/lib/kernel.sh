@@ -6,6 +6,9 @@
 #       builds SRC_DIR/P with every Go version V and makes its image, one
 #       version per background job: $work/P-V (the binary), $work/P-V.img,
 #       $work/P-V.build (the log) and $work/P-V.made ("0" when both worked)
+#   report_build_failures VERSION "PROGRAMS"
+#       a failure (tests/lib/report.sh's bad) for each program build_images
+#       could not build or image with that version
 #   throttle
 #       waits until fewer than $max_jobs background jobs run: one VM (or
 #       native run) per CPU, and one more
@@ -26,6 +29,15 @@ build_images() {
 		) &
 	done
 	wait
+}
+
+report_build_failures() {
+	local v=$1 p
+	for p in $2; do
+		if [ "$(cat "$work/$p-$v.made")" != 0 ]; then
+			bad "$p-$v" "build or rewire image failed" "$work/$p-$v.build"
+		fi
+	done
 }
 
 throttle() {
