@@ -48,7 +48,9 @@ KERNEL_TARGETS :=
 KERNEL_TEST_DEPS :=
 KERNEL_TEST_CMD :=
 -include kernel-runtime/core/core.mk
+-include kernel-runtime/platform/common/common.mk
 -include kernel-runtime/platform/kvm/platform.mk
+-include kernel-runtime/platform/hosted/platform.mk
 # Go programs booted by `rewire image` (tests/kernel/go.sh), and the
 # conformance corpus against native runs (tests/kernel/conformance.sh): the
 # rewriter and the kernel's pieces it links.

@@ -8,6 +8,7 @@
 
 #include "kstring.h"
 #include "linux_abi.h"
+#include "linux_signal.h"
 #include "platform.h"
 #include "process.h"
 #include "sched.h"
@@ -25,44 +26,11 @@ static bool delivery;
 
 /* Linux's signal frame on x86-64: the handler starts with RSP at
  * restorer (its return address), RDI = signo, RSI = &info, RDX = &uc. */
-struct ksiginfo {
-	int32_t signo, errno_, code, pad;
-	union {
-		struct {
-			int32_t pid;
-			uint32_t uid;
-		} kill;
-		uint64_t addr;
-	} u;
-	uint8_t rest[104];
-};
-
-struct ksigcontext {
-	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
-	uint64_t rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, rflags;
-	uint16_t cs, gs, fs, ss;
-	uint64_t err, trapno, oldmask, cr2;
-	uint64_t fpstate; /* the saved FPU/SIMD state (xsave layout) */
-	uint64_t reserved[8];
-};
-
-struct kucontext {
-	uint64_t flags, link;
-	struct thread_altstack stack;
-	struct ksigcontext mcontext;
-	uint64_t sigmask;
-};
-
 struct ksigframe {
 	uint64_t restorer;
-	struct kucontext uc;
-	struct ksiginfo info;
+	struct linux_ucontext uc;
+	struct linux_siginfo info;
 };
-
-_Static_assert(sizeof(struct ksiginfo) == 128, "siginfo_t");
-_Static_assert(sizeof(struct ksigcontext) == 256, "struct sigcontext");
-_Static_assert(__builtin_offsetof(struct kucontext, mcontext) == 40,
-	       "uc_mcontext, where Go's runtime reads it");
 
 #define RFLAGS_IF 0x200ull
 #define RFLAGS_TF 0x100ull
@@ -128,7 +96,7 @@ long signal_mask(int how, const uint64_t *set, uint64_t *old,
 long signal_altstack(const void *ss, void *old)
 {
 	struct thread *cur = sched_current();
-	struct thread_altstack next;
+	struct linux_stack next;
 
 	if (ss) {
 		kmemcpy(&next, ss, sizeof(next));
@@ -138,7 +106,7 @@ long signal_altstack(const void *ss, void *old)
 		if (mode == 0 && next.size < MINSIGSTKSZ)
 			return -ENOMEM;
 		if (mode == SS_DISABLE)
-			next = (struct thread_altstack){ .flags = SS_DISABLE };
+			next = (struct linux_stack){ .flags = SS_DISABLE };
 	}
 	if (old)
 		kmemcpy(old, &cur->altstack, sizeof(cur->altstack));
@@ -184,7 +152,7 @@ static struct ksigaction action_of(int sig)
 static uintptr_t frame_place(const struct thread *t, const struct ksigaction *a,
 			     uint64_t rsp, uintptr_t *fpstate)
 {
-	const struct thread_altstack *alt = &t->altstack;
+	const struct linux_stack *alt = &t->altstack;
 	uintptr_t sp = rsp - 128;
 
 	if ((a->flags & SA_ONSTACK) && !(alt->flags & SS_DISABLE) &&
@@ -209,7 +177,7 @@ static bool prefault(uintptr_t lo, uintptr_t hi)
  * points regs at the handler of sig. False when the frame cannot be
  * written (no room: the caller treats the signal as unhandled). */
 static bool deliver(struct thread *t, struct platform_regs *regs, int sig,
-		    const struct ksigaction *a, const struct ksiginfo *info,
+		    const struct ksigaction *a, const struct linux_siginfo *info,
 		    bool in_exception)
 {
 	uintptr_t fpstate, at = frame_place(t, a, regs->rsp, &fpstate);
@@ -227,7 +195,7 @@ static bool deliver(struct thread *t, struct platform_regs *regs, int sig,
 	f->restorer = a->restorer;
 	f->uc.stack = t->altstack;
 	f->uc.sigmask = t->sigmask;
-	struct ksigcontext *m = &f->uc.mcontext;
+	struct linux_sigcontext *m = &f->uc.mcontext;
 	m->r8 = regs->r8, m->r9 = regs->r9, m->r10 = regs->r10;
 	m->r11 = regs->r11, m->r12 = regs->r12, m->r13 = regs->r13;
 	m->r14 = regs->r14, m->r15 = regs->r15, m->rdi = regs->rdi;
@@ -284,7 +252,7 @@ void signal_deliver_pending(struct thread *t, struct platform_regs *regs)
 		struct ksigaction a = action_of(sig);
 		if (a.handler <= SIG_IGN)
 			continue; /* counted when sent; no default action */
-		struct ksiginfo info = { .signo = sig, .code = SI_TKILL };
+		struct linux_siginfo info = { .signo = sig, .code = SI_TKILL };
 		info.u.kill.pid = KCORE_PID;
 		if (deliver(t, regs, sig, &a, &info, false))
 			return;
@@ -294,7 +262,7 @@ void signal_deliver_pending(struct thread *t, struct platform_regs *regs)
 bool signal_fault(struct thread *t, struct platform_regs *regs,
 		  uint64_t fault_address)
 {
-	struct ksiginfo info = { 0 };
+	struct linux_siginfo info = { 0 };
 	int sig;
 
 	/* Program code runs with interrupts on, the kernel's with them off:
@@ -352,11 +320,11 @@ static bool xsave_header_ok(const uint8_t *area)
 
 long signal_return(struct thread *t, struct platform_regs *regs)
 {
-	const struct kucontext *uc = (const struct kucontext *)regs->rsp;
+	const struct linux_ucontext *uc = (const struct linux_ucontext *)regs->rsp;
 
 	if (!user_ok(uc, sizeof(*uc)))
 		return -EFAULT;
-	const struct ksigcontext *m = &uc->mcontext;
+	const struct linux_sigcontext *m = &uc->mcontext;
 	if (m->fpstate) {
 		if ((m->fpstate & 63) ||
 		    !user_ok((const void *)m->fpstate, platform_xsave_size()) ||

@@ -27,7 +27,7 @@ long signal_action(int sig, const struct ksigaction *act,
 long signal_mask(int how, const uint64_t *set, uint64_t *old,
 		 size_t sigset_size);
 /* sigaltstack on the calling thread (stack_t has the layout of struct
- * thread_altstack). */
+ * linux_stack). */
 long signal_altstack(const void *ss, void *old);
 /* kill, tkill, tgkill: marks sig pending on thread tid (tid 0: the
  * caller, for kill) and counts it. */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "linux_signal.h"
 #include "list.h"
 #include "platform.h"
 #include "spinlock.h"
@@ -20,13 +21,6 @@ enum thread_state {
 	THREAD_RUNNABLE, /* in a run queue, or woken before it switched away */
 	THREAD_BLOCKED,  /* waits for sched_wake */
 	THREAD_EXITED,   /* gone; its memory is freed once off its CPU */
-};
-
-struct thread_altstack {
-	uint64_t sp;
-	int32_t flags;
-	int32_t pad;
-	uint64_t size;
 };
 
 struct thread {
@@ -67,7 +61,7 @@ struct thread {
 	uint64_t robust_list;
 	uint64_t sigmask;
 	uint64_t sigpending; /* bit sig-1: sent, not yet delivered (atomic) */
-	struct thread_altstack altstack;
+	struct linux_stack altstack;
 	char name[16];
 
 	uint64_t run_ns;   /* CPU time, up to the last switch */

@@ -35,6 +35,11 @@
  * platform_regs_init. Hooks may change any field: the context resumes with
  * the new values (for a syscall, rax is overwritten by the hook's result). */
 struct platform_regs {
+	/* Kept with the context for a platform that needs it (0 otherwise):
+	 * hosted keeps here the program's TLS word at FS:-8, Go's g, as its
+	 * FS base is shared by the contexts of a CPU. The second word keeps
+	 * the frame a multiple of 16 bytes for the entry paths' stacks. */
+	uint64_t tls_word, reserved;
 	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
 	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
 	uint64_t vector; /* 0-31 exceptions, PLATFORM_VECTOR_* otherwise */

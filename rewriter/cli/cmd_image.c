@@ -1,4 +1,4 @@
-/* rewire image: a static Go binary plus the kernel runtime, bootable by PVH. */
+/* rewire image: a static Go binary plus the kernel runtime, for a platform. */
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
@@ -10,20 +10,28 @@
 #include "image.h"
 
 static const char usage[] =
-	"usage: rewire image IN -o OUT [--mode trap] [--kernel-dir DIR] [-q]\n"
+	"usage: rewire image IN -o OUT [--platform kvm|hosted] [--mode trap]\n"
+	"                    [--kernel-dir DIR] [-q]\n"
 	"\n"
 	"Links the kernel runtime into the static Go binary IN and writes OUT, an\n"
-	"ELF that boots with PVH (QEMU's -kernel; scripts/run-image runs it): the\n"
-	"kernel builds the Linux initial stack from the kernel command line and\n"
-	"jumps to the Go entry point. IN's segments and symbols stay as they are;\n"
-	"the kernel lands in new segments after them (below 2 GiB) with its symbols\n"
-	"added to .symtab. IN is not modified.\n"
+	"image of the Go program on the kernel: the kernel builds the Linux\n"
+	"initial stack from its command line and jumps to the Go entry point.\n"
+	"IN's segments and symbols stay as they are; the kernel lands in new\n"
+	"segments after them (below 2 GiB) with its symbols added to .symtab.\n"
+	"IN is not modified.\n"
 	"\n"
 	"options:\n"
 	"  -o, --output OUT      the image to write\n"
+	"      --platform NAME   what runs the image (default kvm):\n"
+	"                        kvm     an ELF that boots with PVH under QEMU\n"
+	"                                (KVM, or TCG without /dev/kvm)\n"
+	"                        hosted  a Linux executable: ./OUT ARGS runs the\n"
+	"                                program on the kernel in this process,\n"
+	"                                its system calls trapped by Syscall\n"
+	"                                User Dispatch\n"
 	"      --mode trap       the program's system calls trap into the kernel\n"
 	"                        (SYSCALL through LSTAR); the only mode so far\n"
-	"      --kernel-dir DIR  the kernel build: DIR/platform-kvm.a and\n"
+	"      --kernel-dir DIR  the kernel build: DIR/platform-NAME.a and .ld and\n"
 	"                        DIR/core/*.o (default: $" IMAGE_KERNEL_DIR_ENV ", else\n"
 	"                        build/kernel beside the rewire binary's build/bin)\n"
 	"  -q, --quiet           print nothing on success\n"
@@ -31,7 +39,7 @@ static const char usage[] =
 	"Exit status: 0 written, 1 bad input or failed link (nothing written),\n"
 	"2 usage error.\n";
 
-enum { OPT_MODE = 256, OPT_KERNEL_DIR };
+enum { OPT_MODE = 256, OPT_KERNEL_DIR, OPT_PLATFORM };
 
 int cmd_image(int argc, char **argv)
 {
@@ -39,6 +47,7 @@ int cmd_image(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "kernel-dir", required_argument, NULL, OPT_KERNEL_DIR },
+		{ "platform", required_argument, NULL, OPT_PLATFORM },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -65,6 +74,13 @@ int cmd_image(int argc, char **argv)
 		case OPT_KERNEL_DIR:
 			opts.kernel_dir = optarg;
 			break;
+		case OPT_PLATFORM:
+			if (strcmp(optarg, "kvm") != 0 && strcmp(optarg, "hosted") != 0) {
+				cli_error("image: platform '%s': give kvm or hosted", optarg);
+				return EXIT_USAGE;
+			}
+			opts.platform = optarg;
+			break;
 		case 'q':
 			quiet = true;
 			break;
@@ -87,10 +103,10 @@ int cmd_image(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	if (!quiet)
-		printf("%s: kernel (trap mode) at 0x%" PRIx64 "-0x%" PRIx64
-		       ", PVH entry 0x%" PRIx64 ", Go entry 0x%" PRIx64
+		printf("%s: %s platform, kernel (trap mode) at 0x%" PRIx64 "-0x%" PRIx64
+		       ", kernel entry 0x%" PRIx64 ", Go entry 0x%" PRIx64
 		       ", %zu kernel symbols, %zu functions named for crash dumps\n",
-		       out, res.kernel_base, res.kernel_end, res.pvh_entry, res.go_entry,
-		       res.nsymbols, res.nksyms);
+		       out, res.platform, res.kernel_base, res.kernel_end,
+		       res.kernel_entry, res.go_entry, res.nsymbols, res.nksyms);
 	return EXIT_OK;
 }

@@ -168,19 +168,20 @@ int cmd_verify(int argc, char **argv)
 		const struct note_redirect *r = &note.redirects[i];
 		bool original = strcmp(r->kind, "original") == 0;
 
-		/* rewire image: "image MODE GO_ENTRY pvh_entry PVH_ENTRY
-		 * KERNEL_BASE"; the Go entry must be the ELF entry still. */
+		/* rewire image: "image MODE GO_ENTRY PLATFORM IMAGE_ENTRY
+		 * KERNEL_BASE"; the ELF entry must be the one recorded (the Go
+		 * entry, or the kernel's on a platform that starts there). */
 		if (strcmp(r->kind, "image") == 0) {
-			bool ok = gobin_elf(bin)->ehdr.e_entry == r->from_addr;
+			bool ok = gobin_elf(bin)->ehdr.e_entry == r->to_addr;
 
 			if (!ok)
-				cli_error("verify: %s: the ELF entry 0x%" PRIx64 " is not the Go entry 0x%" PRIx64 " the record says",
+				cli_error("verify: %s: the ELF entry 0x%" PRIx64 " is not the entry 0x%" PRIx64 " the record says",
 					  argv[optind], (uint64_t)gobin_elf(bin)->ehdr.e_entry,
-					  r->from_addr);
+					  r->to_addr);
 			bad += !ok;
 			if (!quiet)
-				printf("%-8s image (%s mode), kernel at 0x%" PRIx64 ", PVH entry 0x%" PRIx64 "\n",
-				       ok ? "ok" : "BAD", r->from, r->via, r->to_addr);
+				printf("%-8s image (%s mode, %s platform), kernel at 0x%" PRIx64 ", Go entry 0x%" PRIx64 "\n",
+				       ok ? "ok" : "BAD", r->from, r->to, r->via, r->from_addr);
 			continue;
 		}
 		uint64_t want = original ? (r->via ? r->via : r->from_addr) : r->to_addr;

@@ -501,8 +501,11 @@ static int write_changes(int fd, const struct elf_image *img,
 
 	if (!gelf_getehdr(elf, &eh))
 		goto libelf_fail;
-	if (ch->nsegments || ch->note) {
-		eh.e_shoff = align_up(end, 8);
+	if (ch->nsegments || ch->note || ch->entry) {
+		if (ch->nsegments || ch->note)
+			eh.e_shoff = align_up(end, 8);
+		if (ch->entry)
+			eh.e_entry = ch->entry;
 		if (!gelf_update_ehdr(elf, &eh))
 			goto libelf_fail;
 	}

@@ -62,6 +62,7 @@ struct elf_changes {
 	size_t nsymbols;
 	const struct new_note_segment *note_segments;
 	size_t nnote_segments;
+	uint64_t entry;		/* a new ELF entry point; 0 keeps the input's */
 };
 
 /* The lowest page-aligned address above every PT_LOAD of img: the place

@@ -1,9 +1,10 @@
-/* rewire image: link the kernel runtime into a static Go binary and write a
- * PVH-bootable ELF.
+/* rewire image: link the kernel runtime into a static Go binary and write an
+ * ELF its platform runs.
  *
- * Stages: check the input -> find the kernel's objects -> link them after
- * the Go binary with the kernel layout (linker_link_kernel) -> write the
- * copy with the kernel's segments, its PT_NOTE, symbols and the record. */
+ * Stages: check the input -> find the kernel's objects and the platform's
+ * layout -> link them after the Go binary (linker_link_kernel) -> write
+ * the copy with the kernel's segments, its PT_NOTE, entry, symbols and the
+ * record. */
 #include "image.h"
 
 #include <dirent.h>
@@ -16,16 +17,18 @@
 #include <unistd.h>
 
 #include "elf_writer.h"
+#include "fsutil.h"
 #include "gobin.h"
 #include "ksyms.h"
 #include "linker.h"
 #include "rewire_note.h"
 
 #define PAGE_SIZE 4096ULL
-#define KERNEL_ARCHIVE "platform-kvm.a"
-/* The kernel's boot code runs in 32-bit mode with boot page tables that
- * map the first 4 GiB, and it is linked with -mcmodel=small: below 2 GiB. */
+/* Kernels are built with -mcmodel=small: they and what they address
+ * directly lie below 2 GiB. (A platform's layout may ask for less.) */
 #define KERNEL_LIMIT 0x80000000ULL
+/* Longest platform name: they are folder names under platform/. */
+#define PLATFORM_NAME_MAX 32
 
 static bool is_file(const char *path)
 {
@@ -34,15 +37,37 @@ static bool is_file(const char *path)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static bool kernel_dir_ok(const char *dir)
+/* DIR/platform-PLATFORM.EXT into path (PATH_MAX + 64 bytes); false when
+ * it does not fit. */
+static bool platform_file(char *path, const char *dir, const char *platform,
+			  const char *ext)
 {
-	char path[PATH_MAX + 32];
-	int n = snprintf(path, sizeof(path), "%s/%s", dir, KERNEL_ARCHIVE);
+	int n = snprintf(path, PATH_MAX + 64, "%s/platform-%s.%s", dir, platform, ext);
 
-	return n > 0 && (size_t)n < sizeof(path) && is_file(path);
+	return n > 0 && n < PATH_MAX + 64;
 }
 
-int image_find_kernel_dir(char *buf, size_t len, struct rw_error *err)
+static bool kernel_dir_ok(const char *dir, const char *platform)
+{
+	char path[PATH_MAX + 64];
+
+	return platform_file(path, dir, platform, "a") && is_file(path);
+}
+
+/* A platform name: letters, digits, '-' and '_' (it names files). */
+static int platform_check(const char *platform, struct rw_error *err)
+{
+	size_t n = strlen(platform);
+
+	if (n == 0 || n > PLATFORM_NAME_MAX ||
+	    strspn(platform, "abcdefghijklmnopqrstuvwxyz0123456789-_") != n)
+		return rw_fail(err, "'%.40s' is not a platform name (kvm or hosted)",
+			       platform);
+	return 0;
+}
+
+int image_find_kernel_dir(char *buf, size_t len, const char *platform,
+			  struct rw_error *err)
 {
 	static const char *const rel[] = {
 		"../kernel", "../../build/kernel", "../lib/rewire/kernel",
@@ -52,10 +77,12 @@ int image_find_kernel_dir(char *buf, size_t len, struct rw_error *err)
 	ssize_t n;
 	char *slash;
 
+	if (platform_check(platform, err) < 0)
+		return -1;
 	if (env && *env) {
-		if (!kernel_dir_ok(env))
-			return rw_fail(err, "%s=%s holds no %s (build the kernel with make)",
-				       IMAGE_KERNEL_DIR_ENV, env, KERNEL_ARCHIVE);
+		if (!kernel_dir_ok(env, platform))
+			return rw_fail(err, "%s=%s holds no platform-%s.a (build the kernel with make)",
+				       IMAGE_KERNEL_DIR_ENV, env, platform);
 		snprintf(buf, len, "%s", env);
 		return 0;
 	}
@@ -72,14 +99,14 @@ int image_find_kernel_dir(char *buf, size_t len, struct rw_error *err)
 		size_t t = strlen(tried);
 
 		snprintf(dir, sizeof(dir), "%s/%s", exe, rel[i]);
-		if (kernel_dir_ok(dir)) {
+		if (kernel_dir_ok(dir, platform)) {
 			snprintf(buf, len, "%s", realpath(dir, real) ? real : dir);
 			return 0;
 		}
 		snprintf(tried + t, sizeof(tried) - t, "%s%.300s", t ? ", " : "", dir);
 	}
-	return rw_fail(err, "no kernel build found (tried %s): run make, or give --kernel-dir or %s",
-		       tried, IMAGE_KERNEL_DIR_ENV);
+	return rw_fail(err, "no kernel build for platform %s found (tried %s): run make, or give --kernel-dir or %s",
+		       platform, tried, IMAGE_KERNEL_DIR_ENV);
 }
 
 static int compare_str(const void *a, const void *b)
@@ -114,7 +141,8 @@ static int inputs_add(struct inputs *in, char *path)
 }
 
 /* The core's objects (DIR/core/ *.o, sorted) and the platform archive. */
-static int kernel_inputs(struct inputs *in, const char *dir, struct rw_error *err)
+static int kernel_inputs(struct inputs *in, const char *dir, const char *platform,
+			 struct rw_error *err)
 {
 	char core[PATH_MAX + 16], *p = NULL;
 	struct dirent *de;
@@ -138,9 +166,32 @@ static int kernel_inputs(struct inputs *in, const char *dir, struct rw_error *er
 	if (in->count == 0)
 		return rw_fail(err, "%s: no kernel core objects (make builds them)", core);
 	qsort(in->paths, in->count, sizeof(*in->paths), compare_str);
-	if (asprintf(&p, "%s/%s", dir, KERNEL_ARCHIVE) < 0 || inputs_add(in, p) < 0)
+	if (asprintf(&p, "%s/platform-%s.a", dir, platform) < 0 || inputs_add(in, p) < 0)
 		return rw_fail(err, "out of memory");
 	return 0;
+}
+
+/* The platform's layout, DIR/platform-PLATFORM.ld, as text (malloc'd). */
+static char *layout_read(const char *dir, const char *platform, struct rw_error *err)
+{
+	char path[PATH_MAX + 64];
+	uint8_t *text = NULL;
+	size_t size;
+
+	if (!platform_file(path, dir, platform, "ld")) {
+		rw_fail(err, "%s: the path is too long", dir);
+		return NULL;
+	}
+	if (file_read_all(path, &text, &size, err) < 0) {
+		rw_wrap(err, "platform %s has no image layout: ", platform);
+		return NULL;
+	}
+	if (strlen((char *)text) != size) {
+		rw_fail(err, "%s: a NUL byte in the layout", path);
+		free(text);
+		return NULL;
+	}
+	return (char *)text;
 }
 
 struct ksym {
@@ -234,8 +285,9 @@ static int ksyms_point(struct linked_image *k, uint64_t table_addr, struct rw_er
 }
 
 /* The address of the Go binary's ELF header once loaded: the PT_LOAD that
- * maps file offset 0. Also checks what a PVH loader needs: physical and
- * virtual addresses agree, everything below the kernel limit. */
+ * maps file offset 0. Also checks what every platform's loader needs:
+ * physical and virtual addresses agree (a PVH loader goes by the physical
+ * ones), everything below the kernel limit. */
 static int program_check(const struct gobin *bin, uint64_t *ehdr, struct rw_error *err)
 {
 	const struct elf_image *img = gobin_elf(bin);
@@ -275,14 +327,17 @@ int image_make(const char *in_path, const char *out_path,
 	       const struct image_options *opts, struct image_result *res,
 	       struct rw_error *err)
 {
+	const char *platform = opts->platform ? opts->platform : IMAGE_DEFAULT_PLATFORM;
 	struct gobin *bin = NULL;
 	struct linked_image k = { 0 };
+	struct kernel_layout layout = { 0 };
+	char *script = NULL;
 	struct inputs in = { 0 };
 	struct new_segment *segs = NULL;
 	uint8_t *table = NULL;
 	size_t table_len = 0;
 	struct new_symbol *syms = NULL;
-	struct new_note_segment pvh;
+	struct new_note_segment note_seg;
 	struct rewire_note record = { 0 };
 	struct new_note note = {
 		.section_name = REWIRE_NOTE_SECTION, .owner = REWIRE_NOTE_OWNER,
@@ -297,30 +352,41 @@ int image_make(const char *in_path, const char *out_path,
 	memset(res, 0, sizeof(*res));
 	if (opts->mode != IMAGE_MODE_TRAP)
 		return rw_fail(err, "only trap mode is implemented");
+	if (platform_check(platform, err) < 0)
+		return -1;
+	snprintf(res->platform, sizeof(res->platform), "%s", platform);
 	if (opts->kernel_dir) {
-		if (!kernel_dir_ok(opts->kernel_dir))
-			return rw_fail(err, "%s holds no %s (build the kernel with make)",
-				       opts->kernel_dir, KERNEL_ARCHIVE);
+		if (!kernel_dir_ok(opts->kernel_dir, platform))
+			return rw_fail(err, "%s holds no platform-%s.a (build the kernel with make)",
+				       opts->kernel_dir, platform);
 		snprintf(res->kernel_dir, sizeof(res->kernel_dir), "%s", opts->kernel_dir);
-	} else if (image_find_kernel_dir(res->kernel_dir, sizeof(res->kernel_dir), err) < 0) {
+	} else if (image_find_kernel_dir(res->kernel_dir, sizeof(res->kernel_dir),
+					 platform, err) < 0) {
 		return -1;
 	}
-	if (gobin_open(&bin, in_path, err) < 0)
+	if (!(script = layout_read(res->kernel_dir, platform, err)))
 		return -1;
+	if (gobin_open(&bin, in_path, err) < 0)
+		goto out;
 	if (program_check(bin, &res->program_ehdr, err) < 0)
 		goto out;
 	res->go_entry = gobin_elf(bin)->ehdr.e_entry;
-	if (kernel_inputs(&in, res->kernel_dir, err) < 0)
+	if (kernel_inputs(&in, res->kernel_dir, platform, err) < 0)
 		goto out;
 	base = elf_writer_next_vaddr(gobin_elf(bin));
+	layout = (struct kernel_layout){ script, res->program_ehdr, res->go_entry };
 	if (linker_link_kernel(&k, bin, (const char *const *)in.paths, in.count, base,
-			       res->program_ehdr, err) < 0) {
-		rw_wrap(err, "linking the kernel from %s: ", res->kernel_dir);
+			       &layout, err) < 0) {
+		rw_wrap(err, "linking the kernel (platform %s) from %s: ", platform,
+			res->kernel_dir);
 		goto out;
 	}
 	res->kernel_base = base;
 	res->kernel_end = k.end;
-	res->pvh_entry = linker_symbol_addr(&k, "pvh_entry");
+	res->kernel_entry = linker_symbol_addr(&k, "rewire_kernel_entry");
+	res->image_entry = linker_symbol_addr(&k, "rewire_image_entry");
+	if (!res->image_entry)
+		res->image_entry = res->go_entry;
 	if (k.end > KERNEL_LIMIT) {
 		rw_fail(err, "the kernel would end at 0x%llx, above 2 GiB",
 			(unsigned long long)k.end);
@@ -361,11 +427,10 @@ int image_make(const char *in_path, const char *out_path,
 			.size = k.symbols[i].size, .is_func = k.symbols[i].is_func,
 		};
 	res->nsymbols = k.nsymbols;
-	pvh = (struct new_note_segment){ .addr = k.note_addr, .size = k.note_size };
 
-	/* The record: "image trap GO_ENTRY pvh_entry PVH_ENTRY KERNEL_BASE". */
-	if (rewire_note_add_redirect(&record, "image", "trap", res->go_entry, "pvh_entry",
-				     res->pvh_entry, base) < 0) {
+	/* The record: "image MODE GO_ENTRY PLATFORM IMAGE_ENTRY KERNEL_BASE". */
+	if (rewire_note_add_redirect(&record, "image", "trap", res->go_entry, platform,
+				     res->image_entry, base) < 0) {
 		rw_fail(err, "out of memory");
 		goto out;
 	}
@@ -375,8 +440,14 @@ int image_make(const char *in_path, const char *out_path,
 	note.desc_len = len;
 	ch = (struct elf_changes){
 		.segments = segs, .nsegments = k.nsegments + 1, .note = &note,
-		.note_segments = &pvh, .nnote_segments = 1,
+		.entry = res->image_entry,
 	};
+	if (k.note_addr) {
+		note_seg = (struct new_note_segment){ .addr = k.note_addr,
+						      .size = k.note_size };
+		ch.note_segments = &note_seg;
+		ch.nnote_segments = 1;
+	}
 	/* A stripped binary (-s) has no .symtab to add the kernel's names to. */
 	if (elf_image_section(gobin_elf(bin), ".symtab")) {
 		ch.symbols = syms;
@@ -388,11 +459,13 @@ int image_make(const char *in_path, const char *out_path,
 out:
 	free(text);
 	free(table);
+	free(script);
 	rewire_note_free(&record);
 	free(segs);
 	free(syms);
 	linked_image_free(&k);
 	inputs_free(&in);
-	gobin_close(bin);
+	if (bin)
+		gobin_close(bin);
 	return rc;
 }

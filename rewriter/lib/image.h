@@ -1,5 +1,6 @@
-/* rewire image: a static Go binary plus the kernel runtime, as one
- * PVH-bootable ELF. */
+/* rewire image: a static Go binary plus the kernel runtime, as one ELF that
+ * a kernel platform runs: kvm (PVH-bootable under QEMU) or hosted (a Linux
+ * executable). */
 #ifndef REWIRE_IMAGE_H
 #define REWIRE_IMAGE_H
 
@@ -15,20 +16,31 @@ enum image_mode {
 	IMAGE_MODE_TRAP,	/* the program's SYSCALLs enter the kernel via LSTAR */
 };
 
+/* The platform when none is given. */
+#define IMAGE_DEFAULT_PLATFORM "kvm"
+
 struct image_options {
 	enum image_mode mode;
-	/* The kernel build: DIR/platform-kvm.a and DIR/core/ *.o, what `make`
-	 * puts in build/kernel. NULL: image_find_kernel_dir decides. */
+	/* The platform: its archive DIR/platform-NAME.a and its layout
+	 * DIR/platform-NAME.ld (the platform folder's image.ld) describe it.
+	 * NULL: IMAGE_DEFAULT_PLATFORM. */
+	const char *platform;
+	/* The kernel build: those plus DIR/core/ *.o, what `make` puts in
+	 * build/kernel. NULL: image_find_kernel_dir decides. */
 	const char *kernel_dir;
 };
 
 struct image_result {
+	char platform[40];	/* the platform imaged for */
 	char kernel_dir[4096];	/* the kernel directory used */
 	uint64_t go_entry;	/* the Go program's e_entry, where the kernel jumps */
 	uint64_t program_ehdr;	/* rewire_program_ehdr */
 	uint64_t kernel_base;	/* first address of the kernel */
 	uint64_t kernel_end;	/* end of its last segment, page-aligned */
-	uint64_t pvh_entry;	/* the 32-bit entry the PVH note names */
+	uint64_t kernel_entry;	/* where the platform starts the kernel
+				   (kvm: the PVH note's 32-bit entry) */
+	uint64_t image_entry;	/* the image's ELF entry: the Go entry, or
+				   the kernel's when the platform says so */
 	size_t nsymbols;	/* kernel symbols added to .symtab */
 	size_t nksyms;		/* functions in the kernel's own table (ksyms.h) */
 };
@@ -39,19 +51,24 @@ struct image_result {
  * resolved): EXE_DIR/../kernel (build/bin/rewire -> build/kernel), then
  * EXE_DIR/../../build/kernel (a sanitizer build in build-san/), then
  * EXE_DIR/../lib/rewire/kernel (an installed layout). The first that holds
- * platform-kvm.a wins. Fills buf; -1 with err listing the places tried.
+ * the platform's archive (platform-PLATFORM.a) wins. Fills buf; -1 with
+ * err listing the places tried.
  */
-int image_find_kernel_dir(char *buf, size_t len, struct rw_error *err);
+int image_find_kernel_dir(char *buf, size_t len, const char *platform,
+			  struct rw_error *err);
 
 /*
  * Reads the static Go binary in_path (refused: PIE, dynamically linked,
- * not Go, already an image), links the kernel from opts->kernel_dir at the
- * first page after the Go binary's last segment (linker_link_kernel), and
- * writes out_path: the Go binary unchanged plus the kernel's PT_LOAD
- * segments, a PT_NOTE for its PVH note, the kernel's symbols in .symtab, a
+ * not Go, already an image), links the kernel from opts->kernel_dir with
+ * the platform's layout at the first page after the Go binary's last
+ * segment (linker_link_kernel), and writes out_path: the Go binary
+ * unchanged but for the ELF entry (the kernel's, when the layout defines
+ * rewire_image_entry), plus the kernel's PT_LOAD segments, a PT_NOTE when
+ * the layout makes one (kvm's PVH note), the kernel's symbols in .symtab, a
  * read-only segment with the function table the kernel names crash
  * addresses with (kernel-runtime/include/ksyms.h) and a .note.rewire
- * record "image". in_path is not modified. 0 or -1 with err.
+ * record "image MODE GO_ENTRY PLATFORM IMAGE_ENTRY KERNEL_BASE". in_path
+ * is not modified. 0 or -1 with err.
  */
 int image_make(const char *in_path, const char *out_path,
 	       const struct image_options *opts, struct image_result *res,

@@ -414,85 +414,42 @@ static const struct go_symbol *go_symbols_find(const struct go_symbols *gs, cons
 
 /* ---- the linker script ---- */
 
-/* Pieces both layouts share. /DISCARD/ comes first because the first
- * matching rule takes a section. .rela.dyn collects what only a dynamic
- * loader would apply (ifuncs): the ASSERT turns it into an error. GOT and
- * PLT are made by ld for PIC code and are filled at link time. */
-#define SCRIPT_LOAD_PHDRS \
-	"\ttext PT_LOAD FLAGS(5);\n" \
-	"\trodata PT_LOAD FLAGS(4);\n" \
-	"\tdata PT_LOAD FLAGS(6);\n"
-#define SCRIPT_DISCARD \
-	"\t/DISCARD/ : { *(.note.GNU-stack) *(.note.gnu.property) *(.comment) *(.eh_frame)\n" \
-	"\t\t*(.debug*) *(.zdebug*) *(.stab*) *(.gnu.debuglto_*) *(.llvm_addrsig) }\n" \
-	"\t. = 0x%llx;\n"
-#define SCRIPT_RODATA_TO_DATA \
-	"\t.rewire.c.rodata : { *(.rodata .rodata.* .lrodata .lrodata.*)\n" \
-	"\t\t*(.data.rel.ro .data.rel.ro.*) *(.note .note.*) } :rodata\n" \
-	"\t" REDIRECT_SECTION " : { KEEP(*(" REDIRECT_SECTION ")) } :rodata\n" \
-	"\t.rela.dyn : { *(.rela.*) } :rodata\n" \
-	"\t. = ALIGN(4096);\n" \
-	"\t.rewire.c.data : { *(.data .data.* .ldata .ldata.*) *(.got) *(.got.plt) *(.igot.plt) } :data\n"
-#define SCRIPT_NO_DYNAMIC_RELOCATIONS \
-	"ASSERT(SIZEOF(.rela.dyn) == 0, \"rewire: the C code needs run-time relocations (an ifunc?), which nothing would apply\");\n"
-
 /* The C layout: text, rodata (with the redirect records) and data
- * segments right after the Go binary. */
+ * segments right after the Go binary. /DISCARD/ comes first because the
+ * first matching rule takes a section. .rela.dyn collects what only a
+ * dynamic loader would apply (ifuncs): the ASSERT turns it into an error.
+ * GOT and PLT are made by ld for PIC code and are filled at link time. A
+ * kernel's layout comes from its platform instead (image.ld, read by
+ * rewire image), in the same terms. */
 static const char script_layout[] =
 	"PHDRS\n"
 	"{\n"
-	SCRIPT_LOAD_PHDRS
+	"\ttext PT_LOAD FLAGS(5);\n"
+	"\trodata PT_LOAD FLAGS(4);\n"
+	"\tdata PT_LOAD FLAGS(6);\n"
 	"}\n"
 	"SECTIONS\n"
 	"{\n"
-	SCRIPT_DISCARD
+	"\t/DISCARD/ : { *(.note.GNU-stack) *(.note.gnu.property) *(.comment) *(.eh_frame)\n"
+	"\t\t*(.debug*) *(.zdebug*) *(.stab*) *(.gnu.debuglto_*) *(.llvm_addrsig) }\n"
+	"\t. = 0x%llx;\n"
 	"\t.rewire.c.text : { *(.text .text.* .ltext .ltext.*) *(.plt) *(.iplt) } :text\n"
 	"\t. = ALIGN(4096);\n"
-	SCRIPT_RODATA_TO_DATA
+	"\t.rewire.c.rodata : { *(.rodata .rodata.* .lrodata .lrodata.*)\n"
+	"\t\t*(.data.rel.ro .data.rel.ro.*) *(.note .note.*) } :rodata\n"
+	"\t" REDIRECT_SECTION " : { KEEP(*(" REDIRECT_SECTION ")) } :rodata\n"
+	"\t.rela.dyn : { *(.rela.*) } :rodata\n"
+	"\t. = ALIGN(4096);\n"
+	"\t.rewire.c.data : { *(.data .data.* .ldata .ldata.*) *(.got) *(.got.plt) *(.igot.plt) } :data\n"
 	"\t.rewire.c.bss : { *(.bss .bss.* .lbss .lbss.*) *(COMMON) *(LARGE_COMMON) } :data\n"
 	"}\n"
-	SCRIPT_NO_DYNAMIC_RELOCATIONS;
+	"ASSERT(SIZEOF(.rela.dyn) == 0, \"rewire: the C code needs run-time relocations (an ifunc?), which nothing would apply\");\n";
 
-/* The kernel layout (kernel-runtime/platform/kvm/link.ld, relocated after
- * the Go binary): boot code first, the PVH note in a PT_NOTE segment of its
- * own (QEMU's loader finds the entry through it), a page-aligned bss between
- * __bss_start and __bss_end that boot.S clears, __image_end, and
- * rewire_program_ehdr, the Go program's ELF header in memory. The boot
- * code is not referenced by anything: EXTERN takes it from the archive. */
-static const char script_kernel_layout[] =
-	"EXTERN(pvh_entry)\n"
-	"PHDRS\n"
-	"{\n"
-	SCRIPT_LOAD_PHDRS
-	"\tnote PT_NOTE FLAGS(4);\n"
-	"}\n"
-	"SECTIONS\n"
-	"{\n"
-	SCRIPT_DISCARD
-	"\t__image_start = .;\n"
-	"\t.rewire.c.text : { *(.text.boot) *(.text .text.* .ltext .ltext.*) *(.plt) *(.iplt) } :text\n"
-	"\t. = ALIGN(4096);\n"
-	"\t.note.pvh : { KEEP(*(.note.pvh)) } :rodata :note\n"
-	SCRIPT_RODATA_TO_DATA
-	"\t.rewire.c.bss : ALIGN(4096) {\n"
-	"\t\t__bss_start = .;\n"
-	"\t\t*(.bss .bss.* .lbss .lbss.*) *(COMMON) *(LARGE_COMMON)\n"
-	"\t\t. = ALIGN(4096);\n"
-	"\t\t__bss_end = .;\n"
-	"\t} :data\n"
-	"\t__image_end = .;\n"
-	"}\n"
-	"rewire_program_ehdr = 0x%llx;\n"
-	"ASSERT(SIZEOF(.note.pvh) > 0, \"rewire: the kernel has no PVH note (section .note.pvh): is the platform's boot object linked?\");\n"
-	"ASSERT(__image_end <= 0x80000000, \"rewire: the kernel image must end below 2 GiB\");\n"
-	SCRIPT_NO_DYNAMIC_RELOCATIONS;
-
-/* How link_in links: the C layout or the kernel's, and whether undefined
- * symbols may stay (discovery). */
+/* How link_in links: the C layout or a platform's kernel layout, and
+ * whether undefined symbols may stay (discovery). */
 struct link_opts {
 	bool discover;
-	bool kernel;
-	uint64_t program_ehdr;	/* kernel layout: rewire_program_ehdr */
+	const struct kernel_layout *kernel;	/* NULL: the C layout */
 };
 
 static int script_write(const char *path, const struct go_symbols *gs, uint64_t base,
@@ -511,8 +468,12 @@ static int script_write(const char *path, const struct go_symbols *gs, uint64_t 
 		fprintf(f, "PROVIDE(\"%s\" = 0x%llx);\n", gs->items[i].name,
 			(unsigned long long)gs->items[i].addr);
 	if (opts->kernel)
-		fprintf(f, script_kernel_layout, (unsigned long long)base,
-			(unsigned long long)opts->program_ehdr);
+		fprintf(f, "REWIRE_BASE = 0x%llx;\nrewire_program_ehdr = 0x%llx;\n"
+			"rewire_program_entry = 0x%llx;\n%s\n",
+			(unsigned long long)base,
+			(unsigned long long)opts->kernel->program_ehdr,
+			(unsigned long long)opts->kernel->program_entry,
+			opts->kernel->script);
 	else
 		fprintf(f, script_layout, (unsigned long long)base);
 	bad = ferror(f);
@@ -1236,17 +1197,11 @@ int linker_link(struct linked_image *out, const struct gobin *bin,
 
 int linker_link_kernel(struct linked_image *out, const struct gobin *bin,
 		       const char *const *inputs, size_t ninputs, uint64_t base,
-		       uint64_t program_ehdr, struct rw_error *err)
+		       const struct kernel_layout *layout, struct rw_error *err)
 {
-	const struct link_opts opts = { .kernel = true, .program_ehdr = program_ehdr };
+	const struct link_opts opts = { .kernel = layout };
 
-	if (link_any(out, bin, inputs, ninputs, base, &opts, err) < 0)
-		return -1;
-	if (!out->note_addr) {
-		linked_image_free(out);
-		return rw_fail(err, "the linked kernel has no PT_NOTE segment for its PVH note");
-	}
-	return 0;
+	return link_any(out, bin, inputs, ninputs, base, &opts, err);
 }
 
 int linker_discover(struct linked_image *out, const struct gobin *bin,

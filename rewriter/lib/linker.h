@@ -132,18 +132,24 @@ int linker_link(struct linked_image *out, const struct gobin *bin,
 		const char *const *inputs, size_t ninputs, uint64_t base,
 		struct rw_error *err);
 
+/* A kernel platform's layout (its image.ld) and what it is given. */
+struct kernel_layout {
+	const char *script;	/* linker script text: PHDRS, SECTIONS... */
+	uint64_t program_ehdr;	/* the Go program's ELF header in memory */
+	uint64_t program_entry;	/* the Go program's entry point */
+};
+
 /*
- * linker_link with the kernel layout (what kernel-runtime/platform/kvm/link.ld
- * gives the standalone kernel), at base: text with .text.boot first (and
- * pvh_entry pulled from an archive), the .note.pvh section in rodata and in
- * a PT_NOTE segment (out->note_addr, note_size), data, then a page-aligned
- * bss between __bss_start and __bss_end; __image_start, __image_end, and
- * rewire_program_ehdr = program_ehdr (the Go program's ELF header in memory)
- * are defined. The image must end below 2 GiB. Used by `rewire image`.
+ * linker_link with a platform's kernel layout instead of the C one: the
+ * generated script defines REWIRE_BASE = base, rewire_program_ehdr and
+ * rewire_program_entry, then holds layout->script, which places the
+ * sections from REWIRE_BASE on, may add a PT_NOTE segment (out->note_addr,
+ * note_size) and defines rewire_image_entry when the image's ELF entry
+ * must be its own. Used by `rewire image`.
  */
 int linker_link_kernel(struct linked_image *out, const struct gobin *bin,
 		       const char *const *inputs, size_t ninputs, uint64_t base,
-		       uint64_t program_ehdr, struct rw_error *err);
+		       const struct kernel_layout *layout, struct rw_error *err);
 
 /* Address of a C symbol of the image (a global one if several share the
  * name), 0 if absent. */

@@ -1,9 +1,11 @@
-/* x86-64 instructions the platform needs, as inline functions: CPUID, MSRs,
- * port I/O, control registers, the TSC. */
+/* x86-64 instructions the platform needs, as inline functions: MSRs, port
+ * I/O, control registers, the TSC (CPUID is in common/x86.h). */
 #ifndef KVM_CPU_H
 #define KVM_CPU_H
 
 #include <stdint.h>
+
+#include "x86.h"
 
 #define MSR_APIC_BASE     0x0000001b
 #define MSR_TSC_DEADLINE  0x000006e0
@@ -28,19 +30,6 @@
 #define CR4_OSXSAVE    (1ul << 18)
 
 #define RFLAGS_IF (1ul << 9)
-
-struct cpuid {
-	uint32_t eax, ebx, ecx, edx;
-};
-
-static inline struct cpuid cpuid(uint32_t leaf, uint32_t subleaf)
-{
-	struct cpuid r;
-	__asm__ volatile("cpuid"
-			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
-			 : "a"(leaf), "c"(subleaf));
-	return r;
-}
 
 static inline uint64_t rdmsr(uint32_t msr)
 {

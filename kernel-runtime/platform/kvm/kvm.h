@@ -27,19 +27,19 @@
 
 /* struct platform_regs offsets, for the assembly that builds and reads
  * the frame (regs_frame.h, syscall_entry.S, context.S). */
-#define REGS_R15    0
-#define REGS_R14    8
-#define REGS_R13    16
-#define REGS_R12    24
-#define REGS_RBP    64
-#define REGS_RBX    104
-#define REGS_RAX    112
-#define REGS_VECTOR 120
-#define REGS_RIP    136
-#define REGS_CS     144
-#define REGS_RFLAGS 152
-#define REGS_RSP    160
-#define REGS_SS     168
+#define REGS_R15    16
+#define REGS_R14    24
+#define REGS_R13    32
+#define REGS_R12    40
+#define REGS_RBP    80
+#define REGS_RBX    120
+#define REGS_RAX    128
+#define REGS_VECTOR 136
+#define REGS_RIP    152
+#define REGS_CS     160
+#define REGS_RFLAGS 168
+#define REGS_RSP    176
+#define REGS_SS     184
 
 #define KVM_MAX_CPUS 1
 
@@ -47,6 +47,7 @@
 #include <stdarg.h>
 #include "kvm_info.h"
 #include "platform.h"
+#include "x86.h"
 
 /* Per-CPU data, at this CPU's GS base. The first fields are used by
  * assembly (offsets above). */
@@ -100,8 +101,6 @@ void kvm_serial_init(void);
 void kvm_serial_write(const char *buf, size_t len);
 
 /* print.c */
-void kvm_vprintf(void (*write)(const char *, size_t), const char *fmt,
-		 va_list ap);
 void kvm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* debugcon.c */
@@ -127,9 +126,6 @@ void kvm_xsave_setup(void);
 /* fsbase.c */
 void kvm_fsbase_init(void);
 uint64_t kvm_fsbase_hwcap2(void);
-
-/* random.c */
-void kvm_random_init(void);
 
 /* clock.c, and its sources */
 void kvm_clock_init(void);

@@ -57,7 +57,7 @@ void platform_main(struct hvm_start_info *si)
 	kvm_paging_init(memmap, memmap_count);
 	kvm_xsave_setup();
 	kvm_fsbase_init();
-	kvm_random_init();
+	random_hw_init();
 	kvm_clock_init();
 	kvm_lapic_init();
 	kvm_syscall_init(cpu);

@@ -1,120 +1,12 @@
-/* Formatted output to the console: a small printf without floating point. */
+/* The console and the log: platform_printf, platform_log and warnings. */
 #include "kvm.h"
-
-struct out {
-	void (*write)(const char *, size_t);
-	char buf[256];
-	size_t len;
-};
-
-static void out_flush(struct out *o)
-{
-	o->write(o->buf, o->len);
-	o->len = 0;
-}
-
-static void out_char(struct out *o, char c)
-{
-	if (o->len == sizeof(o->buf))
-		out_flush(o);
-	o->buf[o->len++] = c;
-}
-
-static void out_number(struct out *o, uint64_t v, unsigned base, int negative,
-		       int width, char pad)
-{
-	char digits[24];
-	int n = 0;
-	do {
-		digits[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	if (negative)
-		digits[n++] = '-';
-	for (int i = n; i < width; i++)
-		out_char(o, pad);
-	while (n)
-		out_char(o, digits[--n]);
-}
-
-void kvm_vprintf(void (*write)(const char *, size_t), const char *fmt,
-		 va_list ap)
-{
-	struct out o;
-	o.write = write;
-	o.len = 0;
-	for (const char *p = fmt; *p; p++) {
-		if (*p != '%') {
-			out_char(&o, *p);
-			continue;
-		}
-		p++;
-		char pad = ' ';
-		int width = 0, longs = 0;
-		if (*p == '0')
-			pad = '0';
-		while (*p >= '0' && *p <= '9')
-			width = width * 10 + (*p++ - '0');
-		while (*p == 'l') {
-			longs++;
-			p++;
-		}
-		if (*p == 'z') {
-			longs = 1;
-			p++;
-		}
-		switch (*p) {
-		case 'd': {
-			int64_t v = longs ? va_arg(ap, int64_t) : va_arg(ap, int);
-			out_number(&o, v < 0 ? -(uint64_t)v : (uint64_t)v, 10,
-				   v < 0, width, pad);
-			break;
-		}
-		case 'u':
-		case 'x': {
-			uint64_t v = longs ? va_arg(ap, uint64_t)
-					   : va_arg(ap, unsigned);
-			out_number(&o, v, *p == 'u' ? 10 : 16, 0, width, pad);
-			break;
-		}
-		case 'p':
-			out_char(&o, '0');
-			out_char(&o, 'x');
-			out_number(&o, (uintptr_t)va_arg(ap, void *), 16, 0, 16,
-				   '0');
-			break;
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-			size_t len = 0;
-			for (const char *q = s ? s : "(null)"; *q; q++, len++)
-				out_char(&o, *q);
-			for (; (int)len < width; len++)
-				out_char(&o, ' ');
-			break;
-		}
-		case 'c':
-			out_char(&o, (char)va_arg(ap, int));
-			break;
-		case '%':
-			out_char(&o, '%');
-			break;
-		default: /* unknown: print it as written */
-			out_char(&o, '%');
-			if (*p)
-				out_char(&o, *p);
-			else
-				p--;
-		}
-	}
-	out_flush(&o);
-}
 
 void platform_printf(const char *fmt, ...)
 {
 	va_list ap;
 	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	kvm_vprintf(kvm_serial_write, fmt, ap);
+	format_vprintf(kvm_serial_write, fmt, ap);
 	va_end(ap);
 	platform_irq_restore(flags);
 }
@@ -125,7 +17,7 @@ void platform_log(const char *fmt, ...)
 	va_list ap;
 	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	kvm_vprintf(kvm_debugcon_write, fmt, ap);
+	format_vprintf(kvm_debugcon_write, fmt, ap);
 	va_end(ap);
 	platform_irq_restore(flags);
 }
@@ -136,7 +28,7 @@ void kvm_warn(const char *fmt, ...)
 	unsigned long flags = platform_irq_save();
 	kvm_debugcon_write("rewire: warning: ", 17);
 	va_start(ap, fmt);
-	kvm_vprintf(kvm_debugcon_write, fmt, ap);
+	format_vprintf(kvm_debugcon_write, fmt, ap);
 	va_end(ap);
 	kvm_debugcon_write("\n", 1);
 	platform_irq_restore(flags);

@@ -4,8 +4,9 @@
  *
  * From the top of the stack down: ss, rsp, rflags, cs, rip (the CPU's
  * interrupt frame, or syscall_entry.S's copy of one), error and vector
- * (pushed by the entry), then REGS_PUSH's registers, rax first: r15 ends
- * at RSP, so RSP points at the struct, whose fields read upward. */
+ * (pushed by the entry), then REGS_PUSH's registers, rax first, and two
+ * words this platform leaves unused: tls_word ends at RSP, so RSP points
+ * at the struct, whose fields read upward. */
 #ifndef KVM_REGS_FRAME_H
 #define KVM_REGS_FRAME_H
 
@@ -28,11 +29,13 @@
 	pushq %r13
 	pushq %r14
 	pushq %r15
+	subq $16, %rsp			/* tls_word, reserved: unused here */
 .endm
 
 /* With RSP at a struct platform_regs: loads its general registers and
  * drops vector and error, leaving RSP at rip (an IRETQ frame). */
 .macro REGS_POP
+	addq $16, %rsp			/* tls_word, reserved */
 	popq %r15
 	popq %r14
 	popq %r13

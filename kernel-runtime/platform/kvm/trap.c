@@ -5,7 +5,7 @@
 
 /* regs_frame.h pushes the frame in this order and kvm.h's offsets name it:
  * the struct must not drift from either. */
-_Static_assert(sizeof(struct platform_regs) == 22 * 8, "platform_regs size");
+_Static_assert(sizeof(struct platform_regs) == 24 * 8, "platform_regs size");
 _Static_assert(__builtin_offsetof(struct platform_regs, r15) == REGS_R15, "");
 _Static_assert(__builtin_offsetof(struct platform_regs, rax) == REGS_RAX, "");
 _Static_assert(__builtin_offsetof(struct platform_regs, vector) == REGS_VECTOR, "");

@@ -27,7 +27,7 @@ kvm_trap_stubs:
 
 trap_common:
 	REGS_PUSH
-	/* The IST stack is 16-byte aligned and 22 words were pushed: RSP is
+	/* The IST stack is 16-byte aligned and 24 words were pushed: RSP is
 	 * aligned for the call, as the C ABI wants. */
 	cld
 	movq %rsp, %rdi

@@ -1,6 +1,5 @@
 /* Random bytes from the CPU: RDSEED (true entropy), else RDRAND. */
-#include "cpu.h"
-#include "kvm.h"
+#include "x86.h"
 
 #define CPUID1_ECX_RDRAND  (1u << 30)
 #define CPUID7_EBX_RDSEED  (1u << 18)
@@ -9,7 +8,7 @@
 
 static int have_rdseed, have_rdrand;
 
-void kvm_random_init(void)
+void random_hw_init(void)
 {
 	have_rdrand = !!(cpuid(1, 0).ecx & CPUID1_ECX_RDRAND);
 	have_rdseed = cpuid(0, 0).eax >= 7 &&

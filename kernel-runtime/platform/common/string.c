@@ -1,6 +1,6 @@
 /* The memory and string functions GCC may call even in freestanding code.
  * Weak: when the core brings its own, the linker takes those. */
-#include "kvm.h"
+#include "x86.h"
 
 #define WEAK __attribute__((weak))
 

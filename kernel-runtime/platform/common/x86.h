@@ -1,0 +1,47 @@
+/* What every x86-64 platform shares: CPUID, the formatted-output engine,
+ * the hardware random generator's setup and the crash dump. Included by
+ * each platform's internal header (kvm.h, hosted.h). */
+#ifndef PLATFORM_X86_H
+#define PLATFORM_X86_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "platform.h"
+
+struct cpuid {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct cpuid cpuid(uint32_t leaf, uint32_t subleaf)
+{
+	struct cpuid r;
+	__asm__ volatile("cpuid"
+			 : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx)
+			 : "a"(leaf), "c"(subleaf));
+	return r;
+}
+
+/* format.c: printf's formats as platform.h lists them, written through
+ * write in pieces. */
+void format_vprintf(void (*write)(const char *, size_t), const char *fmt,
+		    va_list ap);
+
+/* random.c: looks for RDSEED and RDRAND (platform_random uses them). */
+void random_hw_init(void);
+
+/* crash.c: the crash dump of a context: vector, error code, the faulting
+ * address, every register, then RIP, the word on top of the stack and the
+ * frame-pointer chain, each named by kcore_symbolize; readable(addr) says
+ * whether the dump may read the 8 bytes at addr. */
+void crash_dump(const struct platform_regs *r, uint64_t fault_address,
+		int (*readable)(uint64_t addr));
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+#endif
