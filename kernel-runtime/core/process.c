@@ -118,9 +118,18 @@ long process_arch_prctl(int code, uint64_t addr)
 		*(uint64_t *)(uintptr_t)addr = sched_current()->fs_base;
 		return 0;
 	case ARCH_SET_GS:
-	case ARCH_GET_GS:
-		/* GS is the kernel's per-CPU base: the program shares ring 0. */
-		return -EPERM;
+	case ARCH_GET_GS: {
+		uint64_t base = addr;
+
+		if (code == ARCH_GET_GS &&
+		    !user_ok((void *)(uintptr_t)addr, sizeof(uint64_t)))
+			return -EFAULT;
+		if (platform_program_gs_base(code == ARCH_SET_GS, &base) < 0)
+			return -EPERM;
+		if (code == ARCH_GET_GS)
+			*(uint64_t *)(uintptr_t)addr = base;
+		return 0;
+	}
 	default:
 		return -EINVAL;
 	}

@@ -265,9 +265,8 @@ bool signal_fault(struct thread *t, struct platform_regs *regs,
 	struct linux_siginfo info = { 0 };
 	int sig;
 
-	/* Program code runs with interrupts on, the kernel's with them off:
-	 * a fault in kernel code (or one in a syscall) is the kernel's. */
-	if (!delivery || !(regs->rflags & RFLAGS_IF) || t->syscall_regs ||
+	/* A fault in kernel code (or one in a syscall) is the kernel's. */
+	if (!delivery || !platform_regs_in_program(regs) || t->syscall_regs ||
 	    t->is_idle)
 		return false;
 	switch (regs->vector) {

@@ -169,8 +169,19 @@ void platform_set_exception_hook(int (*hook)(struct platform_regs *regs,
 
 /* --- contexts --- */
 
+/* Whether regs (an exception's context) is the program's code, not the
+ * kernel's: only then does a fault become a signal for the program. */
+bool platform_regs_in_program(const struct platform_regs *regs);
+
+/* The program's GS base, for arch_prctl's ARCH_SET_GS (set) and
+ * ARCH_GET_GS: 0, or -1 (EPERM) where the platform keeps GS for itself
+ * (kvm and hosted both do: it holds their per-CPU data). */
+int platform_program_gs_base(bool set, uint64_t *base);
+
 /* Zeroes *regs and sets rip, rsp, the segments and RFLAGS with interrupts
- * enabled: a new thread's first context, for platform_switch or a hook. */
+ * enabled: a new thread's first context, for platform_switch or a hook.
+ * The program's contexts always have RFLAGS.IF set (the core keeps it so
+ * in those it makes for signal handlers); the kernel's may not. */
 void platform_regs_init(struct platform_regs *regs, uint64_t rip,
 			uint64_t rsp);
 /* Saves the current context into *save, such that resuming *save returns

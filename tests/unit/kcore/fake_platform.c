@@ -155,6 +155,19 @@ void platform_regs_init(struct platform_regs *regs, uint64_t rip, uint64_t rsp)
 	regs->rflags = 0x202;
 }
 
+/* As on kvm: program contexts have interrupts on. */
+bool platform_regs_in_program(const struct platform_regs *regs)
+{
+	return regs->rflags & 0x200;
+}
+
+int platform_program_gs_base(bool set, uint64_t *base)
+{
+	(void)set;
+	(void)base;
+	return -1;
+}
+
 void platform_switch(struct platform_regs *save, const struct platform_regs *to,
 		     int *released)
 {
