@@ -322,6 +322,34 @@ long vm_mincore(uintptr_t addr, size_t len, unsigned char *vec)
 	return 0;
 }
 
+/* Maps the aligned block of VM_FAULT_AROUND pages around page, as far as
+ * it lies in area a, to contiguous zeroed frames in one platform call: a
+ * program that touches one page of fresh memory touches its neighbours
+ * next, and a fault costs far more than zeroing a few pages (a host signal
+ * and system call each on the hosted platform, a VM exit on kvm). False
+ * when some page of the block is mapped already, or no run of frames is
+ * free: the caller maps the page alone. */
+static bool fault_around(const struct vm_area *a, uintptr_t page)
+{
+	uintptr_t block = VM_FAULT_AROUND * PAGE_SIZE;
+	uintptr_t lo = page & ~(block - 1), hi = lo + block;
+
+	if (lo < a->start)
+		lo = a->start;
+	if (hi > a->end)
+		hi = a->end;
+	size_t n = (hi - lo) / PAGE_SIZE;
+	uint64_t pa = n > 1 ? frame_alloc_contig(n) : 0;
+	if (!pa)
+		return false;
+	kmemset(platform_phys_to_virt(pa), 0, n * PAGE_SIZE);
+	if (platform_pages_map(lo, pa, n, a->prot)) {
+		frame_free_contig(pa, n);
+		return false;
+	}
+	return true;
+}
+
 enum vm_fault_result vm_fault(uintptr_t addr, bool write)
 {
 	uintptr_t page = addr & ~PAGE_MASK;
@@ -331,9 +359,11 @@ enum vm_fault_result vm_fault(uintptr_t addr, bool write)
 
 	if (!a || a->prot == PROT_NONE || (write && !(a->prot & PROT_WRITE))) {
 		result = VM_FAULT_BAD;
+	} else if (fault_around(a, page)) {
+		stats_page_fault();
 	} else {
 		uint64_t pa = frame_alloc_zeroed();
-		int err = pa ? platform_page_map(page, pa, a->prot) : -ENOMEM;
+		int err = pa ? platform_pages_map(page, pa, 1, a->prot) : -ENOMEM;
 		if (err && pa)
 			frame_free(pa);
 		/* EEXIST: another CPU mapped it first, or a stale TLB entry
@@ -356,9 +386,8 @@ long vm_map_frames(uintptr_t va, uint64_t pa, size_t n)
 	if (!page_aligned(va) || !a || va + n * PAGE_SIZE > a->end ||
 	    !(a->prot & PROT_READ))
 		result = -EINVAL;
-	for (size_t i = 0; i < n && !result; i++)
-		result = platform_page_map(va + i * PAGE_SIZE, pa + i * PAGE_SIZE,
-					   a->prot);
+	if (!result)
+		result = platform_pages_map(va, pa, n, a->prot);
 	spin_unlock(&vm_lock, irq);
 	return result;
 }

@@ -7,6 +7,8 @@
 #include <stdint.h>
 
 #define VM_MAX_AREAS 2048
+/* Pages a fault maps at once: its aligned block of 64 KiB (vm_fault). */
+#define VM_FAULT_AROUND 16
 
 /* Manages [start, end) (page aligned), empty at first. */
 void vm_init(uintptr_t start, uintptr_t end);

@@ -233,10 +233,11 @@ void platform_cpu_kick(unsigned cpu);
 
 /* --- paging of the program's range (platform_vm_range) --- */
 
-/* Maps the 4 KiB page at va to frame pa with prot (PLATFORM_PROT_*).
- * Returns 0, -17 (EEXIST) when va is already mapped (then nothing
- * changed), or -12 (ENOMEM) when no frame for a page table was left. */
-int platform_page_map(uintptr_t va, uint64_t pa, unsigned prot);
+/* Maps the count 4 KiB pages from va to the frames from pa (page i to
+ * frame pa + i * 4 KiB) with prot (PLATFORM_PROT_*). Returns 0; -17
+ * (EEXIST) when one of the pages is already mapped; -12 (ENOMEM) when no
+ * frame for a page table was left. On failure no page was mapped. */
+int platform_pages_map(uintptr_t va, uint64_t pa, size_t count, unsigned prot);
 /* Unmaps every mapped page in [start, end), calling release(pa, arg) for
  * each frame it unmapped; walks only the page tables that exist. The
  * change is visible on every CPU when it returns. */

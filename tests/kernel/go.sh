@@ -232,7 +232,7 @@ fi
 [ $? = 2 ] && ok "image --mode redirect is refused (not implemented)" ||
 	bad "image --mode redirect" "status not 2"
 if "$rewire" verify "$work/hello-$last.img" >"$work/verify.out" 2>&1 &&
-	grep -q "^ok *image (trap mode)" "$work/verify.out"; then
+	grep -q "^ok *image (trap mode, kvm platform)" "$work/verify.out"; then
 	ok "verify reads the image record"
 else
 	bad "verify of an image" "failed" "$work/verify.out"

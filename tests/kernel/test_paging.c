@@ -85,14 +85,14 @@ void test_paging(void)
 	uint64_t pa = frame_alloc();
 	uint64_t *direct = platform_phys_to_virt(pa);
 	direct[0] = 0;
-	check(platform_page_map(va, pa, PLATFORM_PROT_READ |
+	check(platform_pages_map(va, pa, 1, PLATFORM_PROT_READ |
 					       PLATFORM_PROT_WRITE) == 0,
 	      "paging: map a page", "map failed");
 	*(volatile uint64_t *)va = 0x1234;
 	check(direct[0] == 0x1234,
 	      "paging: writes through the mapping land in the frame",
 	      "frame not written");
-	check(platform_page_map(va, frame_alloc(), PLATFORM_PROT_READ) == -17,
+	check(platform_pages_map(va, frame_alloc(), 1, PLATFORM_PROT_READ) == -17,
 	      "paging: mapping a mapped page gives -EEXIST", "no EEXIST");
 
 	platform_pages_protect(va, va + 4096, PLATFORM_PROT_READ);
@@ -122,7 +122,7 @@ void test_paging(void)
 	uintptr_t code = va + 4096;
 	uint64_t code_pa = frame_alloc();
 	*(uint8_t *)platform_phys_to_virt(code_pa) = 0xc3; /* ret */
-	platform_page_map(code, code_pa, PLATFORM_PROT_READ);
+	platform_pages_map(code, code_pa, 1, PLATFORM_PROT_READ);
 	expect_faults(0, 1);
 	((void (*)(void))code)();
 	int nx_fault = expected_fault.count == 1 && expected_fault.address == code;

@@ -73,21 +73,27 @@ static void check_range(uintptr_t start, uintptr_t end)
 			       (uint64_t)end, (uint64_t)lo, (uint64_t)hi);
 }
 
-int platform_page_map(uintptr_t va, uint64_t pa, unsigned prot)
+/* One host mapping for the whole run: contiguous frames are contiguous
+ * in the memory file. */
+int platform_pages_map(uintptr_t va, uint64_t pa, size_t count, unsigned prot)
 {
-	check_range(va, va + 4096);
-	uint64_t *e = walk(va, 1);
-	if (!e)
-		return -ENOMEM;
-	if (*e & ENTRY_MAPPED)
-		return -EEXIST;
-	long at = host_syscall(HOST_mmap, va, 4096, prot,
+	check_range(va, va + count * 4096);
+	for (size_t i = 0; i < count; i++) {
+		uint64_t *e = walk(va + i * 4096, 1);
+		if (!e)
+			return -ENOMEM;
+		if (*e & ENTRY_MAPPED)
+			return -EEXIST;
+	}
+	long at = host_syscall(HOST_mmap, va, count * 4096, prot,
 			       MAP_SHARED | MAP_FIXED, hosted_memfd(), pa);
 	if (at != (long)va)
-		PLATFORM_PANIC("the host refused to map the page at %lx (errno "
+		PLATFORM_PANIC("the host refused to map %lu pages at %lx (errno "
 			       "%ld): too many mappings? (vm.max_map_count)",
-			       (uint64_t)va, at < 0 ? -at : 0);
-	*e = pa | (uint64_t)(prot & 7) << 1 | ENTRY_MAPPED;
+			       (uint64_t)count, (uint64_t)va, at < 0 ? -at : 0);
+	for (size_t i = 0; i < count; i++)
+		*walk(va + i * 4096, 0) = (pa + i * 4096) |
+					  (uint64_t)(prot & 7) << 1 | ENTRY_MAPPED;
 	return 0;
 }
 

@@ -66,16 +66,21 @@ static void check_range(uintptr_t start, uintptr_t end)
 			       (uint64_t)hi);
 }
 
-int platform_page_map(uintptr_t va, uint64_t pa, unsigned prot)
+int platform_pages_map(uintptr_t va, uint64_t pa, size_t count, unsigned prot)
 {
-	check_range(va, va + 4096);
-	uint64_t *pte = walk(va, 1);
-	if (!pte)
-		return -ENOMEM;
-	if (*pte & PTE_MAPPED)
-		return -EEXIST;
+	check_range(va, va + count * 4096);
+	/* Every entry first: all of them are mapped, or none. */
+	for (size_t i = 0; i < count; i++) {
+		uint64_t *pte = walk(va + i * 4096, 1);
+		if (!pte)
+			return -ENOMEM;
+		if (*pte & PTE_MAPPED)
+			return -EEXIST;
+	}
 	/* Not present before: no TLB entry to flush. */
-	*pte = (pa & ADDR_MASK) | prot_bits(prot);
+	for (size_t i = 0; i < count; i++)
+		*walk(va + i * 4096, 0) = ((pa + i * 4096) & ADDR_MASK) |
+					 prot_bits(prot);
 	return 0;
 }
 

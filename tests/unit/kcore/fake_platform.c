@@ -450,19 +450,23 @@ static struct fake_page *page_find(uintptr_t va)
 	return NULL;
 }
 
-int platform_page_map(uintptr_t va, uint64_t pa, unsigned prot)
+int platform_pages_map(uintptr_t va, uint64_t pa, size_t count, unsigned prot)
 {
 	if (va & 0xfff || pa & 0xfff || va < fake.cfg.vm_start ||
-	    va >= fake.cfg.vm_end) {
-		fprintf(stderr, "fake platform: bad page_map(%#lx, %#lx)\n",
-			(unsigned long)va, (unsigned long)pa);
+	    count > (fake.cfg.vm_end - va) / 4096) {
+		fprintf(stderr, "fake platform: bad pages_map(%#lx, %#lx, %zu)\n",
+			(unsigned long)va, (unsigned long)pa, count);
 		abort();
 	}
-	if (page_find(va))
-		return -17;
-	if (page_count == MAX_PAGES)
+	for (size_t i = 0; i < count; i++)
+		if (page_find(va + i * 4096))
+			return -17;
+	if (page_count + count > MAX_PAGES)
 		return -12;
-	pages[page_count++] = (struct fake_page){ va, pa, prot };
+	for (size_t i = 0; i < count; i++)
+		pages[page_count++] = (struct fake_page){ va + i * 4096,
+							  pa + i * 4096, prot };
+	fake.map_calls++;
 	return 0;
 }
 

@@ -55,6 +55,7 @@ struct fake {
 	uint64_t fs_base;
 	void *syscall_stack;
 	unsigned kicks, xsaves, xrstors;
+	unsigned map_calls; /* platform_pages_map calls that mapped */
 	const void *last_xsave, *last_xrstor;
 	unsigned random_calls;
 	bool exited;

@@ -58,25 +58,54 @@ static void test_commit_then_fault_maps_a_zeroed_frame(void **state)
 	assert_int_equal(vm_area_count(), 2);
 	uint64_t used = frames_used();
 
+	unsigned calls = fake.map_calls;
 	assert_int_equal(fake_page_fault(GO_HINT + 2 * PG + 123, true), 1);
 	assert_true(fake_page(GO_HINT + 2 * PG, &pa, &prot));
 	assert_int_equal(prot, RW);
-	assert_int_equal(frames_used(), used + 1);
-	/* The fake's RAM starts filled with 0xcc: the frame was zeroed. */
-	const unsigned char *p = fake_va(GO_HINT + 2 * PG);
-	for (int i = 0; i < 4096; i++)
-		assert_int_equal(p[i], 0);
+	/* The fault maps its block as far as the mapping goes: the four
+	 * committed pages, in one platform call, to zeroed frames (the
+	 * fake's RAM starts filled with 0xcc). */
+	assert_int_equal(frames_used(), used + 4);
+	assert_int_equal(fake_page_count(), 4);
+	assert_int_equal(fake.map_calls, calls + 1);
+	for (int pg = 0; pg < 4; pg++) {
+		assert_true(fake_page(GO_HINT + pg * PG, NULL, NULL));
+		const unsigned char *p = fake_va(GO_HINT + pg * PG);
+		for (int i = 0; i < 4096; i++)
+			assert_int_equal(p[i], 0);
+	}
 	kcore_counters(&c);
 	assert_int_equal(c.page_faults, 1);
-	/* Only that page: its neighbours are still unmapped. */
-	assert_false(fake_page(GO_HINT + PG, NULL, NULL));
-	assert_int_equal(fake_page_count(), 1);
 	/* The reserved part beyond the commit still faults for real. */
 	assert_int_equal(fake_page_fault(GO_HINT + 4 * PG, false), 0);
 	assert_non_null(strstr(fake_console(), "which no mapping allows"));
 	/* A second fault on a mapped page (another CPU won) is harmless. */
 	assert_int_equal(vm_fault(GO_HINT + 2 * PG, true), VM_FAULT_MAPPED);
-	assert_int_equal(frames_used(), used + 1);
+	assert_int_equal(frames_used(), used + 4);
+}
+
+/* The block of a fault is aligned and clipped to its mapping; a block with
+ * a page mapped already falls back to the faulting page alone. */
+static void test_fault_around_block(void **state)
+{
+	(void)state;
+	assert_int_equal(vm_mmap(GO_HINT, 40 * PG, RW, ANON, -1, 0), GO_HINT);
+	uint64_t used = frames_used();
+
+	assert_int_equal(vm_fault(GO_HINT + 20 * PG, true), VM_FAULT_MAPPED);
+	assert_int_equal(frames_used(), used + VM_FAULT_AROUND);
+	assert_false(fake_page(GO_HINT + 15 * PG, NULL, NULL));
+	assert_true(fake_page(GO_HINT + 16 * PG, NULL, NULL));
+	assert_true(fake_page(GO_HINT + 31 * PG, NULL, NULL));
+	assert_false(fake_page(GO_HINT + 32 * PG, NULL, NULL));
+	/* The last block is cut at the mapping's end (8 pages). */
+	assert_int_equal(vm_fault(GO_HINT + 39 * PG, true), VM_FAULT_MAPPED);
+	assert_int_equal(frames_used(), used + VM_FAULT_AROUND + 8);
+	/* One page given back: its refault maps it alone. */
+	assert_int_equal(vm_madvise(GO_HINT + 20 * PG, PG, MADV_DONTNEED), 0);
+	assert_int_equal(vm_fault(GO_HINT + 20 * PG, true), VM_FAULT_MAPPED);
+	assert_int_equal(frames_used(), used + VM_FAULT_AROUND + 8);
+	assert_true(fake_page(GO_HINT + 20 * PG, NULL, NULL));
 }
 
 static void test_munmap_splits_and_frees(void **state)
@@ -151,8 +180,9 @@ static void test_map_fixed_replaces_contents(void **state)
 	uint64_t used = frames_used();
 	assert_int_equal(vm_fault(a, true), VM_FAULT_MAPPED);
 	*(int *)fake_va(a) = 42;
+	/* The fault mapped both pages; MAP_FIXED frees the first's frame. */
 	assert_int_equal(vm_mmap(a, PG, RW, ANON | MAP_FIXED, -1, 0), (long)a);
-	assert_int_equal(frames_used(), used);
+	assert_int_equal(frames_used(), used + 1);
 	assert_false(fake_page(a, NULL, NULL));
 	assert_int_equal(vm_fault(a, false), VM_FAULT_MAPPED);
 	assert_int_equal(*(int *)fake_va(a), 0);
@@ -242,7 +272,8 @@ static void test_go_heap_sequence(void **state)
 	uint64_t used = frames_used();
 	for (int i = 0; i < 8; i++)
 		assert_int_equal(fake_page_fault((uintptr_t)arena + i * PG, true), 1);
-	assert_int_equal(vm_decommit(arena, 8 * PG), 0);
+	assert_int_equal(frames_used(), used + VM_FAULT_AROUND);
+	assert_int_equal(vm_decommit(arena, VM_FAULT_AROUND * PG), 0);
 	assert_int_equal(frames_used(), used);
 	assert_int_equal(vm_release(arena, 64 << 20), 0);
 	assert_int_equal(vm_area_count(), 0);
@@ -307,6 +338,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		KTEST(test_reserve_takes_the_hint),
 		KTEST(test_commit_then_fault_maps_a_zeroed_frame),
+		KTEST(test_fault_around_block),
 		KTEST(test_munmap_splits_and_frees),
 		KTEST(test_mprotect_splits_and_merges),
 		KTEST(test_map_fixed_replaces_contents),
