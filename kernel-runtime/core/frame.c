@@ -134,7 +134,7 @@ uint64_t frame_alloc_zeroed(void)
 {
 	uint64_t pa = frame_alloc();
 	if (pa)
-		kmemset(platform_phys_to_virt(pa), 0, FRAME_SIZE);
+		platform_frames_zero(pa, 1);
 	return pa;
 }
 

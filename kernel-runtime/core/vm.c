@@ -342,7 +342,7 @@ static bool fault_around(const struct vm_area *a, uintptr_t page)
 	uint64_t pa = n > 1 ? frame_alloc_contig(n) : 0;
 	if (!pa)
 		return false;
-	kmemset(platform_phys_to_virt(pa), 0, n * PAGE_SIZE);
+	platform_frames_zero(pa, n);
 	if (platform_pages_map(lo, pa, n, a->prot)) {
 		frame_free_contig(pa, n);
 		return false;

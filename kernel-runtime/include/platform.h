@@ -119,6 +119,11 @@ uint64_t platform_image_end(void);
  * reads and writes physical address pa (a direct or identity map). */
 void *platform_phys_to_virt(uint64_t pa);
 
+/* Fills count frames from pa with zeros: through the direct map, or in a
+ * cheaper way the platform has (hosted gives the pages back to the host,
+ * which hands out zeroed ones when they are mapped next). */
+void platform_frames_zero(uint64_t pa, size_t count);
+
 /* The virtual range [*start, *end) the program's mappings may use: page
  * aligned, mapped by nothing else (not the image, not the direct map). */
 void platform_vm_range(uintptr_t *start, uintptr_t *end);

@@ -81,6 +81,7 @@
 #define HOST_exit_group      231
 #define HOST_tgkill          234
 #define HOST_ppoll           271
+#define HOST_fallocate       285
 #define HOST_memfd_create    319
 
 #ifndef __ASSEMBLER__

@@ -102,3 +102,8 @@ void platform_vm_range(uintptr_t *start, uintptr_t *end)
 	*start = direct_end;
 	*end = VM_RANGE_END;
 }
+
+void platform_frames_zero(uint64_t pa, size_t count)
+{
+	memset(platform_phys_to_virt(pa), 0, count * 4096);
+}

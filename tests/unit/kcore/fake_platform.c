@@ -442,6 +442,11 @@ void platform_cpu_kick(unsigned cpu)
 	fake.kicks++;
 }
 
+void platform_frames_zero(uint64_t pa, size_t count)
+{
+	memset(platform_phys_to_virt(pa), 0, count * 4096);
+}
+
 static struct fake_page *page_find(uintptr_t va)
 {
 	for (size_t i = 0; i < page_count; i++)
