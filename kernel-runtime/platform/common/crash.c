@@ -54,9 +54,15 @@ void crash_dump(const struct platform_regs *r, uint64_t fault_address,
 	const char *name = r->vector < 32 && exception_names[r->vector]
 				   ? exception_names[r->vector]
 				   : "interrupt";
-	page_readable = readable;
 	platform_printf("\nrewire: crash: vector %lu (%s) on cpu %u\n",
 			r->vector, name, platform_cpu_id());
+	context_dump(r, fault_address, readable);
+}
+
+void context_dump(const struct platform_regs *r, uint64_t fault_address,
+		  int (*readable)(uint64_t addr))
+{
+	page_readable = readable;
 	print_code_address("rip", r->rip);
 	platform_printf("  error %016lx  cr2 %016lx\n", r->error, fault_address);
 	platform_printf("  rax %016lx  rbx %016lx  rcx %016lx\n", r->rax,

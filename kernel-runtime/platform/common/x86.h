@@ -37,6 +37,9 @@ void random_hw_init(void);
  * whether the dump may read the 8 bytes at addr. */
 void crash_dump(const struct platform_regs *r, uint64_t fault_address,
 		int (*readable)(uint64_t addr));
+/* The dump without its "crash" header line, for other reasons to dump. */
+void context_dump(const struct platform_regs *r, uint64_t fault_address,
+		  int (*readable)(uint64_t addr));
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

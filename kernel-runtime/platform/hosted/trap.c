@@ -15,6 +15,7 @@
 #include "hosted.h"
 #include "linux_signal.h"
 
+#define SIGQUIT 3
 #define SIGILL  4
 #define SIGTRAP 5
 #define SIGBUS  7
@@ -188,6 +189,27 @@ static void on_fault(int sig, struct linux_siginfo *info,
 	platform_exit(PLATFORM_EXIT_CRASH);
 }
 
+/* SIGQUIT from outside (rewire run's watchdog, or a user): where the CPU
+ * was, Go's or the kernel's code, named; then the process ends with the
+ * status of a SIGQUIT, without the host's core dump. */
+static void on_quit(int sig, struct linux_siginfo *info,
+		    struct linux_ucontext *uc)
+{
+	struct hosted_cpu *cpu = this_cpu();
+	uint64_t rip = uc->mcontext.rip;
+	int program = !cpu->irq_off && !hosted_in_kernel_text(rip);
+	struct platform_regs regs;
+
+	(void)info;
+	cpu->irq_off = 1;
+	capture(&regs, uc, program);
+	platform_printf("\nrewire: quit: SIGQUIT on cpu %u in %s code; the "
+			"context then:\n", cpu->id,
+			program ? "the program's" : "the kernel's");
+	context_dump(&regs, 0, hosted_page_readable);
+	platform_exit(128 + sig);
+}
+
 void hosted_dump(const struct platform_regs *r, uint64_t fault_address)
 {
 	crash_dump(r, fault_address, hosted_page_readable);
@@ -208,7 +230,7 @@ static void handle(int sig, handler_fn *fn)
 void hosted_signals_init(void)
 {
 	static const int faults[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
-	uint64_t unblock = 1ull << (SIGSYS - 1) |
+	uint64_t unblock = 1ull << (SIGSYS - 1) | 1ull << (SIGQUIT - 1) |
 			   1ull << (HOSTED_TIMER_SIGNAL - 1);
 
 	for (unsigned i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
@@ -217,6 +239,7 @@ void hosted_signals_init(void)
 	}
 	handle(SIGSYS, on_sigsys);
 	handle(HOSTED_TIMER_SIGNAL, on_timer);
+	handle(SIGQUIT, on_quit);
 	/* A write to a closed pipe gets EPIPE, not the host's SIGPIPE. */
 	struct host_sigaction ignore = { .handler = (void *)SIG_IGN };
 	host_syscall(HOST_rt_sigaction, SIGPIPE, &ignore, 0, 8);
