@@ -226,6 +226,40 @@ bad_inputs() {
 	expect_output "usage: --help" "usage: rewire patch" "$REWIRE" patch --help
 }
 
+# expect_help NAME WANT CMD...: CMD exits 0, its stdout starts with WANT and
+# it says nothing on stderr.
+expect_help() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" >"$work/log" 2>"$work/err"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		bad "$name" "exit status $rc, wanted 0" "$work/err"
+	elif [ -s "$work/err" ]; then
+		bad "$name" "printed on stderr" "$work/err"
+	elif [ "$(head -c ${#want} "$work/log")" != "$want" ]; then
+		bad_log "$name" "stdout does not start with '$want'"
+	else
+		ok "$name"
+	fi
+}
+
+# Every command and every script a user runs answers --help and -h with its
+# usage. (run-image and rewire-kernel-exec are tested with the kernel.)
+help_pages() {
+	local flag cmd script
+	for flag in --help -h; do
+		for cmd in "" inspect patch verify image; do
+			# shellcheck disable=SC2086
+			expect_help "help: rewire${cmd:+ $cmd} $flag" "usage: rewire${cmd:+ $cmd}" \
+				"$REWIRE" $cmd "$flag"
+		done
+		for script in rewire-test-exec demo.sh setup.sh measure-large.sh; do
+			expect_help "help: scripts/$script $flag" "usage: " "$root/scripts/$script" "$flag"
+		done
+	done
+}
+
 # ---- Go -> C ----
 
 # Freestanding C as DESIGN.md asks: no libc, no red zone, no PIC, no canary.
@@ -342,6 +376,8 @@ for v in $(go_versions); do
 done
 echo "== bad inputs"
 bad_inputs
+echo "== help"
+help_pages
 echo "== Go -> C"
 if c_objects; then
 	for v in $(go_versions); do
