@@ -42,6 +42,9 @@ static const char usage[] =
 	"      --force                patch even when DWARF says the signatures differ\n"
 	"      --allow-inlined        patch even if FROM is also inlined elsewhere\n"
 	"                             (those inlined copies keep the original code)\n"
+	"      --allow-none           nothing to redirect is no error: write nothing,\n"
+	"                             exit 0 (rewire-test-exec runs the test binary\n"
+	"                             as built when no OUT appears)\n"
 	"      --dry-run              run every check, write nothing\n"
 	"  -q, --quiet                print nothing on success\n"
 	"\n"
@@ -50,7 +53,7 @@ static const char usage[] =
 
 struct patch_args {
 	const char *in, *out, *go;
-	bool in_place, dry_run, quiet;
+	bool in_place, dry_run, quiet, allow_none;
 	struct plan_options plan;
 	/* --annotations directories, read once the binary is open. */
 	const char **dirs;
@@ -63,7 +66,8 @@ struct patch_args {
 #define HELP_SHOWN (-1)
 
 enum { OPT_REDIRECT = 256, OPT_ORIGINAL, OPT_SPEC, OPT_ANNOT, OPT_GO,
-       OPT_FORCE, OPT_ALLOW_INLINED, OPT_DRY_RUN, OPT_IN_PLACE, OPT_LINK };
+       OPT_FORCE, OPT_ALLOW_INLINED, OPT_DRY_RUN, OPT_IN_PLACE, OPT_LINK,
+       OPT_ALLOW_NONE };
 
 static int parse_args(int argc, char **argv, struct patch_args *a,
 		      struct redirect_list *list)
@@ -78,6 +82,7 @@ static int parse_args(int argc, char **argv, struct patch_args *a,
 		{ "go", required_argument, NULL, OPT_GO },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "allow-inlined", no_argument, NULL, OPT_ALLOW_INLINED },
+		{ "allow-none", no_argument, NULL, OPT_ALLOW_NONE },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "in-place", no_argument, NULL, OPT_IN_PLACE },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -121,6 +126,9 @@ static int parse_args(int argc, char **argv, struct patch_args *a,
 			break;
 		case OPT_ALLOW_INLINED:
 			a->plan.allow_inlined = true;
+			break;
+		case OPT_ALLOW_NONE:
+			a->allow_none = true;
 			break;
 		case OPT_DRY_RUN:
 			a->dry_run = true;
@@ -228,8 +236,16 @@ int cmd_patch(int argc, char **argv)
 					a.in);
 		}
 	}
+	/* A wrapper patching every package's test binary meets packages
+	 * without redirects: for it, nothing to do is a result, not an error. */
+	if (list.count == 0 && a.allow_none) {
+		if (!a.quiet)
+			printf("nothing to redirect in %s: wrote nothing\n", a.in);
+		rc = EXIT_OK;
+		goto out;
+	}
 	if (list.count == 0) {
-		cli_error("patch: nothing to do: no --redirect, --original, --spec entry or annotation");
+		cli_error("patch: nothing to do: no --redirect, --original, --spec entry or annotation (--allow-none: no error)");
 		rc = EXIT_USAGE;
 		goto out;
 	}

@@ -70,6 +70,46 @@ expect_elflint() {
 	[ -z "$extra" ] && ok "$1" || bad_log "$1" "eu-elflint: $extra"
 }
 
+# go test -exec rewire-test-exec over a module whose packages have
+# redirects (faked), none (plain: run as built, arguments and status passed
+# through) and no tests (notests).
+test_exec_module() {
+	local v=$1 d="$work/go$v" go mod rc
+	go=$(go_bin "$v")
+	mod="$d/testexec"
+	cp -r "$root/tests/testexec" "$mod"
+	printf 'module example.com/testexec\n\ngo %s\n' "$v" >"$mod/go.mod"
+	local gotest=(env -C "$mod" REWIRE="$REWIRE" GOTOOLCHAIN=local GOPROXY=off
+		GOFLAGS=-mod=mod "$go" test -count=1 -exec "$root/scripts/rewire-test-exec" ./...)
+	if "${gotest[@]}" >"$work/log" 2>&1 &&
+		grep -q '^ok .*testexec/faked' "$work/log" && grep -q '^ok .*testexec/plain' "$work/log"; then
+		ok "go$v go test -exec ./...: packages with and without redirects pass"
+	else
+		bad_log "go$v go test -exec ./..." "a package failed"
+	fi
+	if REWIRE_FLAGS="--allow-inlined" "${gotest[@]}" >"$work/log" 2>&1 &&
+		grep -q '^ok .*testexec/plain' "$work/log"; then
+		ok "go$v go test -exec ./... with REWIRE_FLAGS: a package without redirects passes"
+	else
+		bad_log "go$v go test -exec ./... with REWIRE_FLAGS" "a package failed"
+	fi
+	go_test_build "$v" "$mod/plain" "$d/plain.test" ||
+		{ bad_log "go$v build plain.test" "go test -c failed"; return; }
+	# Run by hand as go test runs it: in the package, with its go on PATH;
+	# its own TMPDIR, to see that nothing is left in it.
+	mkdir -p "$d/exec-tmp"
+	env -C "$mod/plain" PATH="$(dirname "$go"):$PATH" REWIRE="$REWIRE" TMPDIR="$d/exec-tmp" TESTEXEC_EXIT=7 \
+		"$root/scripts/rewire-test-exec" "$d/plain.test" >"$work/log" 2>&1
+	rc=$?
+	[ "$rc" -eq 7 ] && ok "go$v rewire-test-exec passes a status through (no redirects)" ||
+		bad_log "go$v rewire-test-exec status" "exit status $rc, wanted 7"
+	expect_output "go$v rewire-test-exec passes arguments through (no redirects)" "--- PASS: TestArguments" \
+		env -C "$mod/plain" PATH="$(dirname "$go"):$PATH" REWIRE="$REWIRE" TMPDIR="$d/exec-tmp" TESTEXEC_ARGS="one two" \
+		"$root/scripts/rewire-test-exec" "$d/plain.test" -test.v -test.run TestArguments one two
+	[ -z "$(ls -A "$d/exec-tmp")" ] && ok "go$v rewire-test-exec leaves nothing in TMPDIR" ||
+		bad "go$v rewire-test-exec leaves nothing in TMPDIR" "$(ls -A "$d/exec-tmp" | tr '\n' ' ')"
+}
+
 run_version() {
 	local v=$1 d="$work/go$v" go
 	go=$(go_bin "$v")
@@ -163,6 +203,8 @@ for i in range(n):
 	expect_output "go$v go test -exec rewire-test-exec" "ok" \
 		env -C "$pkg" REWIRE="$REWIRE" GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
 		"$go" test -count=1 -exec "$root/scripts/rewire-test-exec" .
+
+	test_exec_module "$v"
 
 	# Each check, fed its bad case.
 	local c="$d/checks"
