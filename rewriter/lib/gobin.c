@@ -478,6 +478,13 @@ const struct gofunc *gobin_find_func(const struct gobin *bin, const char *name)
 	return fallback;
 }
 
+bool gobin_is_data_symbol(const struct gobin *bin, const char *name)
+{
+	int type = symtab_lookup_type(&bin->img, name);
+
+	return type == STT_OBJECT || type == STT_TLS;
+}
+
 const struct gofunc *gobin_func_at(const struct gobin *bin, uint64_t addr)
 {
 	size_t lo = 0, hi = bin->nfuncs;

@@ -59,6 +59,10 @@ const struct gofunc *gobin_func(const struct gobin *bin, size_t i);
  * function whichever source named it. NULL when absent. */
 const struct gofunc *gobin_find_func(const struct gobin *bin, const char *name);
 
+/* Whether .symtab names a variable (STT_OBJECT or STT_TLS) called name:
+ * false when it does not, or when there is no .symtab to tell. */
+bool gobin_is_data_symbol(const struct gobin *bin, const char *name);
+
 /* The function whose [entry, entry+size) holds addr, or NULL. */
 const struct gofunc *gobin_func_at(const struct gobin *bin, uint64_t addr);
 
