@@ -141,6 +141,10 @@ run_version() {
 	printf '# fake the clock\ntime.Now = main.fakeNow  # trailing comment\n' >"$d/clock.spec"
 	"$REWIRE" patch -q --spec "$d/clock.spec" "$d/clock" -o "$d/clock.spec.out" &&
 		expect_output "go$v clock --spec runs faked" "year 2001" "$d/clock.spec.out"
+	printf '\xef\xbb\xbftime.Now = main.fakeNow\r\n' >"$d/clock-bom.spec"
+	"$REWIRE" patch -q --spec "$d/clock-bom.spec" "$d/clock" -o "$d/clock.bom.out" &&
+		expect_output "go$v clock --spec with a byte order mark runs faked" "year 2001" "$d/clock.bom.out" ||
+		bad_log "go$v clock --spec with a byte order mark" "patch failed"
 	"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$d/clock-stripped" -o "$d/clock-stripped.out" &&
 		expect_output "go$v clock -s -w --redirect runs faked" "year 2001" "$d/clock-stripped.out"
 	cp "$d/clock" "$d/clock.inplace"
