@@ -44,8 +44,8 @@
  * Package main is named "main" in a `go build` program but by its import
  * path in a `go test -c` binary (test_binary).
  *
- * Returns 0, or -1 with err naming dir (go list failed, with its stderr; the
- * go command cannot be run) or file:line (an annotation not on a top-level
+ * Returns 0, or -1 with err naming dir once (no such folder, not a folder,
+ * go list failed, with its stderr) or the go command (it cannot be run) or file:line (an annotation not on a top-level
  * func, no symbol or more than one word, a generic or init function, a bad
  * symbol, a conflict with a redirect already in list). Redirects found
  * before an error stay in list.

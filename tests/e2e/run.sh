@@ -272,6 +272,11 @@ bad_inputs() {
 	expect_error "usage: patch without output" 2 "-o OUT" "$REWIRE" patch --redirect a.b=c.d "$work/hello"
 	expect_error "usage: malformed --redirect" 2 "=" "$REWIRE" patch --redirect time.Now "$work/hello" -o "$work/x"
 	expect_output "usage: --help" "usage: rewire patch" "$REWIRE" patch --help
+	expect_error "bad input: --annotations of a missing folder" 1 "$work/nonexist: no such folder" \
+		"$REWIRE" patch --annotations "$work/nonexist" "$work/hello" -o "$work/x"
+	[ "$(grep -o "$work/nonexist" "$work/log" | wc -l)" -eq 1 ] &&
+		ok "bad input: --annotations of a missing folder names it once" ||
+		bad_log "bad input: --annotations of a missing folder names it once" "named $(grep -o "$work/nonexist" "$work/log" | wc -l) times"
 }
 
 # expect_help NAME WANT CMD...: CMD exits 0, its stdout starts with WANT and
