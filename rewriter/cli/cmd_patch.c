@@ -184,7 +184,7 @@ static void print_messages(const char *kind, const struct plan_message *m, size_
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		fprintf(stderr, "rewire: %s: %s\n", kind, m[i].text);
+		cli_error("%s: %s", kind, m[i].text);
 }
 
 int cmd_patch(int argc, char **argv)
@@ -232,8 +232,8 @@ int cmd_patch(int argc, char **argv)
 		if (gobin_symbol_source(bin) != GOBIN_SYMTAB) {
 			extras.nsymbols = 0;
 			if (!a.quiet)
-				fprintf(stderr, "rewire: warning: %s has no .symtab: debuggers will not name the C functions\n",
-					a.in);
+				cli_error("warning: %s has no .symtab: debuggers will not name the C functions",
+					  a.in);
 		}
 	}
 	/* A wrapper patching every package's test binary meets packages

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "error.h"
 
 static const char usage[] =
 	"usage: rewire COMMAND [OPTIONS]\n"
@@ -21,11 +22,15 @@ static const char usage[] =
 	"Run `rewire COMMAND --help` for a command's options.\n"
 	"Exit status: 0 success, 1 failure (bad input, failed check), 2 usage error.\n";
 
+/* Every message passes here, so escaping here covers them all: the paths,
+ * symbols, spec lines and arguments they echo may hold control bytes. */
 void cli_verror(const char *fmt, va_list ap)
 {
-	fputs("rewire: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char msg[4096], safe[4 * sizeof(msg)];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rw_escape_text(safe, sizeof(safe), msg);
+	fprintf(stderr, "rewire: %s\n", safe);
 }
 
 void cli_error(const char *fmt, ...)

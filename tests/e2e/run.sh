@@ -313,6 +313,43 @@ help_pages() {
 	done
 }
 
+# expect_escaped NAME WANT CMD...: CMD fails, and its messages show the
+# control bytes a user (or a file) slipped into its arguments escaped as
+# WANT, never raw (these messages hold nothing but ASCII otherwise).
+expect_escaped() {
+	local name=$1 want=$2
+	shift 2
+	if "$@" >"$work/log" 2>&1; then
+		bad_log "$name" "succeeded"
+	elif LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f-\xff]' "$work/log"; then
+		bad "$name" "a raw byte reached the terminal: $(cat -v "$work/log" | head -3)"
+	elif ! grep -qF -- "$want" "$work/log"; then
+		bad_log "$name" "message lacks $want"
+	else
+		ok "$name"
+	fi
+}
+
+# Messages that echo a symbol, a spec line, a path or an argument.
+escaped_messages() {
+	local esc=$'\x1b[2J' csi=$'\xc2\x9b' v
+	v=$(go_versions | awk '{print $NF}')
+	[ -f "$work/hello" ] || go_build "$v" "$root/tests/fixtures/hello" "$work/hello" ||
+		{ bad_log "build hello" "go build"; return; }
+	expect_escaped "escaped: a symbol in --redirect" 'main.fake\x1b[2JNow' \
+		"$REWIRE" patch --redirect "time.Now=main.fake${esc}Now" "$work/hello" -o "$work/x"
+	printf 'time.Now %s main.fakeNow\n' "$esc" >"$work/esc.spec"
+	expect_escaped "escaped: a spec line" 'time.Now \x1b[2J main.fakeNow' \
+		"$REWIRE" patch --spec "$work/esc.spec" "$work/hello" -o "$work/x"
+	expect_escaped "escaped: a missing spec file's path" 'no\x1b[2Jsuch' \
+		"$REWIRE" patch --spec "$work/no${esc}such" "$work/hello" -o "$work/x"
+	expect_escaped "escaped: an unknown command" 'frob\x1b[2J' "$REWIRE" "frob${esc}"
+	expect_escaped "escaped: a missing binary's path" 'no\x1b[2Jsuch' \
+		"$REWIRE" inspect "$work/no${esc}such"
+	expect_escaped "escaped: a C1 control (UTF-8) in a symbol" 'main.fake\xc2\x9bNow' \
+		"$REWIRE" patch --redirect "time.Now=main.fake${csi}Now" "$work/hello" -o "$work/x"
+}
+
 # ---- Go -> C ----
 
 # Freestanding C as DESIGN.md asks: no libc, no red zone, no PIC, no canary.
@@ -431,6 +468,8 @@ echo "== bad inputs"
 bad_inputs
 echo "== help"
 help_pages
+echo "== escaped messages"
+escaped_messages
 echo "== Go -> C"
 if c_objects; then
 	for v in $(go_versions); do
