@@ -1,4 +1,9 @@
-/* C answers for examples/cfunc (freestanding: no libc). */
+//go:build ignore
+
+/* C answers for examples/cfunc (freestanding: no libc), linked in by
+ * `rewire patch --link`. The line above keeps go build from taking it for
+ * cgo source: with cgo enabled it refuses C files in a package that does
+ * not import "C". */
 #include <stdbool.h>
 #include <stdint.h>
 
