@@ -90,7 +90,7 @@ fixtures:
 unit-test: $(UNIT_BIN) $(KCORE_TEST_BIN) $(REWIRE) fixtures
 	@REWIRE_FIXTURES=$(abspath build/fixtures) bash tests/run-unit.sh $(UNIT_BIN) $(KCORE_TEST_BIN)
 
-e2e-test: $(REWIRE)
+e2e-test: $(REWIRE) $(KERNEL_TARGETS)
 	@REWIRE=$(abspath $(REWIRE)) bash tests/e2e/run.sh
 
 # The sanitizer run is part of every test run: host code must stay clean.

@@ -458,6 +458,17 @@ c_errors() {
 			"$REWIRE" patch --link "$work/c/classes.o" "$d/cabi-pie" -o "$d/x"
 	expect_error "C error: a function too short for the jump" 1 "too short to patch" \
 		"$REWIRE" patch --link "$work/c/dup_a.o" --redirect main.tiny=dup_symbol "$d/cabi" -o "$d/x"
+	# A static cgo build, linked by the system linker: its program headers
+	# have no room to grow (Go's own linker leaves some). The error says
+	# so and what to do, for patch --link and for image.
+	REWIRE_CGO=1 go_build "$v" "$root/tests/cabi" "$d/cabi-cgo-static" \
+		-ldflags='-linkmode=external -extldflags=-static' ||
+		{ bad_log "go$v build a static cgo cabi" "go build failed"; return; }
+	expect_error "C error: a static cgo binary says why and what to do" 1 "build it with CGO_ENABLED=0" \
+		"$REWIRE" patch --link "$work/c/classes.o" "$d/cabi-cgo-static" -o "$d/x"
+	expect_error "image: a static cgo binary says why and what to do" 1 "build it with CGO_ENABLED=0" \
+		env REWIRE_KERNEL_DIR="${REWIRE_KERNEL_DIR:-$root/build/kernel}" \
+		"$REWIRE" image "$d/cabi-cgo-static" -o "$d/x"
 }
 
 for v in $(go_versions); do
