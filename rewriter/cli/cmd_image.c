@@ -10,7 +10,7 @@
 #include "image.h"
 
 static const char usage[] =
-	"usage: rewire image IN -o OUT [--mode trap] [--kernel-dir DIR] [-q]\n"
+	"usage: rewire image IN -o OUT [--mode trap] [--kernel-dir DIR] [--force] [-q]\n"
 	"\n"
 	"Links the kernel runtime into the static Go binary IN and writes OUT, an\n"
 	"ELF that boots with PVH (QEMU's -kernel; scripts/run-image runs it): the\n"
@@ -26,12 +26,14 @@ static const char usage[] =
 	"      --kernel-dir DIR  the kernel build: DIR/platform-kvm.a and\n"
 	"                        DIR/core/*.o (default: $" IMAGE_KERNEL_DIR_ENV ", else\n"
 	"                        build/kernel beside the rewire binary's build/bin)\n"
+	"      --force           image a binary built by a Go version outside\n"
+	"                        1.19-1.26\n"
 	"  -q, --quiet           print nothing on success\n"
 	"\n"
 	"Exit status: 0 written, 1 bad input or failed link (nothing written),\n"
 	"2 usage error.\n";
 
-enum { OPT_MODE = 256, OPT_KERNEL_DIR };
+enum { OPT_MODE = 256, OPT_KERNEL_DIR, OPT_FORCE };
 
 int cmd_image(int argc, char **argv)
 {
@@ -39,6 +41,7 @@ int cmd_image(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "kernel-dir", required_argument, NULL, OPT_KERNEL_DIR },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -64,6 +67,9 @@ int cmd_image(int argc, char **argv)
 			break;
 		case OPT_KERNEL_DIR:
 			opts.kernel_dir = optarg;
+			break;
+		case OPT_FORCE:
+			opts.force = true;
 			break;
 		case 'q':
 			quiet = true;

@@ -39,7 +39,8 @@ static const char usage[] =
 	"  -o, --output OUT           where to write the patched binary\n"
 	"      --in-place             overwrite IN (atomically)\n"
 	"      --go PATH              the go command for --annotations (default: go)\n"
-	"      --force                patch even when DWARF says the signatures differ\n"
+	"      --force                patch even when DWARF says the signatures differ,\n"
+	"                             or a Go version outside 1.19-1.26 built IN\n"
 	"      --allow-inlined        patch even if FROM is also inlined elsewhere\n"
 	"                             (those inlined copies keep the original code)\n"
 	"      --allow-none           nothing to redirect is no error: write nothing,\n"
@@ -210,6 +211,13 @@ int cmd_patch(int argc, char **argv)
 	if (gobin_open(&bin, a.in, &err) < 0) {
 		cli_error("%s", err.msg);
 		goto out;
+	}
+	if (gobin_check_go_version(bin, &err) < 0) {
+		if (!a.plan.force) {
+			cli_error("%s (--force: patch anyway)", err.msg);
+			goto out;
+		}
+		cli_error("warning: %s; patching anyway (--force)", err.msg);
 	}
 	if (dwarf_info_open(&di, a.in, &err) < 0) {
 		cli_error("%s (signatures cannot be checked; continuing)", err.msg);

@@ -307,6 +307,13 @@ int image_make(const char *in_path, const char *out_path,
 	}
 	if (gobin_open(&bin, in_path, err) < 0)
 		return -1;
+	/* The kernel emulates Linux as the known runtimes use it. */
+	if (!opts->force && gobin_check_go_version(bin, err) < 0) {
+		struct rw_error why = *err;
+
+		rw_fail(err, "%s (--force: image it anyway)", why.msg);
+		goto out;
+	}
 	if (program_check(bin, &res->program_ehdr, err) < 0)
 		goto out;
 	res->go_entry = gobin_elf(bin)->ehdr.e_entry;

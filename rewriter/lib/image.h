@@ -3,6 +3,7 @@
 #ifndef REWIRE_IMAGE_H
 #define REWIRE_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,6 +21,8 @@ struct image_options {
 	/* The kernel build: DIR/platform-kvm.a and DIR/core/ *.o, what `make`
 	 * puts in build/kernel. NULL: image_find_kernel_dir decides. */
 	const char *kernel_dir;
+	/* Image a binary of a Go version outside GOBIN_GO_MINOR_MIN..MAX. */
+	bool force;
 };
 
 struct image_result {

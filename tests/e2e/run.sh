@@ -279,6 +279,55 @@ bad_inputs() {
 		bad_log "bad input: --annotations of a missing folder names it once" "named $(grep -o "$work/nonexist" "$work/log" | wc -l) times"
 }
 
+# relabel_go IN OUT FROM TO: a copy of IN whose build information says Go
+# version TO instead of FROM (same length): the code is still FROM's, only
+# the label rewire reads changes.
+relabel_go() {
+	python3 - "$@" <<'PY'
+import sys
+src, dst, old, new = sys.argv[1:]
+d = bytearray(open(src, 'rb').read())
+magic = d.find(b'\xff Go buildinf:')
+at = d.find(old.encode(), magic, magic + 256)
+assert magic >= 0 and at >= 0 and len(old) == len(new), 'no build information to relabel'
+d[at:at + len(new)] = new.encode()
+open(dst, 'wb').write(d)
+PY
+	chmod +x "$2"
+}
+
+# Go versions rewire does not know are refused unless --force (patch, image).
+go_versions_outside() {
+	local first last d="$work/relabel"
+	first=$(go_versions | awk '{print $1}')
+	last=$(go_versions | awk '{print $NF}')
+	mkdir -p "$d"
+	go_build "$last" "$root/tests/redirect/clock" "$d/clock-$last" &&
+		go_build "$first" "$root/tests/redirect/clock" "$d/clock-$first" ||
+		{ bad_log "build clocks to relabel" "go build failed"; return; }
+	relabel_go "$d/clock-$last" "$d/clock-1.27" "go$last" go1.27 &&
+		relabel_go "$d/clock-$first" "$d/clock-1.18" "go$first" go1.18 ||
+		{ bad "relabel the Go version" "no build information found"; return; }
+	expect_output "Go version: inspect says a newer Go is outside 1.19-1.26" "outside 1.19-1.26" \
+		"$REWIRE" inspect "$d/clock-1.27"
+	expect_error "Go version: patch refuses a newer Go" 1 "built by go1.27" \
+		"$REWIRE" patch --redirect time.Now=main.fakeNow "$d/clock-1.27" -o "$d/x"
+	expect_error "Go version: patch refuses an older Go" 1 "built by go1.18" \
+		"$REWIRE" patch --redirect time.Now=main.fakeNow "$d/clock-1.18" -o "$d/x"
+	expect_error "Go version: patch's refusal names --force" 1 "--force" \
+		"$REWIRE" patch --redirect time.Now=main.fakeNow "$d/clock-1.27" -o "$d/x"
+	"$REWIRE" patch --force --redirect time.Now=main.fakeNow "$d/clock-1.27" -o "$d/clock-1.27.out" \
+		>"$work/log" 2>&1 && grep -q "warning: .*go1.27" "$work/log" &&
+		expect_output "Go version: patch --force warns, patches, and the program runs faked" "year 2001" "$d/clock-1.27.out" ||
+		bad_log "Go version: patch --force" "failed or no warning"
+	expect_error "Go version: image refuses a newer Go" 1 "built by go1.27" \
+		env REWIRE_KERNEL_DIR="${REWIRE_KERNEL_DIR:-$root/build/kernel}" \
+		"$REWIRE" image "$d/clock-1.27" -o "$d/x"
+	expect_output "Go version: image --force images it" "PVH entry" \
+		env REWIRE_KERNEL_DIR="${REWIRE_KERNEL_DIR:-$root/build/kernel}" \
+		"$REWIRE" image --force "$d/clock-1.27" -o "$d/clock-1.27.img"
+}
+
 # expect_help NAME WANT CMD...: CMD exits 0, its stdout starts with WANT and
 # it says nothing on stderr.
 expect_help() {
@@ -481,6 +530,8 @@ echo "== help"
 help_pages
 echo "== escaped messages"
 escaped_messages
+echo "== Go versions outside 1.19-1.26"
+go_versions_outside
 echo "== Go -> C"
 if c_objects; then
 	for v in $(go_versions); do
