@@ -124,9 +124,13 @@ demo: $(REWIRE)
 	@REWIRE=$(abspath $(REWIRE)) bash scripts/demo.sh
 
 # The kernel goes where `rewire image` looks beside an installed rewire
-# (BIN/../lib/rewire/kernel); run-image is installed as rewire-run-image.
+# (BIN/../lib/rewire/kernel); run-image is installed as rewire-run-image;
+# rewire.h, the header of C fakes, in PREFIX/include (gcc looks in
+# /usr/local/include by default; else -I PREFIX/include).
 install: $(REWIRE) $(KERNEL_TARGETS)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core \
+		$(DESTDIR)$(PREFIX)/include
+	install -m 644 kernel-runtime/include/rewire.h $(DESTDIR)$(PREFIX)/include/rewire.h
 	install -m 755 $(REWIRE) $(DESTDIR)$(PREFIX)/bin/rewire
 	install -m 755 scripts/rewire-test-exec $(DESTDIR)$(PREFIX)/bin/rewire-test-exec
 	install -m 755 scripts/rewire-kernel-exec $(DESTDIR)$(PREFIX)/bin/rewire-kernel-exec

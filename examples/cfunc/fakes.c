@@ -4,10 +4,7 @@
  * `rewire patch --link`. The line above keeps go build from taking it for
  * cgo source: with cgo enabled it refuses C files in a package that does
  * not import "C". */
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "rewire.h"
+#include "rewire.h" /* with <stdint.h> and <stdbool.h> */
 
 static volatile int64_t calls;
 
