@@ -1,7 +1,8 @@
 # rewire: build, test, demo, bench, install.
 #   make            build bin/rewire
 #   make test       unit (cmocka), end-to-end over every installed Go, sanitizer
-#                   run, kernel boots under QEMU, bounded fuzzing and corruption
+#                   run, kernel boots under QEMU, bounded fuzzing and corruption,
+#                   the README's commands (readme-test)
 #   make demo       rewire the bundled example's clock and show the output change
 #   make install PREFIX=/usr/local
 #   make fuzz-ci    every libFuzzer target for FUZZ_SECONDS (60) each; fuzz: 3600
@@ -59,7 +60,7 @@ KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
 
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
 .PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test kernel-test robustness-test
-.PHONY: stress soak
+.PHONY: stress soak readme-test
 all: $(REWIRE) $(KERNEL_TARGETS)
 
 $(BUILD)/%.o: %.c
@@ -94,7 +95,12 @@ e2e-test: $(REWIRE) $(KERNEL_TARGETS)
 	@REWIRE=$(abspath $(REWIRE)) bash tests/e2e/run.sh
 
 # The sanitizer run is part of every test run: host code must stay clean.
-test: unit-test e2e-test san-test kernel-test robustness-test
+test: unit-test e2e-test san-test kernel-test robustness-test readme-test
+
+# Every command of README.md, from a fresh copy of the repository built and
+# installed on its own (tests/readme/run.sh says how blocks are marked).
+readme-test:
+	@bash tests/readme/run.sh
 
 # Hostile inputs, bounded for CI: every fuzz target for 30 s (regressions
 # first) and the corruption cases against the sanitizer build.
