@@ -91,6 +91,7 @@ fixtures:
 unit-test: $(UNIT_BIN) $(KCORE_TEST_BIN) $(REWIRE) fixtures
 	@REWIRE_FIXTURES=$(abspath build/fixtures) bash tests/run-unit.sh $(UNIT_BIN) $(KCORE_TEST_BIN)
 
+# Its rewire image cases link the kernel.
 e2e-test: $(REWIRE) $(KERNEL_TARGETS)
 	@REWIRE=$(abspath $(REWIRE)) bash tests/e2e/run.sh
 
