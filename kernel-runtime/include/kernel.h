@@ -72,8 +72,10 @@ long kcore_syscall(long nr, const long args[6]);
  * command line asked for them, then stops the machine. */
 void process_exit(int status) __attribute__((noreturn));
 
-/* Writes to the console (stdout and stderr both land there). */
-void console_write(const char *buf, size_t len);
+/* Writes to the console's stream 1 (stdout) or 2 (stderr): the program's
+ * write(2) on a console fd, one writer at a time. Any other stream number
+ * is taken as stdout. */
+void console_write(int stream, const char *buf, size_t len);
 
 /* --- threads --- */
 

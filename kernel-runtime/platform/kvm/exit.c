@@ -26,7 +26,7 @@ void platform_panic(const char *file, int line, const char *fmt, ...)
 	kvm_irq_disable();
 	platform_printf("\nrewire: panic: %s:%d: ", file, line);
 	va_start(ap, fmt);
-	kvm_vprintf(kvm_serial_write, fmt, ap);
+	kvm_vprintf(kvm_serial_stderr, fmt, ap);
 	va_end(ap);
 	platform_printf("\n");
 	platform_exit(PLATFORM_EXIT_CRASH);

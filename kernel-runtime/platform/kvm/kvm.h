@@ -95,9 +95,10 @@ extern uint64_t kvm_boot_entry_tsc; /* TSC at the first entry instruction */
 extern uint64_t kvm_boot_pml4[512], kvm_boot_pdpt[512];
 extern uint64_t kvm_boot_pd[4 * 512]; /* BOOT_MAP_GIB page directories */
 
-/* serial.c */
+/* serial.c: writers of the stdout and stderr streams (for kvm_vprintf) */
 void kvm_serial_init(void);
-void kvm_serial_write(const char *buf, size_t len);
+void kvm_serial_stdout(const char *buf, size_t len);
+void kvm_serial_stderr(const char *buf, size_t len);
 
 /* print.c */
 void kvm_vprintf(void (*write)(const char *, size_t), const char *fmt,

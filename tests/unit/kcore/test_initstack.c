@@ -189,12 +189,12 @@ static void test_bad_cmdline_fails_boot(void **state)
 
 	memset(text, 'a', sizeof(text) - 1);
 	assert_int_equal(fake_boot(&c), KCORE_EXIT_USAGE);
-	assert_non_null(strstr(fake_console(), "command line has"));
+	assert_non_null(strstr(fake_stderr(), "command line has"));
 	strcpy(text, "--");
 	for (int i = 0; i < 300; i++)
 		strcat(text, " a");
 	assert_int_equal(fake_boot(&c), KCORE_EXIT_USAGE);
-	assert_non_null(strstr(fake_console(), "bad command line"));
+	assert_non_null(strstr(fake_stderr(), "bad command line"));
 }
 
 static void test_start_program(void **state)
