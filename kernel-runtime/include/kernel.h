@@ -29,7 +29,11 @@
  *   program's console;
  *     nosignals       record signals, never run the program's handlers
  *                     (faults are then crash dumps, as in a kernel bug);
- *   other options are left for the platform (kcore_option).
+ *     verbose         the kernel's log also says what the platform and
+ *                     the core found at boot (clock calibration, memory);
+ *   any other KEY must be one the platform reads (platform_options in
+ *   platform.h): an unknown option stops the boot with KCORE_EXIT_USAGE
+ *   and a message naming it.
  * The words after the first "--" are the program's argv (argv[0] first);
  * later "--" words are plain arguments. Without "--", argv is {"program"}.
  *

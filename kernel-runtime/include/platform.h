@@ -288,9 +288,12 @@ void frame_free(uint64_t pa);
  * disabled, once it can take interrupts; never returns. */
 void kcore_cpu_main(unsigned index) __attribute__((noreturn));
 
-/* A kernel option the core does not know itself (the format is in
- * kernel.h): "" for a bare KEY, the decoded VALUE of KEY=VALUE, NULL when
- * absent. Valid once kernel_main has parsed the command line. */
+/* The value of kernel option key (the format is in kernel.h; env=, stats
+ * and trace are not options in this sense): "" for a bare KEY, the decoded
+ * VALUE of KEY=VALUE, NULL when absent. The core parses the command line
+ * on first use, so a platform may ask during its setup, before
+ * kernel_main; NULL too when the command line does not parse (kernel_main
+ * then refuses it). */
 const char *kcore_option(const char *key);
 
 /* The function holding code address addr (Go's or the kernel's), from the

@@ -104,6 +104,9 @@ void kvm_serial_stderr(const char *buf, size_t len);
 void kvm_vprintf(void (*write)(const char *, size_t), const char *fmt,
 		 va_list ap);
 void kvm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* platform_log, only under the kernel option verbose: what the platform
+ * found at boot, which a normal run keeps quiet about. */
+void kvm_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* debugcon.c */
 void kvm_debugcon_write(const char *buf, size_t len);

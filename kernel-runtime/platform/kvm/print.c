@@ -153,3 +153,15 @@ void kvm_warn(const char *fmt, ...)
 	kvm_debugcon_write("\n", 1);
 	platform_irq_restore(flags);
 }
+
+void kvm_info(const char *fmt, ...)
+{
+	va_list ap;
+	if (!kcore_option("verbose"))
+		return;
+	unsigned long flags = platform_irq_save();
+	va_start(ap, fmt);
+	kvm_vprintf(kvm_debugcon_write, fmt, ap);
+	va_end(ap);
+	platform_irq_restore(flags);
+}

@@ -212,6 +212,10 @@ static int text_count(const struct fake_text *t, const char *needle)
 	return n;
 }
 
+/* The options a platform may declare: one, so that tests see the core
+ * accept a platform's option it does not know itself. */
+const char *const platform_options[] = { FAKE_OPTION, NULL };
+
 void platform_console_write(enum platform_stream stream, const char *buf,
 			    size_t len)
 {

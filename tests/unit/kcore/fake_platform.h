@@ -22,6 +22,8 @@
 
 #define FAKE_MAX_REGIONS 4
 #define FAKE_HANG (-1) /* exit status: idle with nothing that could wake it */
+/* The one kernel option the fake platform declares (platform_options). */
+#define FAKE_OPTION "fake-option"
 
 struct fake_config {
 	struct platform_mem_region ram[FAKE_MAX_REGIONS]; /* default: 8 MiB at 1 MiB */
