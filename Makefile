@@ -7,7 +7,7 @@
 #   make fuzz-ci    every libFuzzer target for FUZZ_SECONDS (60) each; fuzz: 3600
 #   make corrupt-test  rewire over truncated and byte-flipped Go binaries
 #   make stress     opt-in kernel stress: 10,000 goroutines, GC in 64 MiB, timers,
-#                   thread churn, the run-image watchdog (a few minutes, QEMU)
+#                   thread churn, rewire run's watchdog (a few minutes, QEMU)
 #   make soak       opt-in soak of all of them for SOAK_SECONDS (600), with a
 #                   frame-count stability check (tests/soak/run.sh)
 
@@ -123,14 +123,13 @@ san-test:
 demo: $(REWIRE)
 	@REWIRE=$(abspath $(REWIRE)) bash scripts/demo.sh
 
-# The kernel goes where `rewire image` looks beside an installed rewire
-# (BIN/../lib/rewire/kernel); run-image is installed as rewire-run-image.
+# The kernel goes where `rewire image` (and `rewire run`) looks beside an
+# installed rewire (BIN/../lib/rewire/kernel).
 install: $(REWIRE) $(KERNEL_TARGETS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core
 	install -m 755 $(REWIRE) $(DESTDIR)$(PREFIX)/bin/rewire
 	install -m 755 scripts/rewire-test-exec $(DESTDIR)$(PREFIX)/bin/rewire-test-exec
 	install -m 755 scripts/rewire-kernel-exec $(DESTDIR)$(PREFIX)/bin/rewire-kernel-exec
-	install -m 755 scripts/run-image $(DESTDIR)$(PREFIX)/bin/rewire-run-image
 	install -m 644 build/kernel/platform-kvm.a $(DESTDIR)$(PREFIX)/lib/rewire/kernel/
 	install -m 644 $(KCORE_OBJ) $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core/
 
