@@ -49,12 +49,14 @@ KERNEL_TEST_DEPS :=
 KERNEL_TEST_CMD :=
 -include kernel-runtime/core/core.mk
 -include kernel-runtime/platform/kvm/platform.mk
-# Go programs booted by `rewire image` (tests/kernel/go.sh), and the
-# conformance corpus against native runs (tests/kernel/conformance.sh): the
-# rewriter and the kernel's pieces it links.
+# Go programs booted by `rewire image` (tests/kernel/go.sh), `rewire run`
+# itself (tests/kernel/runner.sh), and the conformance corpus against
+# native runs (tests/kernel/conformance.sh): the rewriter and the kernel's
+# pieces it links.
 KERNEL_TEST_DEPS += $(REWIRE) $(KERNEL_TARGETS)
 KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
 	REWIRE=$(abspath $(REWIRE)) bash tests/kernel/go.sh \
+	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/runner.sh \
 	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/conformance.sh
 
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
