@@ -10,7 +10,7 @@
  * calling thread only. Pointers are the program's own: the program and the
  * kernel share one address space.
  *
- * The kernel command line (what scripts/run-image writes with QEMU's -append):
+ * The kernel command line (what `rewire run` writes, on kvm with QEMU's -append):
  *
  *   [OPTION]... [-- ARG...]
  *
