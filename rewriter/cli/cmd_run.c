@@ -107,11 +107,17 @@ struct run_cli {
 	const char **envs;
 };
 
-static int usage_error(const char *fmt, const char *arg)
+/* A usage error: its one line (a script's way to tell it from the
+ * program's own 125 is the last line on stderr). */
+static int __attribute__((format(printf, 1, 2))) usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fputs("rewire run: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n(rewire run --help says more)\n", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(" (rewire run --help says more)\n", stderr);
 	return RUN_EXIT_FAILED;
 }
 
@@ -148,20 +154,28 @@ static int options_parse(int argc, char **argv, struct run_cli *cli)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rw_error err = { { 0 } };
-	int c, code = EXIT_OK;
+	int c;
 
-	/* getopt's own messages then start as the runner's lines do. */
-	argv[0] = "rewire run";
-	/* "+": options end at BINARY|IMAGE; the rest is the program's. */
-	while ((c = cli_next_option(argc, argv, "+h", longopts, usage, &code)) >= 0) {
+	/* "+": options end at BINARY|IMAGE, the rest is the program's; ":"
+	 * and opterr 0: our own one-line messages (usage errors are 125 and
+	 * end with the runner's line, unlike the other commands'). */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			fputs(usage, stdout);
+			return EXIT_OK;
+		case '?':
+			if (optopt)
+				return usage_error("unknown option '-%c'", optopt);
+			return usage_error("unknown option '%s'", argv[optind - 1]);
+		case ':':
+			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		case OPT_PLATFORM:
 			cli->platform = run_platform_find(optarg);
-			if (!cli->platform) {
-				fprintf(stderr, "rewire run: --platform '%s': one of %s\n(rewire run --help says more)\n",
-					optarg, run_platform_names());
-				return RUN_EXIT_FAILED;
-			}
+			if (!cli->platform)
+				return usage_error("--platform '%s': one of %s", optarg,
+						   run_platform_names());
 			break;
 		case OPT_MODE:
 			if (strcmp(optarg, "trap") != 0)
@@ -204,8 +218,6 @@ static int options_parse(int argc, char **argv, struct run_cli *cli)
 			break;
 		}
 	}
-	if (c == CLI_EXIT)
-		return code == EXIT_USAGE ? RUN_EXIT_FAILED : code;
 	if (optind >= argc)
 		return usage_error("%s", "which binary or image?");
 	cli->input = argv[optind++];

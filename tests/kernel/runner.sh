@@ -224,7 +224,10 @@ check env-empty-name "--env with an empty NAME: refused, 125" 125 err "~rewire r
 rr usage-none
 check usage-none "no image: 125, not 2" 125 err "~rewire run: which binary or image?"
 rr usage-option --bogus "$img"
-check usage-option "an unknown option: 125, not 2" 125 err "~rewire run: unrecognized option '--bogus'"
+check usage-option "an unknown option: 125, not 2, one line" 125 \
+	err "=rewire run: unknown option '--bogus' (rewire run --help says more)\n"
+rr usage-novalue --mem
+check usage-novalue "an option without its value: 125" 125 err "~rewire run: option '--mem' needs a value"
 rr usage-timeout --timeout 1.5 "$img"
 check usage-timeout "--timeout 1.5: 125" 125 err "~--timeout '1.5'"
 rr usage-platform --platform xen "$img"
