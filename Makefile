@@ -8,7 +8,7 @@
 #   make fuzz-ci    every libFuzzer target for FUZZ_SECONDS (60) each; fuzz: 3600
 #   make corrupt-test  rewire over truncated and byte-flipped Go binaries
 #   make stress     opt-in kernel stress: 10,000 goroutines, GC in 64 MiB, timers,
-#                   thread churn, the run-image watchdog (a few minutes, QEMU)
+#                   thread churn, rewire run's watchdog (a few minutes, QEMU)
 #   make soak       opt-in soak of all of them for SOAK_SECONDS (600), with a
 #                   frame-count stability check (tests/soak/run.sh)
 
@@ -50,12 +50,14 @@ KERNEL_TEST_DEPS :=
 KERNEL_TEST_CMD :=
 -include kernel-runtime/core/core.mk
 -include kernel-runtime/platform/kvm/platform.mk
-# Go programs booted by `rewire image` (tests/kernel/go.sh), and the
-# conformance corpus against native runs (tests/kernel/conformance.sh): the
-# rewriter and the kernel's pieces it links.
+# Go programs booted by `rewire image` (tests/kernel/go.sh), `rewire run`
+# itself (tests/kernel/runner.sh), and the conformance corpus against
+# native runs (tests/kernel/conformance.sh): the rewriter and the kernel's
+# pieces it links.
 KERNEL_TEST_DEPS += $(REWIRE) $(KERNEL_TARGETS)
 KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
 	REWIRE=$(abspath $(REWIRE)) bash tests/kernel/go.sh \
+	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/runner.sh \
 	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/conformance.sh
 
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
@@ -130,10 +132,10 @@ san-test:
 demo: $(REWIRE)
 	@REWIRE=$(abspath $(REWIRE)) bash scripts/demo.sh
 
-# The kernel goes where `rewire image` looks beside an installed rewire
-# (BIN/../lib/rewire/kernel); run-image is installed as rewire-run-image;
-# rewire.h, the header of C fakes, in PREFIX/include (gcc looks in
-# /usr/local/include by default; else -I PREFIX/include).
+# The kernel goes where `rewire image` (and `rewire run`) looks beside an
+# installed rewire (BIN/../lib/rewire/kernel); rewire.h, the header of C
+# fakes, in PREFIX/include (gcc looks in /usr/local/include by default;
+# else -I PREFIX/include).
 install: $(REWIRE) $(KERNEL_TARGETS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core \
 		$(DESTDIR)$(PREFIX)/include
@@ -141,7 +143,6 @@ install: $(REWIRE) $(KERNEL_TARGETS)
 	install -m 755 $(REWIRE) $(DESTDIR)$(PREFIX)/bin/rewire
 	install -m 755 scripts/rewire-test-exec $(DESTDIR)$(PREFIX)/bin/rewire-test-exec
 	install -m 755 scripts/rewire-kernel-exec $(DESTDIR)$(PREFIX)/bin/rewire-kernel-exec
-	install -m 755 scripts/run-image $(DESTDIR)$(PREFIX)/bin/rewire-run-image
 	install -m 644 build/kernel/platform-kvm.a $(DESTDIR)$(PREFIX)/lib/rewire/kernel/
 	install -m 644 $(KCORE_OBJ) $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core/
 

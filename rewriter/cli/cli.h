@@ -20,6 +20,7 @@ int cmd_inspect(int argc, char **argv);
 int cmd_patch(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_image(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 /* Prints "rewire: " + message to stderr (cli_verror: from a va_list), its
  * control bytes and invalid UTF-8 escaped (rw_escape_text). */

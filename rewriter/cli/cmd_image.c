@@ -13,7 +13,7 @@ static const char usage[] =
 	"usage: rewire image IN -o OUT [--mode trap] [--kernel-dir DIR] [--force] [-q]\n"
 	"\n"
 	"Links the kernel runtime into the static Go binary IN and writes OUT, an\n"
-	"ELF that boots with PVH (QEMU's -kernel; scripts/run-image runs it): the\n"
+	"ELF that boots with PVH (QEMU's -kernel; rewire run boots it): the\n"
 	"kernel builds the Linux initial stack from the kernel command line and\n"
 	"jumps to the Go entry point. IN's segments and symbols stay as they are;\n"
 	"the kernel lands in new segments after them (below 2 GiB) with its symbols\n"

@@ -359,7 +359,7 @@ int image_make(const char *in_path, const char *out_path,
 		};
 	}
 	segs[k.nsegments] = (struct new_segment){
-		.section_name = ".rewire.ksyms", .flags = PF_R, .addr = k.end,
+		.section_name = KSYMS_SECTION, .flags = PF_R, .addr = k.end,
 		.bytes = table, .size = table_len,
 	};
 	for (size_t i = 0; i < k.nsymbols; i++)

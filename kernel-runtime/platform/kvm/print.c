@@ -1,4 +1,5 @@
-/* Formatted output to the console: a small printf without floating point. */
+/* Formatted output: a small printf without floating point, onto the
+ * console's two streams and the kernel's log. */
 #include "kvm.h"
 
 struct out {
@@ -109,12 +110,23 @@ void kvm_vprintf(void (*write)(const char *, size_t), const char *fmt,
 	out_flush(&o);
 }
 
+/* The kernel's fatal messages: the stderr stream. */
 void platform_printf(const char *fmt, ...)
 {
 	va_list ap;
 	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	kvm_vprintf(kvm_serial_write, fmt, ap);
+	kvm_vprintf(kvm_serial_stderr, fmt, ap);
+	va_end(ap);
+	platform_irq_restore(flags);
+}
+
+void kvm_printf_stdout(const char *fmt, ...)
+{
+	va_list ap;
+	unsigned long flags = platform_irq_save();
+	va_start(ap, fmt);
+	kvm_vprintf(kvm_serial_stdout, fmt, ap);
 	va_end(ap);
 	platform_irq_restore(flags);
 }
@@ -139,5 +151,17 @@ void kvm_warn(const char *fmt, ...)
 	kvm_vprintf(kvm_debugcon_write, fmt, ap);
 	va_end(ap);
 	kvm_debugcon_write("\n", 1);
+	platform_irq_restore(flags);
+}
+
+void kvm_info(const char *fmt, ...)
+{
+	va_list ap;
+	if (!kcore_option("verbose"))
+		return;
+	unsigned long flags = platform_irq_save();
+	va_start(ap, fmt);
+	kvm_vprintf(kvm_debugcon_write, fmt, ap);
+	va_end(ap);
 	platform_irq_restore(flags);
 }
