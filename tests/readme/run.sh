@@ -70,7 +70,7 @@ copy_repository() {
 # The installed layout the README describes.
 check_install() {
 	local f missing=""
-	for f in bin/rewire bin/rewire-test-exec bin/rewire-kernel-exec bin/rewire-run-image \
+	for f in bin/rewire bin/rewire-test-exec bin/rewire-kernel-exec \
 		include/rewire.h lib/rewire/kernel/platform-kvm.a; do
 		[ -e "$prefix/$f" ] || missing="$missing $f"
 	done
