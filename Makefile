@@ -1,13 +1,14 @@
 # rewire: build, test, demo, bench, install.
 #   make            build bin/rewire
 #   make test       unit (cmocka), end-to-end over every installed Go, sanitizer
-#                   run, kernel boots under QEMU, bounded fuzzing and corruption
+#                   run, kernel boots under QEMU, bounded fuzzing and corruption,
+#                   the README's commands (readme-test)
 #   make demo       rewire the bundled example's clock and show the output change
 #   make install PREFIX=/usr/local
 #   make fuzz-ci    every libFuzzer target for FUZZ_SECONDS (60) each; fuzz: 3600
 #   make corrupt-test  rewire over truncated and byte-flipped Go binaries
 #   make stress     opt-in kernel stress: 10,000 goroutines, GC in 64 MiB, timers,
-#                   thread churn, the run-image watchdog (a few minutes, QEMU)
+#                   thread churn, rewire run's watchdog (a few minutes, QEMU)
 #   make soak       opt-in soak of all of them for SOAK_SECONDS (600), with a
 #                   frame-count stability check (tests/soak/run.sh)
 
@@ -51,17 +52,19 @@ KERNEL_TEST_CMD :=
 -include kernel-runtime/platform/common/common.mk
 -include kernel-runtime/platform/kvm/platform.mk
 -include kernel-runtime/platform/hosted/platform.mk
-# Go programs booted by `rewire image` (tests/kernel/go.sh), and the
-# conformance corpus against native runs (tests/kernel/conformance.sh): the
-# rewriter and the kernel's pieces it links.
+# Go programs booted by `rewire image` (tests/kernel/go.sh), `rewire run`
+# itself (tests/kernel/runner.sh), and the conformance corpus against
+# native runs (tests/kernel/conformance.sh): the rewriter and the kernel's
+# pieces it links.
 KERNEL_TEST_DEPS += $(REWIRE) $(KERNEL_TARGETS)
 KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
 	REWIRE=$(abspath $(REWIRE)) bash tests/kernel/go.sh \
+	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/runner.sh \
 	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/conformance.sh
 
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
 .PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test kernel-test robustness-test
-.PHONY: stress soak
+.PHONY: stress soak readme-test
 all: $(REWIRE) $(KERNEL_TARGETS)
 
 $(BUILD)/%.o: %.c
@@ -92,11 +95,17 @@ fixtures:
 unit-test: $(UNIT_BIN) $(KCORE_TEST_BIN) $(REWIRE) fixtures
 	@REWIRE_FIXTURES=$(abspath build/fixtures) bash tests/run-unit.sh $(UNIT_BIN) $(KCORE_TEST_BIN)
 
-e2e-test: $(REWIRE)
+# Its rewire image cases link the kernel.
+e2e-test: $(REWIRE) $(KERNEL_TARGETS)
 	@REWIRE=$(abspath $(REWIRE)) bash tests/e2e/run.sh
 
 # The sanitizer run is part of every test run: host code must stay clean.
-test: unit-test e2e-test san-test kernel-test robustness-test
+test: unit-test e2e-test san-test kernel-test robustness-test readme-test
+
+# Every command of README.md, from a fresh copy of the repository built and
+# installed on its own (tests/readme/run.sh says how blocks are marked).
+readme-test:
+	@bash tests/readme/run.sh
 
 # Hostile inputs, bounded for CI: every fuzz target for 30 s (regressions
 # first) and the corruption cases against the sanitizer build.
@@ -125,14 +134,17 @@ san-test:
 demo: $(REWIRE)
 	@REWIRE=$(abspath $(REWIRE)) bash scripts/demo.sh
 
-# The kernel goes where `rewire image` looks beside an installed rewire
-# (BIN/../lib/rewire/kernel); run-image is installed as rewire-run-image.
+# The kernel goes where `rewire image` (and `rewire run`) looks beside an
+# installed rewire (BIN/../lib/rewire/kernel); rewire.h, the header of C
+# fakes, in PREFIX/include (gcc looks in /usr/local/include by default;
+# else -I PREFIX/include).
 install: $(REWIRE) $(KERNEL_TARGETS)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core \
+		$(DESTDIR)$(PREFIX)/include
+	install -m 644 kernel-runtime/include/rewire.h $(DESTDIR)$(PREFIX)/include/rewire.h
 	install -m 755 $(REWIRE) $(DESTDIR)$(PREFIX)/bin/rewire
 	install -m 755 scripts/rewire-test-exec $(DESTDIR)$(PREFIX)/bin/rewire-test-exec
 	install -m 755 scripts/rewire-kernel-exec $(DESTDIR)$(PREFIX)/bin/rewire-kernel-exec
-	install -m 755 scripts/run-image $(DESTDIR)$(PREFIX)/bin/rewire-run-image
 	install -m 644 build/kernel/platform-kvm.a $(DESTDIR)$(PREFIX)/lib/rewire/kernel/
 	install -m 644 $(KCORE_OBJ) $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core/
 

@@ -2,6 +2,20 @@
 # The main job on a bundled example: build a Go program that prints the
 # year, rewire its time.Now to the fake its source declares, and show both runs.
 set -euo pipefail
+usage() {
+	cat <<'EOF'
+usage: scripts/demo.sh
+
+Builds the bundled clock example with the newest installed Go, rewires its
+time.Now to the fake its source declares and shows both runs, then the
+examples/greeting tests through rewire-test-exec and examples/cfunc's Go -> C
+redirects. REWIRE names the rewire binary (default: build/bin/rewire).
+EOF
+}
+case ${1:-} in
+-h | --help) usage; exit 0 ;;
+esac
+[ $# -eq 0 ] || { usage >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tests/lib/go.sh"
 REWIRE=${REWIRE:-$root/build/bin/rewire}

@@ -3,6 +3,19 @@
 # else built and stripped: the Go toolchain's own compile tool (newest
 # installed Go unless BINARY is given). Prints one line per step, in ms.
 set -euo pipefail
+usage() {
+	cat <<'EOF'
+usage: scripts/measure-large.sh [BINARY]
+
+Times `rewire inspect` and `rewire patch` (best of 3, in ms) on BINARY, by
+default the newest installed Go's own compile tool (large and stripped).
+REWIRE names the rewire binary (default: build/bin/rewire).
+EOF
+}
+case ${1:-} in
+-h | --help) usage; exit 0 ;;
+esac
+[ $# -le 1 ] || { usage >&2; exit 2; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/tests/lib/go.sh"
 REWIRE=${REWIRE:-$root/build/bin/rewire}

@@ -5,6 +5,21 @@
 # Idempotent: a second run installs nothing new.
 set -euo pipefail
 
+usage() {
+	cat <<'EOF'
+usage: scripts/setup.sh
+
+Installs what rewire needs on Debian 12, with sudo unless run as root: the C
+build dependencies, QEMU, and the Go toolchains 1.19 and 1.21-1.26 (from
+bookworm-backports, trixie and trixie-backports, pinned low so that nothing
+else is upgraded). Installs nothing when everything is present.
+EOF
+}
+case ${1:-} in
+-h | --help) usage; exit 0 ;;
+esac
+[ $# -eq 0 ] || { usage >&2; exit 2; }
+
 GO_VERSIONS="1.19 1.21 1.22 1.23 1.24 1.25 1.26"
 BUILD_PACKAGES="build-essential binutils pkg-config libelf-dev libdwarf-dev
   libzydis-dev libcmocka-dev zlib1g-dev elfutils gdb qemu-system-x86 python3

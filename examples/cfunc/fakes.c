@@ -1,8 +1,10 @@
-/* C answers for examples/cfunc (freestanding: no libc). */
-#include <stdbool.h>
-#include <stdint.h>
+//go:build ignore
 
-#include "rewire.h"
+/* C answers for examples/cfunc (freestanding: no libc), linked in by
+ * `rewire patch --link`. The line above keeps go build from taking it for
+ * cgo source: with cgo enabled it refuses C files in a package that does
+ * not import "C". */
+#include "rewire.h" /* with <stdint.h> and <stdbool.h> */
 
 static volatile int64_t calls;
 

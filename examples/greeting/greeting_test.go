@@ -25,7 +25,8 @@ func fakeNow() time.Time {
 //go:redirect-from os.hostname
 func fakeHostname() (string, error) { return "testhost", nil }
 
-// Nothing calls the fakes but the redirects, so keep them linked.
+// Nothing calls the fakes but the redirects, so Go's linker would drop
+// them: keep them linked.
 func init() { keepLinked(fakeNow, fakeHostname) }
 
 //go:noinline

@@ -25,6 +25,16 @@
 
 static char cmdline_text[KCORE_CMDLINE_MAX];
 static struct cmdline cmdline;
+/* Where cmdline_load left the command line, and which one it read (the
+ * platform's text: a fake platform of the unit tests boots many). */
+static enum { CMDLINE_PARSED = 1, CMDLINE_TOO_LONG, CMDLINE_BAD } cmdline_state;
+static const char *cmdline_error, *cmdline_source;
+
+/* The options the core reads from cmdline.options (env=, stats and trace
+ * have fields of their own); the platform lists its own. */
+static const char *const core_options[] = {
+	"memlog", "nosignals", "verbose", NULL,
+};
 
 static long syscall_hook(struct platform_regs *regs)
 {
@@ -126,24 +136,88 @@ static int memlog_start(void)
 	return 0;
 }
 
-int kcore_init(void)
+/* Copies the platform's command line and parses it into cmdline; a
+ * failure is kept for kcore_init to report. */
+static void cmdline_load(void)
 {
-	const char *raw = platform_cmdline(), *error;
-	struct platform_mem_region regions[MAX_REGIONS];
+	const char *raw = platform_cmdline();
 	size_t len = kstrlen(raw);
-	uintptr_t vm_start, vm_end;
 
+	cmdline_source = raw;
 	if (len >= sizeof(cmdline_text)) {
-		platform_printf("kcore: the command line has %lu bytes or "
-				"more; at most %d fit\n",
-				(unsigned long)len, KCORE_CMDLINE_MAX - 1);
-		return KCORE_EXIT_USAGE;
+		cmdline_state = CMDLINE_TOO_LONG;
+		cmdline = (struct cmdline){ 0 };
+		return;
 	}
 	kmemcpy(cmdline_text, raw, len + 1);
-	if (cmdline_parse(cmdline_text, &cmdline, &error)) {
-		platform_printf("kcore: bad command line: %s\n", error);
+	cmdline_state = cmdline_parse(cmdline_text, &cmdline, &cmdline_error)
+				? CMDLINE_BAD
+				: CMDLINE_PARSED;
+}
+
+/* A decoded word, with bytes outside printable ASCII as \xNN: a message
+ * must not carry a terminal's control sequences. */
+static void print_word(const char *w)
+{
+	for (; *w; w++) {
+		unsigned char c = (unsigned char)*w;
+		if (c >= 0x20 && c < 0x7f)
+			platform_printf("%c", c);
+		else
+			platform_printf("\\x%02x", c);
+	}
+}
+
+/* "KEY KEY ...": a list of option keys, for the message below. */
+static void print_keys(const char *const keys[])
+{
+	if (!keys[0])
+		platform_printf(" (none)");
+	for (int i = 0; keys[i]; i++)
+		platform_printf(" %s", keys[i]);
+}
+
+/* Refuses a command line that does not parse or holds an option nobody
+ * reads: a mistyped option would otherwise be ignored without a word. */
+static int cmdline_check(void)
+{
+	if (cmdline_state == CMDLINE_TOO_LONG) {
+		platform_printf("kcore: the command line has %lu bytes or "
+				"more; at most %d fit\n",
+				(unsigned long)kstrlen(platform_cmdline()),
+				KCORE_CMDLINE_MAX - 1);
 		return KCORE_EXIT_USAGE;
 	}
+	if (cmdline_state == CMDLINE_BAD) {
+		platform_printf("kcore: bad command line: %s\n", cmdline_error);
+		return KCORE_EXIT_USAGE;
+	}
+	const char *unknown = cmdline_unknown_option(&cmdline, core_options,
+						     platform_options);
+	if (unknown) {
+		platform_printf("kcore: bad command line: unknown option '");
+		print_word(unknown);
+		platform_printf("' (the kernel's: env=NAME=VALUE stats trace");
+		print_keys(core_options);
+		platform_printf("; the platform's:");
+		print_keys(platform_options);
+		platform_printf(")\n");
+		return KCORE_EXIT_USAGE;
+	}
+	return 0;
+}
+
+int kcore_init(void)
+{
+	struct platform_mem_region regions[MAX_REGIONS];
+	uintptr_t vm_start, vm_end;
+	int status;
+
+	/* Parsed again even when the platform asked for an option before:
+	 * every boot starts from the platform's command line. */
+	cmdline_load();
+	if ((status = cmdline_check()))
+		return status;
 
 	stats_init();
 	int count = platform_memory_regions(regions, MAX_REGIONS);
@@ -152,6 +226,14 @@ int kcore_init(void)
 				"ends at %lx\n",
 				(unsigned long)platform_image_end());
 		return KCORE_EXIT_OOM;
+	}
+	if (cmdline_option(&cmdline, "verbose")) {
+		struct kcore_counters c;
+		kcore_counters(&c);
+		platform_log("kcore: %lu frames of 4 KiB free above the image "
+			     "(which ends at %lx) in %d RAM regions\n",
+			     (unsigned long)c.frames_total,
+			     (unsigned long)platform_image_end(), count);
 	}
 	platform_vm_range(&vm_start, &vm_end);
 	vm_init(vm_start, vm_end);
@@ -243,5 +325,8 @@ void kcore_cpu_main(unsigned index)
 
 const char *kcore_option(const char *key)
 {
-	return cmdline_option(&cmdline, key);
+	if (!cmdline_state || cmdline_source != platform_cmdline())
+		cmdline_load();
+	return cmdline_state == CMDLINE_PARSED ? cmdline_option(&cmdline, key)
+					       : NULL;
 }

@@ -119,3 +119,25 @@ const char *cmdline_option(const struct cmdline *c, const char *key)
 	}
 	return NULL;
 }
+
+/* Whether option word o ("KEY" or "KEY=VALUE") has a KEY in keys. */
+static bool key_listed(const char *o, const char *const keys[])
+{
+	for (int i = 0; keys && keys[i]; i++) {
+		size_t n = kstrlen(keys[i]);
+		if (kstarts(o, keys[i]) && (o[n] == 0 || o[n] == '='))
+			return true;
+	}
+	return false;
+}
+
+const char *cmdline_unknown_option(const struct cmdline *c,
+				   const char *const known[],
+				   const char *const more[])
+{
+	for (int i = 0; i < c->optc; i++)
+		if (!key_listed(c->options[i], known) &&
+		    !key_listed(c->options[i], more))
+			return c->options[i];
+	return NULL;
+}

@@ -26,6 +26,12 @@ struct cmdline {
 int cmdline_parse(char *text, struct cmdline *out, const char **error);
 /* The value of option key: "" for a bare KEY, NULL when absent. */
 const char *cmdline_option(const struct cmdline *c, const char *key);
+/* The first option whose KEY is in neither NULL-terminated list (known,
+ * more): the word as written on the command line ("KEY" or "KEY=VALUE",
+ * decoded); NULL when every option is known. */
+const char *cmdline_unknown_option(const struct cmdline *c,
+				   const char *const known[],
+				   const char *const more[]);
 /* Percent-decodes one word in place, as kernel.h says: %XX is the byte
  * 0xXX (except %00, kept as it is: a C string cannot hold the byte), and a
  * word that is exactly "%" becomes the empty word. */

@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "kstring.h"
 #include "linux_abi.h"
+#include "platform.h"
 #include "time.h"
 #include "user.h"
 
@@ -29,9 +30,12 @@ void fd_init(void)
 	pipe_init();
 	epoll_init();
 	/* stdin, stdout and stderr: the console, opened read-write as a
-	 * terminal is, and blocking (Go then never polls them). */
+	 * terminal is, and blocking (Go then never polls them). Each has its
+	 * stream, which follows it through dup: stdin's writes go to
+	 * stdout, as a terminal's would appear there. */
 	for (int fd = 0; fd < 3; fd++) {
 		struct file *f = file_new(FILE_CONSOLE, O_RDWR);
+		f->stream = fd == 2 ? PLATFORM_STDERR : PLATFORM_STDOUT;
 		fd_install(f, fd, false);
 	}
 }
@@ -155,8 +159,9 @@ long fd_write(int fd, const void *buf, size_t len)
 	if (!f) {
 		result = -EBADF;
 	} else if (f->kind == FILE_CONSOLE) {
+		int stream = f->stream;
 		spin_unlock(&files.lock, flags);
-		console_write(buf, len);
+		console_write(stream, buf, len);
 		return (long)len;
 	} else {
 		file_get(f);
@@ -291,7 +296,9 @@ long fd_fstat(int fd, void *statbuf)
 		uint64_t rdev = 0, blksize = 4096;
 		if (f->kind == FILE_CONSOLE) {
 			mode = S_IFCHR | 0620;
-			rdev = (4 << 8) | 64; /* ttyS0: major 4, minor 64 */
+			/* ttyS0 (major 4, minor 64) for stdout, ttyS1
+			 * for stderr, as the kvm platform's UARTs. */
+			rdev = (4 << 8) | (f->stream == PLATFORM_STDERR ? 65 : 64);
 		} else if (f->kind == FILE_PIPE_READ ||
 			   f->kind == FILE_PIPE_WRITE) {
 			mode = S_IFIFO | 0600;

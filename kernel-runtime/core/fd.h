@@ -35,6 +35,7 @@ struct file {
 	 * EPOLLET watches. */
 	uint64_t seq;
 	union {
+		int stream; /* a console's: PLATFORM_STDOUT or _STDERR */
 		struct pipe *pipe;
 		struct {
 			uint64_t count;

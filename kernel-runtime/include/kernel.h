@@ -10,7 +10,7 @@
  * calling thread only. Pointers are the program's own: the program and the
  * kernel share one address space.
  *
- * The kernel command line (what scripts/run-image writes with QEMU's -append):
+ * The kernel command line (what `rewire run` writes, on kvm with QEMU's -append):
  *
  *   [OPTION]... [-- ARG...]
  *
@@ -29,7 +29,11 @@
  *   program's console;
  *     nosignals       record signals, never run the program's handlers
  *                     (faults are then crash dumps, as in a kernel bug);
- *   other options are left for the platform (kcore_option).
+ *     verbose         the kernel's log also says what the platform and
+ *                     the core found at boot (clock calibration, memory);
+ *   any other KEY must be one the platform reads (platform_options in
+ *   platform.h): an unknown option stops the boot with KCORE_EXIT_USAGE
+ *   and a message naming it.
  * The words after the first "--" are the program's argv (argv[0] first);
  * later "--" words are plain arguments. Without "--", argv is {"program"}.
  *
@@ -72,8 +76,10 @@ long kcore_syscall(long nr, const long args[6]);
  * command line asked for them, then stops the machine. */
 void process_exit(int status) __attribute__((noreturn));
 
-/* Writes to the console (stdout and stderr both land there). */
-void console_write(const char *buf, size_t len);
+/* Writes to the console's stream 1 (stdout) or 2 (stderr): the program's
+ * write(2) on a console fd, one writer at a time. Any other stream number
+ * is taken as stdout. */
+void console_write(int stream, const char *buf, size_t len);
 
 /* --- threads --- */
 

@@ -29,6 +29,10 @@ struct ksyms_entry {
 	uint32_t name; /* offset into names */
 };
 
+/* The image's section that holds the table (rewire run names a hung
+ * vCPU's RIP with it, too). */
+#define KSYMS_SECTION ".rewire.ksyms"
+
 /* The variable's name in the kernel, and its section: initialized data, so
  * that its bytes are in the image's file for `rewire image` to set. */
 #define KSYMS_POINTER "rewire_ksyms"

@@ -74,26 +74,50 @@ int kernel_main(void);
 
 /* --- console and exit --- */
 
-/* Writes len bytes to the console, unchanged (no \n -> \r\n). */
-void platform_console_write(const char *buf, size_t len);
+/* The console's two output streams. The program's fds 1 and 2 start on
+ * them (fd 0 reads end of file; what is written to it goes to stdout), and
+ * the kernel's fatal messages (platform_printf) go to stderr, so that the
+ * program's stdout holds only what it wrote to stdout. */
+enum platform_stream {
+	PLATFORM_STDOUT = 1,
+	PLATFORM_STDERR = 2,
+};
 
-/* Formatted console output: %s %c %d %u %x %p and %%, with l/ll and a
- * zero-padded width (%016lx). One call's output is not interleaved with
- * another CPU's. */
+/* Writes len bytes to stream, unchanged (no \n -> \r\n), after everything
+ * written to that stream before; nothing is dropped (a slow reader slows
+ * the writer down). The two streams stay apart wherever the host can keep
+ * them apart (kvm: COM1 and COM2; hosted: the process's fds 1 and 2);
+ * where it cannot, both land on the one console there is. The core
+ * serializes the program's writes (console_write); this call itself need
+ * not lock. */
+void platform_console_write(enum platform_stream stream, const char *buf,
+			    size_t len);
+
+/* The kernel's fatal messages, formatted, on the console's stderr stream:
+ * crash dumps, panics, out of memory, a refused command line: what ends
+ * the program, shown where its own error output goes. Formats: %s %c %d
+ * %u %x %p and %%, with l/ll and a zero-padded width (%016lx). One call's
+ * output is not interleaved with another CPU's. Never for diagnostics the
+ * program did not die of: those are platform_log's. */
 void platform_printf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
-/* The kernel's log, apart from the program's output: diagnostics such as
- * counters, traces and warnings (the platform keeps it where a user finds
- * it after the run: on kvm, QEMU's debug console, which run-image prints
- * on stderr). Same formats as platform_printf. */
+/* The kernel's log, apart from both console streams: counters, traces,
+ * warnings (the platform keeps it where a user finds it after the run: on
+ * kvm, QEMU's debug console, which `rewire run` prints on stderr when the
+ * VM ends, or writes to its --log file). Quiet unless asked: a normal boot
+ * logs nothing but warnings; what the command line asks for (stats, trace,
+ * memlog=) and, with the option verbose (kcore_option("verbose")), what
+ * the platform found at boot (clock calibration and the like). Same
+ * formats as platform_printf. */
 void platform_log(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
 /* Ends the machine with status (0-255). Never returns. */
 void platform_exit(int status) __attribute__((noreturn));
 
-/* Prints "panic: file:line: message" and exits with PLATFORM_EXIT_CRASH:
+/* Prints "panic: file:line: message" (on stderr, as platform_printf) and
+ * exits with PLATFORM_EXIT_CRASH:
  * for broken invariants of the kernel, never for the program's mistakes. */
 void platform_panic(const char *file, int line, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 3, 4)));
@@ -103,6 +127,13 @@ void platform_panic(const char *file, int line, const char *fmt, ...)
 
 /* The raw kernel command line, "" when there is none (format: kernel.h). */
 const char *platform_cmdline(void);
+
+/* The kernel options the platform reads itself (kcore_option), by KEY: a
+ * NULL-terminated list, which may be empty. The core knows its own
+ * (kernel.h) and refuses at boot, with KCORE_EXIT_USAGE and a message
+ * naming it, any option in neither list: a mistyped option must not be
+ * ignored silently. The core never names a platform's options itself. */
+extern const char *const platform_options[];
 
 /* Usable RAM: fills up to max regions (sorted by base) and returns the
  * count. May include the memory of the loaded image: the core never hands
@@ -279,9 +310,12 @@ void frame_free(uint64_t pa);
  * disabled, once it can take interrupts; never returns. */
 void kcore_cpu_main(unsigned index) __attribute__((noreturn));
 
-/* A kernel option the core does not know itself (the format is in
- * kernel.h): "" for a bare KEY, the decoded VALUE of KEY=VALUE, NULL when
- * absent. Valid once kernel_main has parsed the command line. */
+/* The value of kernel option key (the format is in kernel.h; env=, stats
+ * and trace are not options in this sense): "" for a bare KEY, the decoded
+ * VALUE of KEY=VALUE, NULL when absent. The core parses the command line
+ * on first use, so a platform may ask during its setup, before
+ * kernel_main; NULL too when the command line does not parse (kernel_main
+ * then refuses it). */
 const char *kcore_option(const char *key);
 
 /* The function holding code address addr (Go's or the kernel's), from the

@@ -1,5 +1,6 @@
 /*
- * Declaring, next to a C function, which Go function it replaces.
+ * Declaring, next to a C function, which Go function it replaces. The one
+ * header a user's C includes: `make install` puts it in PREFIX/include.
  *
  *   REWIRE_FROM(c_getpid, "os.Getpid", ABIInternal, "func() int");
  *   long c_getpid(void) { return 4242; }
@@ -19,6 +20,11 @@
  */
 #ifndef REWIRE_H
 #define REWIRE_H
+
+/* The C types of Go's words (int64_t for int64, bool...): a freestanding
+ * compiler has both headers, no libc needed. */
+#include <stdbool.h>
+#include <stdint.h>
 
 #define REWIRE_FROM(c_function, go_symbol, abi, go_signature)              \
 	__asm__(".pushsection .rewire.redirects,\"a\"\n\t"                  \

@@ -20,8 +20,10 @@ int cmd_inspect(int argc, char **argv);
 int cmd_patch(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_image(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
-/* Prints "rewire: " + message to stderr (cli_verror: from a va_list). */
+/* Prints "rewire: " + message to stderr (cli_verror: from a va_list), its
+ * control bytes and invalid UTF-8 escaped (rw_escape_text). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_verror(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 

@@ -11,14 +11,14 @@
 
 static const char usage[] =
 	"usage: rewire image IN -o OUT [--platform kvm|hosted] [--mode trap]\n"
-	"                    [--kernel-dir DIR] [-q]\n"
+	"                    [--kernel-dir DIR] [--force] [-q]\n"
 	"\n"
 	"Links the kernel runtime into the static Go binary IN and writes OUT, an\n"
-	"image of the Go program on the kernel: the kernel builds the Linux\n"
-	"initial stack from its command line and jumps to the Go entry point.\n"
-	"IN's segments and symbols stay as they are; the kernel lands in new\n"
-	"segments after them (below 2 GiB) with its symbols added to .symtab.\n"
-	"IN is not modified.\n"
+	"image of the Go program on the kernel (rewire run runs it): the kernel\n"
+	"builds the Linux initial stack from its command line and jumps to the Go\n"
+	"entry point. IN's segments and symbols stay as they are; the kernel lands\n"
+	"in new segments after them (below 2 GiB) with its symbols added to\n"
+	".symtab. IN is not modified.\n"
 	"\n"
 	"options:\n"
 	"  -o, --output OUT      the image to write\n"
@@ -34,12 +34,14 @@ static const char usage[] =
 	"      --kernel-dir DIR  the kernel build: DIR/platform-NAME.a and .ld and\n"
 	"                        DIR/core/*.o (default: $" IMAGE_KERNEL_DIR_ENV ", else\n"
 	"                        build/kernel beside the rewire binary's build/bin)\n"
+	"      --force           image a binary built by a Go version outside\n"
+	"                        1.19-1.26\n"
 	"  -q, --quiet           print nothing on success\n"
 	"\n"
 	"Exit status: 0 written, 1 bad input or failed link (nothing written),\n"
 	"2 usage error.\n";
 
-enum { OPT_MODE = 256, OPT_KERNEL_DIR, OPT_PLATFORM };
+enum { OPT_MODE = 256, OPT_KERNEL_DIR, OPT_PLATFORM, OPT_FORCE };
 
 int cmd_image(int argc, char **argv)
 {
@@ -48,6 +50,7 @@ int cmd_image(int argc, char **argv)
 		{ "mode", required_argument, NULL, OPT_MODE },
 		{ "kernel-dir", required_argument, NULL, OPT_KERNEL_DIR },
 		{ "platform", required_argument, NULL, OPT_PLATFORM },
+		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -80,6 +83,9 @@ int cmd_image(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			opts.platform = optarg;
+			break;
+		case OPT_FORCE:
+			opts.force = true;
 			break;
 		case 'q':
 			quiet = true;

@@ -210,13 +210,19 @@ int cmd_inspect(int argc, char **argv)
 		json_string(stdout, gobin_module_path(bin));
 		printf(",\"main_package\":");
 		json_string(stdout, gobin_main_package(bin));
+		printf(",\"go_supported\":%s",
+		       gobin_check_go_version(bin, &err) == 0 ? "true" : "false");
 		printf(",\"symbol_source\":\"%s\",\"functions\":%zu,\"dwarf\":%s,\"dynamic\":%s,\"rewired\":%s,\"symbols\":[",
 		       source_name(bin), gobin_func_count(bin), di ? "true" : "false",
 		       elf_image_is_dynamic(gobin_elf(bin)) ? "true" : "false",
 		       rewired == 0 ? "true" : "false");
 	} else {
 		printf("file        %s\n", gobin_path(bin));
-		printf("go          %s\n", gobin_go_version(bin));
+		if (gobin_check_go_version(bin, &err) == 0)
+			printf("go          %s\n", gobin_go_version(bin));
+		else
+			printf("go          %s (outside 1.%d-1.%d: patch and image refuse it without --force)\n",
+			       gobin_go_version(bin), GOBIN_GO_MINOR_MIN, GOBIN_GO_MINOR_MAX);
 		printf("module      %s\n", gobin_module_path(bin)[0] ? gobin_module_path(bin) : "(none: built outside module mode)");
 		printf("main        %s\n", gobin_main_package(bin));
 		printf("symbols     %s, %zu functions\n",

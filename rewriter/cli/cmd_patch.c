@@ -39,9 +39,13 @@ static const char usage[] =
 	"  -o, --output OUT           where to write the patched binary\n"
 	"      --in-place             overwrite IN (atomically)\n"
 	"      --go PATH              the go command for --annotations (default: go)\n"
-	"      --force                patch even when DWARF says the signatures differ\n"
+	"      --force                patch even when DWARF says the signatures differ,\n"
+	"                             or a Go version outside 1.19-1.26 built IN\n"
 	"      --allow-inlined        patch even if FROM is also inlined elsewhere\n"
 	"                             (those inlined copies keep the original code)\n"
+	"      --allow-none           nothing to redirect is no error: write nothing,\n"
+	"                             exit 0 (rewire-test-exec runs the test binary\n"
+	"                             as built when no OUT appears)\n"
 	"      --dry-run              run every check, write nothing\n"
 	"  -q, --quiet                print nothing on success\n"
 	"\n"
@@ -50,7 +54,7 @@ static const char usage[] =
 
 struct patch_args {
 	const char *in, *out, *go;
-	bool in_place, dry_run, quiet;
+	bool in_place, dry_run, quiet, allow_none;
 	struct plan_options plan;
 	/* --annotations directories, read once the binary is open. */
 	const char **dirs;
@@ -63,7 +67,8 @@ struct patch_args {
 #define HELP_SHOWN (-1)
 
 enum { OPT_REDIRECT = 256, OPT_ORIGINAL, OPT_SPEC, OPT_ANNOT, OPT_GO,
-       OPT_FORCE, OPT_ALLOW_INLINED, OPT_DRY_RUN, OPT_IN_PLACE, OPT_LINK };
+       OPT_FORCE, OPT_ALLOW_INLINED, OPT_DRY_RUN, OPT_IN_PLACE, OPT_LINK,
+       OPT_ALLOW_NONE };
 
 static int parse_args(int argc, char **argv, struct patch_args *a,
 		      struct redirect_list *list)
@@ -78,6 +83,7 @@ static int parse_args(int argc, char **argv, struct patch_args *a,
 		{ "go", required_argument, NULL, OPT_GO },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "allow-inlined", no_argument, NULL, OPT_ALLOW_INLINED },
+		{ "allow-none", no_argument, NULL, OPT_ALLOW_NONE },
 		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 		{ "in-place", no_argument, NULL, OPT_IN_PLACE },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -121,6 +127,9 @@ static int parse_args(int argc, char **argv, struct patch_args *a,
 			break;
 		case OPT_ALLOW_INLINED:
 			a->plan.allow_inlined = true;
+			break;
+		case OPT_ALLOW_NONE:
+			a->allow_none = true;
 			break;
 		case OPT_DRY_RUN:
 			a->dry_run = true;
@@ -176,7 +185,7 @@ static void print_messages(const char *kind, const struct plan_message *m, size_
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		fprintf(stderr, "rewire: %s: %s\n", kind, m[i].text);
+		cli_error("%s: %s", kind, m[i].text);
 }
 
 int cmd_patch(int argc, char **argv)
@@ -203,6 +212,13 @@ int cmd_patch(int argc, char **argv)
 		cli_error("%s", err.msg);
 		goto out;
 	}
+	if (gobin_check_go_version(bin, &err) < 0) {
+		if (!a.plan.force) {
+			cli_error("%s (--force: patch anyway)", err.msg);
+			goto out;
+		}
+		cli_error("warning: %s; patching anyway (--force)", err.msg);
+	}
 	if (dwarf_info_open(&di, a.in, &err) < 0) {
 		cli_error("%s (signatures cannot be checked; continuing)", err.msg);
 		di = NULL;
@@ -224,12 +240,20 @@ int cmd_patch(int argc, char **argv)
 		if (gobin_symbol_source(bin) != GOBIN_SYMTAB) {
 			extras.nsymbols = 0;
 			if (!a.quiet)
-				fprintf(stderr, "rewire: warning: %s has no .symtab: debuggers will not name the C functions\n",
-					a.in);
+				cli_error("warning: %s has no .symtab: debuggers will not name the C functions",
+					  a.in);
 		}
 	}
+	/* A wrapper patching every package's test binary meets packages
+	 * without redirects: for it, nothing to do is a result, not an error. */
+	if (list.count == 0 && a.allow_none) {
+		if (!a.quiet)
+			printf("nothing to redirect in %s: wrote nothing\n", a.in);
+		rc = EXIT_OK;
+		goto out;
+	}
 	if (list.count == 0) {
-		cli_error("patch: nothing to do: no --redirect, --original, --spec entry or annotation");
+		cli_error("patch: nothing to do: no --redirect, --original, --spec entry or annotation (--allow-none: no error)");
 		rc = EXIT_USAGE;
 		goto out;
 	}

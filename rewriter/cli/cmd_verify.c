@@ -18,6 +18,8 @@ static const char usage[] =
 	"jumps to its replacement, every placeholder reaches the original code, and\n"
 	"the functions are still where the record says.\n"
 	"\n"
+	"  -q, --quiet   print nothing, only the mismatches on stderr\n"
+	"\n"
 	"Exit status: 0 all verified, 1 not rewired or a mismatch, 2 usage.\n";
 
 /* Where the jmp rel32 at addr goes, or 0 when addr does not hold one. */
@@ -124,6 +126,11 @@ static uint64_t slot_call_target(const struct gobin *bin, uint64_t at)
 
 int cmd_verify(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct rewire_note note;
 	struct rw_error err = { { 0 } };
 	struct gobin *bin;
@@ -131,7 +138,7 @@ int cmd_verify(int argc, char **argv)
 	int c, bad = 0, rc, code = EXIT_OK;
 	size_t i;
 
-	while ((c = cli_next_option(argc, argv, "+hq", NULL, usage, &code)) >= 0)
+	while ((c = cli_next_option(argc, argv, "+hq", longopts, usage, &code)) >= 0)
 		if (c == 'q')
 			quiet = true;
 	if (c == CLI_EXIT)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "error.h"
 
 static const char usage[] =
 	"usage: rewire COMMAND [OPTIONS]\n"
@@ -16,16 +17,23 @@ static const char usage[] =
 	"  patch IN -o OUT [REDIRECTS]  make chosen functions jump to replacements\n"
 	"  verify BINARY                re-check every patch a rewired binary records\n"
 	"  image IN -o OUT              link the kernel runtime into a static Go binary:\n"
-	"                               a PVH-bootable image (scripts/run-image boots it)\n"
+	"                               a PVH-bootable image (rewire run boots it)\n"
+	"  run BINARY|IMAGE [-- ARGS]   boot an image, or a Go binary imaged on the fly,\n"
+	"                               under QEMU and run its program\n"
 	"\n"
 	"Run `rewire COMMAND --help` for a command's options.\n"
-	"Exit status: 0 success, 1 failure (bad input, failed check), 2 usage error.\n";
+	"Exit status: 0 success, 1 failure (bad input, failed check), 2 usage error;\n"
+	"run: the program's, or 124-127 (rewire run --help).\n";
 
+/* Every message passes here, so escaping here covers them all: the paths,
+ * symbols, spec lines and arguments they echo may hold control bytes. */
 void cli_verror(const char *fmt, va_list ap)
 {
-	fputs("rewire: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	char msg[4096], safe[4 * sizeof(msg)];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rw_escape_text(safe, sizeof(safe), msg);
+	fprintf(stderr, "rewire: %s\n", safe);
 }
 
 void cli_error(const char *fmt, ...)
@@ -76,6 +84,8 @@ int main(int argc, char **argv)
 		return cmd_verify(argc - 1, argv + 1);
 	if (strcmp(argv[1], "image") == 0)
 		return cmd_image(argc - 1, argv + 1);
+	if (strcmp(argv[1], "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
 	cli_error("unknown command '%s'", argv[1]);
 	fputs(usage, stderr);
 	return EXIT_USAGE;

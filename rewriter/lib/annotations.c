@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* More output than this from go list, or a Go file this big, is a mistake. */
@@ -110,12 +111,13 @@ static int run_go_list(const char *dir, const char *go_command,
 	char *argv[] = { (char *)(go_command ? go_command : "go"), "list", "-f",
 			 GO_LIST_TEMPLATE, ".", NULL };
 	struct run_output res;
-	struct rw_error why = { { 0 } };
 	char summary[768];
 
+	/* run_program's message names dir when it cannot enter it, and the go
+	 * command when it cannot start it: nothing to add. */
 	if (run_program("go command", argv, dir, go_env, GO_LIST_OUTPUT_MAX, 0,
-			"(use --go PATH to name the go command)", &res, &why) < 0)
-		return rw_fail(err, "%s: %s", dir, why.msg);
+			"(use --go PATH to name the go command)", &res, err) < 0)
+		return -1;
 	run_stderr_summary(&res, GO_LIST_STDERR_LINES, summary, sizeof(summary));
 	if (res.status != 0) {
 		if (res.status < 0)
@@ -648,8 +650,17 @@ int annotations_scan(struct redirect_list *list, const char *dir,
 	struct package_info pkg = { 0 };
 	struct buffer out = { 0 };
 	char *files, *line, *save = NULL, *xtest_path = NULL;
+	struct stat st;
 	int rc = -1;
 
+	/* Said here, in the user's words, rather than by a go list that
+	 * cannot start in it. */
+	if (stat(dir, &st) < 0)
+		return rw_fail(err, "%s: %s: annotations are read from the folder of a Go package",
+			       dir, errno == ENOENT ? "no such folder" : strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return rw_fail(err, "%s: not a folder: annotations are read from the folder of a Go package",
+			       dir);
 	if (run_go_list(dir, go_command, &out, err) < 0)
 		goto done;
 	/* parse_go_list cuts the text into lines: keep a copy for the files. */

@@ -44,11 +44,11 @@
  * Package main is named "main" in a `go build` program but by its import
  * path in a `go test -c` binary (test_binary).
  *
- * Returns 0, or -1 with err naming dir (go list failed, with its stderr; the
- * go command cannot be run) or file:line (an annotation not on a top-level
- * func, no symbol or more than one word, a generic or init function, a bad
- * symbol, a conflict with a redirect already in list). Redirects found
- * before an error stay in list.
+ * Returns 0, or -1 with err naming dir once (no such folder, not a folder,
+ * go list failed, with its stderr), the go command (it cannot be run) or
+ * file:line (an annotation not on a top-level func, no symbol or more than
+ * one word, a generic or init function, a bad symbol, a conflict with a
+ * redirect already in list). Redirects found before an error stay in list.
  */
 int annotations_scan(struct redirect_list *list, const char *dir,
 		     const char *go_command, bool test_binary,

@@ -215,9 +215,13 @@ static int rewrite_phdrs(Elf *elf, const struct elf_image *img,
 	size_t n = img->nsegments + nadded, last_load = 0, i, j = 0;
 	uint64_t table_end = img->ehdr.e_phoff + n * sizeof(Elf64_Phdr);
 
+	/* The table stays where the first PT_LOAD maps it (PT_PHDR must lie in
+	 * a loaded segment), so it grows in place: Go's own linker leaves
+	 * about 70 entries of room after it, the system linker of a cgo build
+	 * (-linkmode=external) none. */
 	if (table_end > first_section_offset(img))
-		return rw_fail(err, "%s: no room for %zu more program headers before the first section at 0x%llx",
-			       img->path, nadded,
+		return rw_fail(err, "%s: no room for %zu more program headers: the table at 0x%llx can only grow up to the first section at 0x%llx. Go's own linker leaves that room, the system linker that links cgo builds leaves none: build it with CGO_ENABLED=0",
+			       img->path, nadded, (unsigned long long)img->ehdr.e_phoff,
 			       (unsigned long long)first_section_offset(img));
 	for (i = 0; i < img->nsegments; i++)
 		if (img->segments[i].p_type == PT_LOAD)

@@ -370,6 +370,17 @@ int gobin_go_minor(const struct gobin *bin)
 	return bin->info.go_minor;
 }
 
+int gobin_check_go_version(const struct gobin *bin, struct rw_error *err)
+{
+	int minor = bin->info.go_minor;
+
+	if (minor >= GOBIN_GO_MINOR_MIN && minor <= GOBIN_GO_MINOR_MAX)
+		return 0;
+	return rw_fail(err, "%s was built by %s, outside Go 1.%d-1.%d, the versions rewire knows: what it reads of the binary may have changed",
+		       bin->img.path, bin->info.go_version, GOBIN_GO_MINOR_MIN,
+		       GOBIN_GO_MINOR_MAX);
+}
+
 const char *gobin_module_path(const struct gobin *bin)
 {
 	return bin->info.module_path;
@@ -476,6 +487,13 @@ const struct gofunc *gobin_find_func(const struct gobin *bin, const char *name)
 			return fn;
 	}
 	return fallback;
+}
+
+bool gobin_is_data_symbol(const struct gobin *bin, const char *name)
+{
+	int type = symtab_lookup_type(&bin->img, name);
+
+	return type == STT_OBJECT || type == STT_TLS;
 }
 
 const struct gofunc *gobin_func_at(const struct gobin *bin, uint64_t addr)

@@ -43,6 +43,18 @@ const char *gobin_path(const struct gobin *bin);
 const char *gobin_go_version(const struct gobin *bin);
 /* Minor version as a number (26 for go1.26.x), 0 if unknown. */
 int gobin_go_minor(const struct gobin *bin);
+
+/* The Go versions rewire knows: what it reads (build information, the
+ * pclntab, inline trees, the register ABI) and what the kernel emulates were
+ * checked against each of them. */
+#define GOBIN_GO_MINOR_MIN 19
+#define GOBIN_GO_MINOR_MAX 26
+
+/* 0 when a Go version rewire knows built bin; -1 otherwise (a newer or
+ * older one, or one it cannot read, like "devel ..."), with err naming the
+ * file, its version and the versions rewire knows. Callers decide whether
+ * to refuse (patch and image do, unless forced). */
+int gobin_check_go_version(const struct gobin *bin, struct rw_error *err);
 /* Main module path ("" when built outside module mode) and the
  * package path of main (path line of the build info). */
 const char *gobin_module_path(const struct gobin *bin);
@@ -58,6 +70,10 @@ const struct gofunc *gobin_func(const struct gobin *bin, size_t i);
 /* Looks a function up by name. "pkg.F.abi0" and "pkg.F" both find an assembly
  * function whichever source named it. NULL when absent. */
 const struct gofunc *gobin_find_func(const struct gobin *bin, const char *name);
+
+/* Whether .symtab names a variable (STT_OBJECT or STT_TLS) called name:
+ * false when it does not, or when there is no .symtab to tell. */
+bool gobin_is_data_symbol(const struct gobin *bin, const char *name);
 
 /* The function whose [entry, entry+size) holds addr, or NULL. */
 const struct gofunc *gobin_func_at(const struct gobin *bin, uint64_t addr);

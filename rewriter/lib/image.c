@@ -368,6 +368,13 @@ int image_make(const char *in_path, const char *out_path,
 		return -1;
 	if (gobin_open(&bin, in_path, err) < 0)
 		goto out;
+	/* The kernel emulates Linux as the known runtimes use it. */
+	if (!opts->force && gobin_check_go_version(bin, err) < 0) {
+		struct rw_error why = *err;
+
+		rw_fail(err, "%s (--force: image it anyway)", why.msg);
+		goto out;
+	}
 	if (program_check(bin, &res->program_ehdr, err) < 0)
 		goto out;
 	res->go_entry = gobin_elf(bin)->ehdr.e_entry;
@@ -418,7 +425,7 @@ int image_make(const char *in_path, const char *out_path,
 		};
 	}
 	segs[k.nsegments] = (struct new_segment){
-		.section_name = ".rewire.ksyms", .flags = PF_R, .addr = k.end,
+		.section_name = KSYMS_SECTION, .flags = PF_R, .addr = k.end,
 		.bytes = table, .size = table_len,
 	};
 	for (size_t i = 0; i < k.nsymbols; i++)

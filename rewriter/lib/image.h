@@ -4,6 +4,7 @@
 #ifndef REWIRE_IMAGE_H
 #define REWIRE_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,8 @@ struct image_options {
 	/* The kernel build: those plus DIR/core/ *.o, what `make` puts in
 	 * build/kernel. NULL: image_find_kernel_dir decides. */
 	const char *kernel_dir;
+	/* Image a binary of a Go version outside GOBIN_GO_MINOR_MIN..MAX. */
+	bool force;
 };
 
 struct image_result {

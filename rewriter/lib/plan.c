@@ -115,6 +115,12 @@ static const struct gofunc *resolve(struct plan *plan, const struct gobin *bin,
 
 	if (fn)
 		return fn;
+	/* Checked first: a variable is no function, dropped or not. */
+	if (gobin_is_data_symbol(bin, name)) {
+		fail(plan, r, "%s in %s is a data symbol (a variable), not a function: FROM, TO and placeholders are functions",
+		     name, gobin_path(bin));
+		return NULL;
+	}
 	similar_names(bin, name, similar, sizeof(similar));
 	if (strcmp(role, "replacement") == 0)
 		fail(plan, r, "no function %s in %s: if it is in your sources, Go's linker removed it because nothing references it (dead code). Keep it linked with `func init() { keepLinked(%s) }` and `//go:noinline func keepLinked(...any) {}` in its package%s",

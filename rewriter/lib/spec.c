@@ -10,6 +10,9 @@
 /* A spec file this big is not a list of redirects. */
 #define SPEC_FILE_MAX (64u << 20)
 
+/* The UTF-8 byte order mark some editors write at the start of a file. */
+#define UTF8_BOM "\xef\xbb\xbf"
+
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
@@ -62,6 +65,10 @@ int spec_parse_text(struct redirect_list *list, const char *text, size_t len,
 
 	if (!origin)
 		return rw_fail(err, "%s: out of memory", name);
+	/* Left in, it would be part of the first FROM: invisible in the
+	 * message that no such function exists. */
+	if (len >= strlen(UTF8_BOM) && memcmp(text, UTF8_BOM, strlen(UTF8_BOM)) == 0)
+		pos = strlen(UTF8_BOM);
 	while (pos < len && rc == 0) {
 		const char *line = text + pos;
 		const char *nl = memchr(line, '\n', len - pos);

@@ -17,8 +17,8 @@
  *
  * One redirect a line: `FROM=TO`, or `original FROM=PLACEHOLDER`, blanks
  * allowed around the '=' and the keyword. '#' starts a comment, on a line of
- * its own or after a redirect; blank lines are ignored; CRLF line ends are
- * accepted. Symbols are Go linker names (see redirect.h). A line longer than
+ * its own or after a redirect; blank lines are ignored; CRLF line ends and
+ * a UTF-8 byte order mark at the start are accepted. Symbols are Go linker names (see redirect.h). A line longer than
  * SPEC_LINE_MAX bytes is an error.
  */
 #define SPEC_LINE_MAX 4096

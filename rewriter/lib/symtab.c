@@ -1,6 +1,7 @@
 /* Function symbols of an ELF .symtab, read straight from the file bytes. */
 #include "symtab.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,22 +89,37 @@ int symtab_read_funcs(const struct elf_image *img, struct symtab_func **funcs,
 	return 0;
 }
 
-uint64_t symtab_lookup(const struct elf_image *img, const char *name)
+/* The first symbol called name into *out; false when there is none. */
+static bool symtab_find(const struct elf_image *img, const char *name,
+			Elf64_Sym *out)
 {
 	const uint8_t *syms;
 	const char *strs = NULL;
 	size_t nsyms, strsize = 0, i;
 
 	if (symtab_sections(img, &syms, &nsyms, &strs, &strsize, NULL) < 0 || !syms)
-		return 0;
+		return false;
 	for (i = 0; i < nsyms; i++) {
-		Elf64_Sym s;
 		const char *n;
 
-		memcpy(&s, syms + i * sizeof(s), sizeof(s));
-		n = sym_name(strs, strsize, s.st_name);
+		memcpy(out, syms + i * sizeof(*out), sizeof(*out));
+		n = sym_name(strs, strsize, out->st_name);
 		if (n && strcmp(n, name) == 0)
-			return s.st_value;
+			return true;
 	}
-	return 0;
+	return false;
+}
+
+uint64_t symtab_lookup(const struct elf_image *img, const char *name)
+{
+	Elf64_Sym s;
+
+	return symtab_find(img, name, &s) ? s.st_value : 0;
+}
+
+int symtab_lookup_type(const struct elf_image *img, const char *name)
+{
+	Elf64_Sym s;
+
+	return symtab_find(img, name, &s) ? ELF64_ST_TYPE(s.st_info) : -1;
 }

@@ -23,4 +23,8 @@ int symtab_read_funcs(const struct elf_image *img, struct symtab_func **funcs,
 /* Value of the first symbol called name (any type), 0 if absent. */
 uint64_t symtab_lookup(const struct elf_image *img, const char *name);
 
+/* ELF type (STT_FUNC, STT_OBJECT...) of the first symbol called name, -1
+ * when absent or when there is no .symtab. */
+int symtab_lookup_type(const struct elf_image *img, const char *name);
+
 #endif

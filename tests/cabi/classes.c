@@ -1,4 +1,7 @@
-/* C sides of tests/cabi: each checks its arguments and answers. */
+//go:build ignore
+
+/* C sides of tests/cabi: each checks its arguments and answers. The line
+ * above keeps go build from taking this file for cgo source. */
 #include <stdbool.h>
 #include <stdint.h>
 

@@ -70,6 +70,46 @@ expect_elflint() {
 	[ -z "$extra" ] && ok "$1" || bad_log "$1" "eu-elflint: $extra"
 }
 
+# go test -exec rewire-test-exec over a module whose packages have
+# redirects (faked), none (plain: run as built, arguments and status passed
+# through) and no tests (notests).
+test_exec_module() {
+	local v=$1 d="$work/go$v" go mod rc
+	go=$(go_bin "$v")
+	mod="$d/testexec"
+	cp -r "$root/tests/testexec" "$mod"
+	printf 'module example.com/testexec\n\ngo %s\n' "$v" >"$mod/go.mod"
+	local gotest=(env -C "$mod" REWIRE="$REWIRE" GOTOOLCHAIN=local GOPROXY=off
+		GOFLAGS=-mod=mod "$go" test -count=1 -exec "$root/scripts/rewire-test-exec" ./...)
+	if "${gotest[@]}" >"$work/log" 2>&1 &&
+		grep -q '^ok .*testexec/faked' "$work/log" && grep -q '^ok .*testexec/plain' "$work/log"; then
+		ok "go$v go test -exec ./...: packages with and without redirects pass"
+	else
+		bad_log "go$v go test -exec ./..." "a package failed"
+	fi
+	if REWIRE_FLAGS="--allow-inlined" "${gotest[@]}" >"$work/log" 2>&1 &&
+		grep -q '^ok .*testexec/plain' "$work/log"; then
+		ok "go$v go test -exec ./... with REWIRE_FLAGS: a package without redirects passes"
+	else
+		bad_log "go$v go test -exec ./... with REWIRE_FLAGS" "a package failed"
+	fi
+	go_test_build "$v" "$mod/plain" "$d/plain.test" ||
+		{ bad_log "go$v build plain.test" "go test -c failed"; return; }
+	# Run by hand as go test runs it: in the package, with its go on PATH;
+	# its own TMPDIR, to see that nothing is left in it.
+	mkdir -p "$d/exec-tmp"
+	env -C "$mod/plain" PATH="$(dirname "$go"):$PATH" REWIRE="$REWIRE" TMPDIR="$d/exec-tmp" TESTEXEC_EXIT=7 \
+		"$root/scripts/rewire-test-exec" "$d/plain.test" >"$work/log" 2>&1
+	rc=$?
+	[ "$rc" -eq 7 ] && ok "go$v rewire-test-exec passes a status through (no redirects)" ||
+		bad_log "go$v rewire-test-exec status" "exit status $rc, wanted 7"
+	expect_output "go$v rewire-test-exec passes arguments through (no redirects)" "--- PASS: TestArguments" \
+		env -C "$mod/plain" PATH="$(dirname "$go"):$PATH" REWIRE="$REWIRE" TMPDIR="$d/exec-tmp" TESTEXEC_ARGS="one two" \
+		"$root/scripts/rewire-test-exec" "$d/plain.test" -test.v -test.run TestArguments one two
+	[ -z "$(ls -A "$d/exec-tmp")" ] && ok "go$v rewire-test-exec leaves nothing in TMPDIR" ||
+		bad "go$v rewire-test-exec leaves nothing in TMPDIR" "$(ls -A "$d/exec-tmp" | tr '\n' ' ')"
+}
+
 run_version() {
 	local v=$1 d="$work/go$v" go
 	go=$(go_bin "$v")
@@ -101,6 +141,10 @@ run_version() {
 	printf '# fake the clock\ntime.Now = main.fakeNow  # trailing comment\n' >"$d/clock.spec"
 	"$REWIRE" patch -q --spec "$d/clock.spec" "$d/clock" -o "$d/clock.spec.out" &&
 		expect_output "go$v clock --spec runs faked" "year 2001" "$d/clock.spec.out"
+	printf '\xef\xbb\xbftime.Now = main.fakeNow\r\n' >"$d/clock-bom.spec"
+	"$REWIRE" patch -q --spec "$d/clock-bom.spec" "$d/clock" -o "$d/clock.bom.out" &&
+		expect_output "go$v clock --spec with a byte order mark runs faked" "year 2001" "$d/clock.bom.out" ||
+		bad_log "go$v clock --spec with a byte order mark" "patch failed"
 	"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$d/clock-stripped" -o "$d/clock-stripped.out" &&
 		expect_output "go$v clock -s -w --redirect runs faked" "year 2001" "$d/clock-stripped.out"
 	cp "$d/clock" "$d/clock.inplace"
@@ -164,12 +208,16 @@ for i in range(n):
 		env -C "$pkg" REWIRE="$REWIRE" GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
 		"$go" test -count=1 -exec "$root/scripts/rewire-test-exec" .
 
+	test_exec_module "$v"
+
 	# Each check, fed its bad case.
 	local c="$d/checks"
 	expect_error "go$v check: unknown FROM" 1 "no function main.nosuch" \
 		"$REWIRE" patch --redirect main.nosuch=main.fakeNow "$c" -o "$d/x"
 	expect_error "go$v check: replacement removed as dead code" 1 "dead code" \
 		"$REWIRE" patch --redirect main.plain=main.neverLinked "$c" -o "$d/x"
+	expect_error "go$v check: a variable as TO is named a data symbol" 1 "runtime.m0 in $c is a data symbol (a variable), not a function" \
+		"$REWIRE" patch --redirect main.plain=runtime.m0 "$c" -o "$d/x"
 	expect_error "go$v check: FROM too short" 1 "main.short.abi0 is too short to patch: 1 byte(s), the jump needs 5" \
 		"$REWIRE" patch --redirect main.short.abi0=main.other.abi0 "$c" -o "$d/x"
 	expect_error "go$v check: branch into patched bytes" 1 "lands at +0x3, inside the 5 bytes the jump would overwrite" \
@@ -224,6 +272,131 @@ bad_inputs() {
 	expect_error "usage: patch without output" 2 "-o OUT" "$REWIRE" patch --redirect a.b=c.d "$work/hello"
 	expect_error "usage: malformed --redirect" 2 "=" "$REWIRE" patch --redirect time.Now "$work/hello" -o "$work/x"
 	expect_output "usage: --help" "usage: rewire patch" "$REWIRE" patch --help
+	expect_error "bad input: --annotations of a missing folder" 1 "$work/nonexist: no such folder" \
+		"$REWIRE" patch --annotations "$work/nonexist" "$work/hello" -o "$work/x"
+	[ "$(grep -o "$work/nonexist" "$work/log" | wc -l)" -eq 1 ] &&
+		ok "bad input: --annotations of a missing folder names it once" ||
+		bad_log "bad input: --annotations of a missing folder names it once" "named $(grep -o "$work/nonexist" "$work/log" | wc -l) times"
+}
+
+# relabel_go IN OUT FROM TO: a copy of IN whose build information says Go
+# version TO instead of FROM (same length): the code is still FROM's, only
+# the label rewire reads changes.
+relabel_go() {
+	python3 - "$@" <<'PY'
+import sys
+src, dst, old, new = sys.argv[1:]
+d = bytearray(open(src, 'rb').read())
+magic = d.find(b'\xff Go buildinf:')
+at = d.find(old.encode(), magic, magic + 256)
+assert magic >= 0 and at >= 0 and len(old) == len(new), 'no build information to relabel'
+d[at:at + len(new)] = new.encode()
+open(dst, 'wb').write(d)
+PY
+	chmod +x "$2"
+}
+
+# Go versions rewire does not know are refused unless --force (patch, image).
+go_versions_outside() {
+	local first last d="$work/relabel"
+	first=$(go_versions | awk '{print $1}')
+	last=$(go_versions | awk '{print $NF}')
+	mkdir -p "$d"
+	go_build "$last" "$root/tests/redirect/clock" "$d/clock-$last" &&
+		go_build "$first" "$root/tests/redirect/clock" "$d/clock-$first" ||
+		{ bad_log "build clocks to relabel" "go build failed"; return; }
+	relabel_go "$d/clock-$last" "$d/clock-1.27" "go$last" go1.27 &&
+		relabel_go "$d/clock-$first" "$d/clock-1.18" "go$first" go1.18 ||
+		{ bad "relabel the Go version" "no build information found"; return; }
+	expect_output "Go version: inspect says a newer Go is outside 1.19-1.26" "outside 1.19-1.26" \
+		"$REWIRE" inspect "$d/clock-1.27"
+	expect_error "Go version: patch refuses a newer Go" 1 "built by go1.27" \
+		"$REWIRE" patch --redirect time.Now=main.fakeNow "$d/clock-1.27" -o "$d/x"
+	expect_error "Go version: patch refuses an older Go" 1 "built by go1.18" \
+		"$REWIRE" patch --redirect time.Now=main.fakeNow "$d/clock-1.18" -o "$d/x"
+	expect_error "Go version: patch's refusal names --force" 1 "--force" \
+		"$REWIRE" patch --redirect time.Now=main.fakeNow "$d/clock-1.27" -o "$d/x"
+	"$REWIRE" patch --force --redirect time.Now=main.fakeNow "$d/clock-1.27" -o "$d/clock-1.27.out" \
+		>"$work/log" 2>&1 && grep -q "warning: .*go1.27" "$work/log" &&
+		expect_output "Go version: patch --force warns, patches, and the program runs faked" "year 2001" "$d/clock-1.27.out" ||
+		bad_log "Go version: patch --force" "failed or no warning"
+	expect_error "Go version: image refuses a newer Go" 1 "built by go1.27" \
+		env REWIRE_KERNEL_DIR="${REWIRE_KERNEL_DIR:-$root/build/kernel}" \
+		"$REWIRE" image "$d/clock-1.27" -o "$d/x"
+	expect_output "Go version: image --force images it" "PVH entry" \
+		env REWIRE_KERNEL_DIR="${REWIRE_KERNEL_DIR:-$root/build/kernel}" \
+		"$REWIRE" image --force "$d/clock-1.27" -o "$d/clock-1.27.img"
+}
+
+# expect_help NAME WANT CMD...: CMD exits 0, its stdout starts with WANT and
+# it says nothing on stderr.
+expect_help() {
+	local name=$1 want=$2 rc
+	shift 2
+	"$@" >"$work/log" 2>"$work/err"
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		bad "$name" "exit status $rc, wanted 0" "$work/err"
+	elif [ -s "$work/err" ]; then
+		bad "$name" "printed on stderr" "$work/err"
+	elif [ "$(head -c ${#want} "$work/log")" != "$want" ]; then
+		bad_log "$name" "stdout does not start with '$want'"
+	else
+		ok "$name"
+	fi
+}
+
+# Every command and every script a user runs answers --help and -h with its
+# usage. (run-image and rewire-kernel-exec are tested with the kernel.)
+help_pages() {
+	local flag cmd script
+	for flag in --help -h; do
+		for cmd in "" inspect patch verify image; do
+			# shellcheck disable=SC2086
+			expect_help "help: rewire${cmd:+ $cmd} $flag" "usage: rewire${cmd:+ $cmd}" \
+				"$REWIRE" $cmd "$flag"
+		done
+		for script in rewire-test-exec demo.sh setup.sh measure-large.sh; do
+			expect_help "help: scripts/$script $flag" "usage: " "$root/scripts/$script" "$flag"
+		done
+	done
+}
+
+# expect_escaped NAME WANT CMD...: CMD fails, and its messages show the
+# control bytes a user (or a file) slipped into its arguments escaped as
+# WANT, never raw (these messages hold nothing but ASCII otherwise).
+expect_escaped() {
+	local name=$1 want=$2
+	shift 2
+	if "$@" >"$work/log" 2>&1; then
+		bad_log "$name" "succeeded"
+	elif LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f-\xff]' "$work/log"; then
+		bad "$name" "a raw byte reached the terminal: $(cat -v "$work/log" | head -3)"
+	elif ! grep -qF -- "$want" "$work/log"; then
+		bad_log "$name" "message lacks $want"
+	else
+		ok "$name"
+	fi
+}
+
+# Messages that echo a symbol, a spec line, a path or an argument.
+escaped_messages() {
+	local esc=$'\x1b[2J' csi=$'\xc2\x9b' v
+	v=$(go_versions | awk '{print $NF}')
+	[ -f "$work/hello" ] || go_build "$v" "$root/tests/fixtures/hello" "$work/hello" ||
+		{ bad_log "build hello" "go build"; return; }
+	expect_escaped "escaped: a symbol in --redirect" 'main.fake\x1b[2JNow' \
+		"$REWIRE" patch --redirect "time.Now=main.fake${esc}Now" "$work/hello" -o "$work/x"
+	printf 'time.Now %s main.fakeNow\n' "$esc" >"$work/esc.spec"
+	expect_escaped "escaped: a spec line" 'time.Now \x1b[2J main.fakeNow' \
+		"$REWIRE" patch --spec "$work/esc.spec" "$work/hello" -o "$work/x"
+	expect_escaped "escaped: a missing spec file's path" 'no\x1b[2Jsuch' \
+		"$REWIRE" patch --spec "$work/no${esc}such" "$work/hello" -o "$work/x"
+	expect_escaped "escaped: an unknown command" 'frob\x1b[2J' "$REWIRE" "frob${esc}"
+	expect_escaped "escaped: a missing binary's path" 'no\x1b[2Jsuch' \
+		"$REWIRE" inspect "$work/no${esc}such"
+	expect_escaped "escaped: a C1 control (UTF-8) in a symbol" 'main.fake\xc2\x9bNow' \
+		"$REWIRE" patch --redirect "time.Now=main.fake${csi}Now" "$work/hello" -o "$work/x"
 }
 
 # ---- Go -> C ----
@@ -334,6 +507,17 @@ c_errors() {
 			"$REWIRE" patch --link "$work/c/classes.o" "$d/cabi-pie" -o "$d/x"
 	expect_error "C error: a function too short for the jump" 1 "too short to patch" \
 		"$REWIRE" patch --link "$work/c/dup_a.o" --redirect main.tiny=dup_symbol "$d/cabi" -o "$d/x"
+	# A static cgo build, linked by the system linker: its program headers
+	# have no room to grow (Go's own linker leaves some). The error says
+	# so and what to do, for patch --link and for image.
+	REWIRE_CGO=1 go_build "$v" "$root/tests/cabi" "$d/cabi-cgo-static" \
+		-ldflags='-linkmode=external -extldflags=-static' ||
+		{ bad_log "go$v build a static cgo cabi" "go build failed"; return; }
+	expect_error "C error: a static cgo binary says why and what to do" 1 "build it with CGO_ENABLED=0" \
+		"$REWIRE" patch --link "$work/c/classes.o" "$d/cabi-cgo-static" -o "$d/x"
+	expect_error "image: a static cgo binary says why and what to do" 1 "build it with CGO_ENABLED=0" \
+		env REWIRE_KERNEL_DIR="${REWIRE_KERNEL_DIR:-$root/build/kernel}" \
+		"$REWIRE" image "$d/cabi-cgo-static" -o "$d/x"
 }
 
 for v in $(go_versions); do
@@ -342,6 +526,12 @@ for v in $(go_versions); do
 done
 echo "== bad inputs"
 bad_inputs
+echo "== help"
+help_pages
+echo "== escaped messages"
+escaped_messages
+echo "== Go versions outside 1.19-1.26"
+go_versions_outside
 echo "== Go -> C"
 if c_objects; then
 	for v in $(go_versions); do

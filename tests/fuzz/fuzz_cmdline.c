@@ -84,6 +84,18 @@ static const char *model_option(const struct cmdline *c, const char *key)
 	return NULL;
 }
 
+/* Whether option word o has a KEY of keys: it is KEY or starts "KEY=". */
+static bool model_listed(const char *o, const char *const keys[])
+{
+	for (size_t k = 0; keys[k]; k++) {
+		size_t n = strlen(keys[k]);
+
+		if (strncmp(o, keys[k], n) == 0 && (o[n] == 0 || o[n] == '='))
+			return true;
+	}
+	return false;
+}
+
 /* Both absent, both "" (a bare KEY), or the same VALUE inside the text. */
 static void same_option(const char *got, const char *want)
 {
@@ -98,6 +110,16 @@ static void check_options(const struct cmdline *c)
 
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 		same_option(cmdline_option(c, keys[k]), model_option(c, keys[k]));
+	/* The unknown option: the first whose key is in neither list, as
+	 * the model finds it. */
+	static const char *const known[] = { "mem", "a", NULL };
+	static const char *const more[] = { "console", "", NULL };
+	const char *want = NULL;
+	for (int i = 0; i < c->optc && !want; i++)
+		if (!model_listed(c->options[i], known) && !model_listed(c->options[i], more))
+			want = c->options[i];
+	if (cmdline_unknown_option(c, known, more) != want)
+		abort();
 	/* Every option's own key finds an option. */
 	for (int i = 0; i < c->optc; i++) {
 		size_t n = strcspn(c->options[i], "=");

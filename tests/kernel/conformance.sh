@@ -1,23 +1,23 @@
 #!/usr/bin/env bash
 # The conformance corpus: every program of tests/conformance/, built by
-# each installed Go toolchain, must print the same output and exit with the
-# same status booted as a unikernel (`rewire image`, scripts/run-image) as
-# it does natively on Linux.
+# each installed Go toolchain, must print the same stdout and stderr and
+# exit with the same status booted as a unikernel (`rewire image`, `rewire
+# run`) as it does natively on Linux.
 #
 # Both sides get the same arguments and exactly the same environment
 # (env -i natively). The native side runs under `taskset -c 0`, with the
 # working directory /: the VM has one vCPU and its kernel's cwd is "/".
-# Under the kernel stdout and stderr both land on the serial console, so
-# the native side's stdout and stderr are merged into one stream too (Go
-# writes both unbuffered, in program order). Two ways to compare:
-#   out    the whole merged output, byte for byte, and the exit status
-#   trace  a program that dies with a goroutine trace: the status, the
-#          output up to the first "goroutine N [...]:" line (hex numbers
-#          blanked: the runtime prints stack addresses), and the main.*
-#          functions of the trace (arguments and offsets left out)
+# Each stream is compared on its own (the kernel's log goes to a file of
+# its own, --log). Two ways to compare:
+#   out    stdout and stderr, each byte for byte, and the exit status
+#   trace  a program that dies with a goroutine trace: the status, stdout
+#          byte for byte, stderr up to the first "goroutine N [...]:" line
+#          (hex numbers blanked: the runtime prints stack addresses), and
+#          the main.* functions of the trace (arguments and offsets left
+#          out)
 # One line per run and version, the accelerator, then
-# "conformance: N passed, N failed"; a failure shows a diff (native vs
-# kernel) and the end of the kernel log.
+# "conformance: N passed, N failed"; a failure shows diffs (native vs
+# kernel) of both streams and the end of the kernel log.
 #
 #   REWIRE=build/bin/rewire tests/kernel/conformance.sh
 #   REWIRE_GO_VERSIONS="1.26" narrows the toolchains (tests/lib/go.sh).
@@ -25,7 +25,6 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 corpus=$root/tests/conformance
-run_image=$root/scripts/run-image
 rewire=${REWIRE:-$root/build/bin/rewire}
 # shellcheck source=../lib/go.sh
 . "$root/tests/lib/go.sh"
@@ -92,8 +91,9 @@ build_images "$corpus" "$programs" "$versions"
 built=$((SECONDS - started))
 
 # start NAME VERSION PROGRAM [--env N=V]... [--mem SIZE] [-- ARGS]: the
-# native run and the boot, in the background; output and status land in
-# $work/NAME-VERSION.{native,kernel}.{out,status} (kernel log: .kernel.err).
+# native run and the boot, in the background; stdout, stderr and status
+# land in $work/NAME-VERSION.{native,kernel}.{out,err,status} (the kernel's
+# log: .kernel.log).
 start() {
 	local name=$1 v=$2 prog=$3 envs=() vmopts=() args=()
 	shift 3
@@ -109,13 +109,13 @@ start() {
 	throttle
 	(
 		cd / && taskset -c 0 env -i "${envs[@]}" timeout -k 2 60 "$bin" "${args[@]}" \
-			</dev/null >"$base.native.out" 2>&1
+			</dev/null >"$base.native.out" 2>"$base.native.err"
 		echo $? >"$base.native.status"
 	) &
 	throttle
 	(
-		"$run_image" "$bin.img" --timeout 60 "${vmopts[@]}" -- "${args[@]}" \
-			</dev/null >"$base.kernel.out" 2>"$base.kernel.err"
+		run_vm "$bin.img" --timeout 60 --stats --log "$base.kernel.log" "${vmopts[@]}" \
+			-- "${args[@]}" </dev/null >"$base.kernel.out" 2>"$base.kernel.err"
 		echo $? >"$base.kernel.status"
 	) &
 }
@@ -143,14 +143,17 @@ trace_main() {
 # has_trace FILE: whether FILE holds a goroutine trace.
 has_trace() { grep -q "$header" "$1"; }
 
-# fail NAME WHY BASE: the failure, a diff of native vs kernel output, and
-# the end of the kernel log.
+# fail NAME WHY BASE: the failure, diffs of native vs kernel stdout and
+# stderr, and the end of the kernel log.
 fail() {
+	local stream
 	bad "$1" "$2"
-	diff -u --label native --label kernel "$3.native.out" "$3.kernel.out" |
-		head -40 | sed 's/^/      | /'
+	for stream in out err; do
+		diff -u --label "native std$stream" --label "kernel std$stream" \
+			"$3.native.$stream" "$3.kernel.$stream" | head -30 | sed 's/^/      | /'
+	done
 	echo "      kernel log (end):"
-	grep -v '^run-image: accelerator' "$3.kernel.err" | tail -8 | sed 's/^/      > /'
+	grep -v '^kcore-stats: ' "$3.kernel.log" 2>/dev/null | tail -8 | sed 's/^/      > /'
 }
 
 accel=""
@@ -160,7 +163,7 @@ for v in $versions; do
 		eval "set -- $line"
 		name=$1 mode=$3 base=$work/$1-$v
 		[ -f "$base.kernel.status" ] || continue
-		[ -n "$accel" ] || accel=$(sed -n 's/^run-image: accelerator //p' "$base.kernel.err")
+		[ -n "$accel" ] || accel=$(platform_of "$base.kernel.log")
 		ns=$(cat "$base.native.status") ks=$(cat "$base.kernel.status")
 		if [ "$ns" = 124 ]; then
 			bad "$name-$v" "the native run timed out" "$base.native.out"
@@ -173,20 +176,28 @@ for v in $versions; do
 		case $mode in
 		out)
 			if ! cmp -s "$base.native.out" "$base.kernel.out"; then
-				fail "$name-$v" "output differs" "$base"
+				fail "$name-$v" "stdout differs" "$base"
+				continue
+			fi
+			if ! cmp -s "$base.native.err" "$base.kernel.err"; then
+				fail "$name-$v" "stderr differs" "$base"
 				continue
 			fi
 			;;
 		trace)
-			if ! cmp -s <(trace_head "$base.native.out") <(trace_head "$base.kernel.out"); then
-				fail "$name-$v" "output before the goroutine trace differs" "$base"
+			if ! cmp -s "$base.native.out" "$base.kernel.out"; then
+				fail "$name-$v" "stdout differs" "$base"
 				continue
 			fi
-			if has_trace "$base.native.out" && ! has_trace "$base.kernel.out"; then
-				fail "$name-$v" "no goroutine trace under the kernel" "$base"
+			if ! cmp -s <(trace_head "$base.native.err") <(trace_head "$base.kernel.err"); then
+				fail "$name-$v" "stderr before the goroutine trace differs" "$base"
 				continue
 			fi
-			if ! cmp -s <(trace_main "$base.native.out") <(trace_main "$base.kernel.out"); then
+			if has_trace "$base.native.err" && ! has_trace "$base.kernel.err"; then
+				fail "$name-$v" "no goroutine trace on stderr under the kernel" "$base"
+				continue
+			fi
+			if ! cmp -s <(trace_main "$base.native.err") <(trace_main "$base.kernel.err"); then
 				fail "$name-$v" "the main.* frames of the trace differ" "$base"
 				continue
 			fi

@@ -2,8 +2,9 @@
 # Boots unmodified Go programs as unikernels: for every installed Go
 # toolchain, builds the programs of tests/kernel/go/ (hello, exit3, panic,
 # nilcrash, preempt), makes images with `rewire image`, boots them with
-# scripts/run-image (KVM when /dev/kvm works, else TCG) and checks output
-# and exit status. Also the refusals of `rewire image` (a PIE, no output).
+# `rewire run` (KVM when /dev/kvm works, else TCG) and checks stdout,
+# stderr and exit status. Also the refusals of `rewire image` (a PIE, no
+# output).
 # A crash dump's RIP is symbolized with the image's .symtab (Go's and the
 # kernel's names).
 # One line per result, then "kernel-go: N passed, N failed".
@@ -13,7 +14,6 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-run_image=$root/scripts/run-image
 rewire=${REWIRE:-$root/build/bin/rewire}
 # shellcheck source=../lib/go.sh
 . "$root/tests/lib/go.sh"
@@ -55,15 +55,15 @@ programs="hello exit3 panic nilcrash preempt"
 
 build_images "$here/go" "$programs" "$versions"
 
-# boot NAME IMAGE [run-image options...]: in the background, at most
-# one VM per CPU (and one more) at a time; output, log and status land in
-# $work/NAME.*.
+# boot NAME IMAGE [rewire run options...] [-- ARGS]: in the background,
+# at most one VM per CPU (and one more) at a time; stdout, stderr (the
+# kernel's log after the program's) and status land in $work/NAME.*.
 boot() {
 	local name=$1 image=$2
 	shift 2
 	throttle
 	(
-		"$run_image" "$image" --timeout 120 "$@" </dev/null \
+		run_vm "$image" --timeout 120 "$@" </dev/null \
 			>"$work/$name.out" 2>"$work/$name.err"
 		echo $? >"$work/$name.status"
 	) &
@@ -71,7 +71,7 @@ boot() {
 
 for v in $versions; do
 	[ "$(cat "$work/hello-$v.made")" = 0 ] &&
-		boot "hello-$v" "$work/hello-$v.img" --env "GREETING=hi there" -- boottime "two words"
+		boot "hello-$v" "$work/hello-$v.img" --stats --env "GREETING=hi there" -- boottime "two words"
 	for p in exit3 panic nilcrash preempt; do
 		[ "$(cat "$work/$p-$v.made")" = 0 ] && boot "$p-$v" "$work/$p-$v.img"
 	done
@@ -81,9 +81,10 @@ for v in $versions; do
 done
 wait
 
-# expect NAME IMAGE STATUS WANT...: status and output lines (exact).
+# expect NAME IMAGE STATUS WANT...: status and stdout lines (exact); a
+# WANT of the form "stderr:LINE" is a line of stderr.
 expect() {
-	local name=$1 image=$2 want_status=$3 status w
+	local name=$1 image=$2 want_status=$3 status w file
 	shift 3
 	status=$(cat "$work/$name.status")
 	cat "$work/$name.out" "$work/$name.err" >"$work/$name.all"
@@ -92,8 +93,13 @@ expect() {
 		return
 	fi
 	for w in "$@"; do
-		if ! grep -qxF -- "$w" "$work/$name.out"; then
-			bad_in_image "$name" "output lacks the line '$w'" "$work/$name.all" "$image"
+		file=$work/$name.out
+		if [ "${w#stderr:}" != "$w" ]; then
+			file=$work/$name.err
+			w=${w#stderr:}
+		fi
+		if ! grep -qxF -- "$w" "$file"; then
+			bad_in_image "$name" "${file##*.} lacks the line '$w'" "$work/$name.all" "$image"
 			return
 		fi
 	done
@@ -104,7 +110,7 @@ accel=""
 for v in $versions; do
 	report_build_failures "$v" "$programs"
 	if [ -f "$work/hello-$v.status" ]; then
-		accel=$(sed -n 's/^run-image: accelerator //p' "$work/hello-$v.err")
+		accel=$(platform_of "$work/hello-$v.err")
 		gov=$(sed -n 's/^go version \(go[0-9.]*\) .*/\1/p' <("$(go_bin "$v")" version))
 		expect "hello-$v" "$work/hello-$v.img" 0 "hello from go $gov" \
 			"args: 2 [boottime two words]" "GREETING: hi there"
@@ -116,33 +122,38 @@ for v in $versions; do
 	fi
 	[ -f "$work/exit3-$v.status" ] &&
 		expect "exit3-$v" "$work/exit3-$v.img" 3 "exiting with 3"
-	[ -f "$work/panic-$v.status" ] &&
-		expect "panic-$v" "$work/panic-$v.img" 2 "panic: boom" "main.main()"
+	if [ -f "$work/panic-$v.status" ]; then
+		expect "panic-$v" "$work/panic-$v.img" 2 "stderr:panic: boom" "stderr:main.main()"
+		# Go's trace is on stderr, as natively: stdout stays empty.
+		[ -s "$work/panic-$v.out" ] &&
+			bad "panic-$v: stdout holds only the program's stdout" "it holds more" "$work/panic-$v.out"
+	fi
 	if [ -f "$work/nilcrash-$v.status" ]; then
-		# The fault became Go's own panic: the program's output is the
-		# same as natively, status 2 and all.
-		"$work/nilcrash-$v" >"$work/nilcrash-$v.native" 2>&1
+		# The fault became Go's own panic: the program's stdout and
+		# stderr are the same as natively, status 2 and all.
+		"$work/nilcrash-$v" >"$work/nilcrash-$v.native" 2>"$work/nilcrash-$v.native-err"
 		expect "nilcrash-$v" "$work/nilcrash-$v.img" 2 "before the fault" \
-			"panic: runtime error: invalid memory address or nil pointer dereference"
-		if diff "$work/nilcrash-$v.native" "$work/nilcrash-$v.out" >"$work/nilcrash-$v.diff"; then
+			"stderr:panic: runtime error: invalid memory address or nil pointer dereference"
+		if diff "$work/nilcrash-$v.native" "$work/nilcrash-$v.out" >"$work/nilcrash-$v.diff" &&
+			diff "$work/nilcrash-$v.native-err" "$work/nilcrash-$v.err" >"$work/nilcrash-$v.diff"; then
 			ok "nilcrash-$v: the nil dereference panics as natively (signal delivered)"
 		else
-			bad "nilcrash-$v: same output as natively" "differs" "$work/nilcrash-$v.diff"
+			bad "nilcrash-$v: same stdout and stderr as natively" "differs" "$work/nilcrash-$v.diff"
 		fi
 	fi
 	[ -f "$work/preempt-$v.status" ] &&
 		expect "preempt-$v" "$work/preempt-$v.img" 0 "3 GCs done beside a spinning goroutine"
 	if [ -f "$work/nildump-$v.status" ]; then
 		expect "nildump-$v" "$work/nilcrash-$v.img" 70 "before the fault"
-		if symbolize "$work/nildump-$v.out" "$work/nilcrash-$v.img" |
+		if symbolize "$work/nildump-$v.err" "$work/nilcrash-$v.img" |
 			grep -q ": main.get$"; then
 			ok "nildump-$v: the crash dump's rip symbolizes to main.get"
 		else
 			bad "nildump-$v: rip symbolized" "not main.get" "$work/nildump-$v.all"
 		fi
 		# The kernel names the functions itself, from the image's table.
-		if grep -q "^  rip [0-9a-f]* main\.get+0x" "$work/nildump-$v.out" &&
-			grep -q "^  \(\[rsp\]\|frame\) [0-9a-f]* main\.main+0x" "$work/nildump-$v.out"; then
+		if grep -q "^  rip [0-9a-f]* main\.get+0x" "$work/nildump-$v.err" &&
+			grep -q "^  \(\[rsp\]\|frame\) [0-9a-f]* main\.main+0x" "$work/nildump-$v.err"; then
 			ok "nildump-$v: the kernel's dump names main.get and main.main"
 		else
 			bad "nildump-$v: the kernel's dump names" "no main.get/main.main" "$work/nildump-$v.all"
@@ -155,7 +166,7 @@ done
 # above share the host's CPUs, which TCG feels.
 last=${versions##* }
 if [ -f "$work/hello-$last.img" ]; then
-	"$run_image" "$work/hello-$last.img" --timeout 60 -- boottime </dev/null \
+	run_vm "$work/hello-$last.img" --timeout 60 -- boottime </dev/null \
 		>"$work/alone.out" 2>/dev/null
 	echo "kernel-go: boot to main, one VM alone, go $last under ${accel:-?}:" \
 		"$(sed -n 's/^main at \([0-9]*\) us.*/\1/p' "$work/alone.out") us (guest clock)"
@@ -165,7 +176,7 @@ fi
 # Go names from .gopclntab, so the dump still names main.get.
 if go_build "$last" "$here/go/nilcrash" "$work/stripped" -ldflags="-s -w" >/dev/null 2>&1 &&
 	"$rewire" image -q "$work/stripped" -o "$work/stripped.img" >/dev/null 2>&1; then
-	"$run_image" "$work/stripped.img" --timeout 120 --cmdline nosignals </dev/null \
+	run_vm "$work/stripped.img" --timeout 120 --cmdline nosignals </dev/null \
 		>"$work/stripped.out" 2>&1
 	status=$?
 	if [ "$status" = 70 ] && grep -q "^  rip [0-9a-f]* main\.get+0x" "$work/stripped.out"; then
@@ -205,7 +216,7 @@ fi
 # A command line longer than the kernel takes is refused (status 64), not
 # cut: the program would run with its last argument short.
 long_arg=$(head -c 20000 /dev/zero | tr '\0' x)
-"$run_image" "$work/hello-$last.img" --timeout 60 -- "$long_arg" </dev/null \
+run_vm "$work/hello-$last.img" --timeout 60 -- "$long_arg" </dev/null \
 	>"$work/long.out" 2>&1
 status=$?
 if [ "$status" = 64 ] && grep -q "kcore: the command line has [0-9]* bytes or more" "$work/long.out"; then

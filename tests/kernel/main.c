@@ -11,13 +11,14 @@
 static int failures;
 static char text[16384];
 static struct cmdline cmdline;
+static bool parsed;
 
 void check(int ok, const char *name, const char *why)
 {
 	if (ok) {
-		platform_printf("ok   %s\n", name);
+		kvm_printf_stdout("ok   %s\n", name);
 	} else {
-		platform_printf("FAIL %s: %s\n", name, why);
+		kvm_printf_stdout("FAIL %s: %s\n", name, why);
 		failures++;
 	}
 }
@@ -29,6 +30,10 @@ static void parse_cmdline(void)
 	const char *c = platform_cmdline(), *error = "";
 	size_t n = 0;
 
+	if (parsed)
+		return;
+	parsed = true;
+
 	while (c[n] && n < sizeof(text) - 1)
 		n++;
 	kmemcpy(text, c, n);
@@ -38,45 +43,53 @@ static void parse_cmdline(void)
 	      error);
 }
 
+/* The platform asks too (verbose), during its setup: the first caller
+ * parses. */
+const char *kcore_option(const char *key)
+{
+	parse_cmdline();
+	return cmdline_option(&cmdline, key);
+}
+
 static const char *option(const char *key)
 {
-	return cmdline_option(&cmdline, key);
+	return kcore_option(key);
 }
 
 static void banner(void)
 {
 	uint64_t start_ns, entry_ns, setup_ns;
 	kvm_boot_times(&start_ns, &entry_ns, &setup_ns);
-	platform_printf("rewire platform test: cpu %s, tsc %lu kHz from %s, "
+	kvm_printf_stdout("rewire platform test: cpu %s, tsc %lu kHz from %s, "
 			"wall clock %s, timer %s\n",
 			kvm_cpu_vendor(), kvm_tsc_hz() / 1000, kvm_tsc_source(),
 			kvm_wall_source(), kvm_timer_mode());
-	platform_printf("boot: VM start to PVH entry %lu ns, entry to "
+	kvm_printf_stdout("boot: VM start to PVH entry %lu ns, entry to "
 			"platform_main %lu ns, platform setup %lu ns\n",
 			start_ns, entry_ns, setup_ns);
-	platform_printf("wall: %lu s since the epoch\n",
+	kvm_printf_stdout("wall: %lu s since the epoch\n",
 			platform_wall_ns() / 1000000000);
-	platform_printf("xsave: %lu bytes, features %lx, %s\n",
+	kvm_printf_stdout("xsave: %lu bytes, features %lx, %s\n",
 			(unsigned long)platform_xsave_size(),
 			kvm_xsave_features(), kvm_xsave_method());
 	struct platform_mem_region r[8];
 	int n = platform_memory_regions(r, 8);
 	for (int i = 0; i < n; i++)
-		platform_printf("ram: %lx-%lx\n", r[i].base,
+		kvm_printf_stdout("ram: %lx-%lx\n", r[i].base,
 				r[i].base + r[i].size);
 	uintptr_t lo, hi;
 	platform_vm_range(&lo, &hi);
-	platform_printf("image end: %lx, program range %lx-%lx\n",
+	kvm_printf_stdout("image end: %lx, program range %lx-%lx\n",
 			platform_image_end(), (uint64_t)lo, (uint64_t)hi);
 	for (int i = 0; i < cmdline.argc; i++)
-		platform_printf("arg %d: [%s]\n", i, cmdline.argv[i]);
+		kvm_printf_stdout("arg %d: [%s]\n", i, cmdline.argv[i]);
 	for (int i = 0; i < cmdline.envc; i++)
-		platform_printf("env: [%s]\n", cmdline.envp[i]);
+		kvm_printf_stdout("env: [%s]\n", cmdline.envp[i]);
 }
 
 static void crash(const char *how)
 {
-	platform_printf("crashing on purpose: %s\n", how);
+	kvm_printf_stdout("crashing on purpose: %s\n", how);
 	if (kstreq(how, "pf"))
 		*(volatile uint64_t *)0x100000000000 = 1;
 	else if (kstreq(how, "null"))
@@ -102,7 +115,7 @@ static void crash(const char *how)
 		} __attribute__((packed)) empty = { 0, 0 };
 		__asm__ volatile("lidt %0; int3" : : "m"(empty));
 	}
-	platform_printf("unknown crash kind '%s'\n", how);
+	kvm_printf_stdout("unknown crash kind '%s'\n", how);
 }
 
 int kernel_main(void)
@@ -117,7 +130,7 @@ int kernel_main(void)
 		for (const char *f = flood; *f >= '0' && *f <= '9'; f++)
 			lines = lines * 10 + (unsigned long)(*f - '0');
 		for (unsigned long i = 0; i < lines; i++)
-			platform_printf("flood %lu of %lu\n", i, lines);
+			kvm_printf_stdout("flood %lu of %lu\n", i, lines);
 		return 0;
 	}
 	frames_init();
@@ -139,8 +152,8 @@ int kernel_main(void)
 	for (const char *s = exit_option; s && *s >= '0' && *s <= '9'; s++)
 		status = status * 10 + (*s - '0');
 	if (failures)
-		platform_printf("platform test: %d FAILED\n", failures);
+		kvm_printf_stdout("platform test: %d FAILED\n", failures);
 	else
-		platform_printf("platform test: all passed\n");
+		kvm_printf_stdout("platform test: all passed\n");
 	return failures ? 1 : status;
 }

@@ -5,36 +5,41 @@
 # exception hooks, paging, context switches), and checks from outside the
 # banner, the wall clock against the host's, arguments and environment,
 # exit statuses, crash dumps of requested faults, RAM above 4 GiB, the
-# console under back-pressure, timeouts and VM resets. One line per result,
-# then "kernel: N passed, N failed".
+# console under back-pressure, timeouts and VM resets. The test kernel's
+# results are its stdout; crash dumps and panics are on stderr. One line
+# per result, then "kernel: N passed, N failed".
 #
-#   tests/kernel/run.sh build/kernel/platform-test.elf
+#   REWIRE=build/bin/rewire tests/kernel/run.sh build/kernel/platform-test.elf
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-run_image=$root/scripts/run-image
+rewire=${REWIRE:-$root/build/bin/rewire}
 image=${1:?usage: run.sh IMAGE}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=../lib/report.sh
 . "$root/tests/lib/report.sh"
+# shellcheck source=../lib/kernel.sh
+. "$root/tests/lib/kernel.sh"
 
-# boot NAME [REWIRE_ACCEL] [run-image options...]: starts a run in the
-# background; its output, log and status land in $work/NAME.*.
+# boot NAME PLATFORM [rewire run options...] [-- ARGS]: starts a run in
+# the background (PLATFORM "": the default); its output, log and status
+# land in $work/NAME.*.
 boot() {
-	local name=$1 accel=$2
+	local name=$1 platform=$2
 	shift 2
 	(
-		REWIRE_ACCEL=$accel "$run_image" "$image" --timeout 30 "$@" \
+		run_vm "$image" ${platform:+--platform "$platform"} --stats --timeout 30 "$@" \
 			</dev/null >"$work/$name.out" 2>"$work/$name.err"
 		echo $? >"$work/$name.status"
 	) &
 }
 
 # expect NAME STATUS WANT...: the run NAME exited with STATUS and its
-# console output holds every WANT line fragment.
+# stdout holds every WANT line fragment; a WANT of the form "stderr:TEXT"
+# is looked for on its stderr instead.
 expect() {
-	local name=$1 want_status=$2 status w
+	local name=$1 want_status=$2 status w file
 	shift 2
 	status=$(cat "$work/$name.status")
 	cat "$work/$name.out" "$work/$name.err" >"$work/$name.all"
@@ -43,8 +48,13 @@ expect() {
 		return
 	fi
 	for w in "$@"; do
-		if ! grep -qF -- "$w" "$work/$name.out"; then
-			bad "$name" "output lacks '$w'" "$work/$name.all"
+		file=$work/$name.out
+		if [ "${w#stderr:}" != "$w" ]; then
+			file=$work/$name.err
+			w=${w#stderr:}
+		fi
+		if ! grep -qF -- "$w" "$file"; then
+			bad "$name" "${file##*.}: lacks '$w'" "$work/$name.all"
 			return
 		fi
 	done
@@ -56,7 +66,7 @@ expect() {
 }
 
 accel_of() {
-	sed -n 's/^run-image: accelerator //p' "$work/$1.err"
+	platform_of "$work/$1.err"
 }
 
 # kernel_results NAME: one result line per "ok"/"FAIL" line the test
@@ -111,11 +121,17 @@ run_suite() {
 		"arg 4: [--]" "arg 5: [tab	in]" "env: [GREETING=hello world]"
 	expect "$p-exit3" 3 "platform test: all passed"
 	expect "$p-exit200" 200 "platform test: all passed"
-	expect "$p-crash-pf" 70 "vector 14 (#PF page fault)" \
-		"cr2 0000100000000000" "  rax " "  r15 " "  frame "
-	expect "$p-crash-null" 70 "vector 14 (#PF page fault)" "cr2 0000000000000010"
-	expect "$p-crash-ud" 70 "vector 6 (#UD invalid opcode)" "  rip "
-	expect "$p-panic" 70 "rewire: panic: " "asked for by crash=panic"
+	expect "$p-crash-pf" 70 "crashing on purpose: pf" "stderr:vector 14 (#PF page fault)" \
+		"stderr:cr2 0000100000000000" "stderr:  rax " "stderr:  r15 " "stderr:  frame "
+	expect "$p-crash-null" 70 "stderr:vector 14 (#PF page fault)" "stderr:cr2 0000000000000010"
+	expect "$p-crash-ud" 70 "stderr:vector 6 (#UD invalid opcode)" "stderr:  rip "
+	expect "$p-panic" 70 "stderr:rewire: panic: " "stderr:asked for by crash=panic"
+	# The kernel's messages stay off stdout.
+	if grep -q "rewire: \(crash\|panic\)" "$work/$p-crash-pf.out" "$work/$p-panic.out"; then
+		bad "$p: crash dumps and panics on stderr only" "found on stdout" "$work/$p-crash-pf.all"
+	else
+		ok "$p: crash dumps and panics on stderr only"
+	fi
 	expect "$p-6g" 0 "ram: 100000000-1c0000000" \
 		"ok   paging: the direct map reaches every RAM region's end"
 }
@@ -129,7 +145,7 @@ run_suite tcg tcg
 
 # The serial console under back-pressure: a reader that starts late (the
 # pipe fills, QEMU holds the UART busy) still gets every line, in order.
-REWIRE_ACCEL=tcg "$run_image" "$image" --cmdline flood=8000 </dev/null 2>/dev/null |
+run_vm "$image" --platform tcg --cmdline flood=8000 </dev/null 2>/dev/null |
 	(sleep 1; cat) >"$work/flood.out"
 if [ "$(wc -l <"$work/flood.out")" -ge 8001 ] &&
 	seq 0 7999 | sed 's/.*/flood & of 8000/' | cmp -s - <(grep '^flood ' "$work/flood.out"); then
@@ -138,7 +154,7 @@ else
 	bad "console: 8000 lines through a stalled pipe" "lines lost or out of order" "$work/flood.out"
 fi
 
-# What run-image does when the VM does not end by itself.
+# What rewire run does when the VM does not end by itself.
 boot hang tcg --timeout 1 --cmdline crash=hang
 boot triple tcg --cmdline crash=triple
 wait

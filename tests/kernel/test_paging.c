@@ -67,7 +67,7 @@ static void test_direct_map(void)
 		if (last > top)
 			top = last;
 	}
-	platform_printf("direct map: RAM up to %lx\n", top + 8);
+	kvm_printf_stdout("direct map: RAM up to %lx\n", top + 8);
 	check(ok, "paging: the direct map reaches every RAM region's end",
 	      "unreachable RAM");
 }

@@ -70,7 +70,7 @@ static void test_clock_rate(void)
 			continue;
 		uint64_t pit_ns = (uint64_t)ticks * 1000000000 / 1193182;
 		uint64_t tsc_ns = d.ns - first.ns;
-		platform_printf("clock: %lu ns by the TSC, %lu ns by the PIT\n",
+		kvm_printf_stdout("clock: %lu ns by the TSC, %lu ns by the PIT\n",
 				tsc_ns, pit_ns);
 		check(tsc_ns > pit_ns * 95 / 100 && tsc_ns < pit_ns * 105 / 100,
 		      "clock: the TSC rate agrees with the PIT (5%)",
@@ -96,7 +96,7 @@ void test_timer(void)
 
 	check(hits == TICKS, "timer: 20 interrupts",
 	      "timed out waiting for timer interrupts");
-	platform_printf("timer: %lu interrupts, %lu ns apart on average\n",
+	kvm_printf_stdout("timer: %lu interrupts, %lu ns apart on average\n",
 			hits,
 			hits > 1 ? (last_ns - first_ns) / (hits - 1) : 0);
 	check(kvm_timer_ticks() - before == hits, "timer: counted per CPU",

@@ -12,6 +12,12 @@
 #   throttle
 #       waits until fewer than $max_jobs background jobs run: one VM (or
 #       native run) per CPU, and one more
+#   run_vm IMAGE [OPTIONS...] [-- ARGS...]
+#       `rewire run OPTIONS IMAGE -- ARGS`: the order the tests write a
+#       boot in (image first, as the old scripts/run-image took it)
+#   platform_of FILE
+#       the platform a run with --stats or --verbose names in FILE (its
+#       stderr or --log file): "kvm" or "tcg"
 
 max_jobs=$(($(nproc 2>/dev/null || echo 1) + 1))
 
@@ -44,4 +50,19 @@ throttle() {
 	while [ "$(jobs -rp | wc -l)" -ge "$max_jobs" ]; do
 		wait -n
 	done
+}
+
+run_vm() {
+	local image=$1 opts=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	"$rewire" run "${opts[@]}" -- "$image" -- "$@"
+}
+
+platform_of() {
+	sed -n 's/^rewire run: platform \([a-z]*\) .*/\1/p' "$1" | tail -1
 }

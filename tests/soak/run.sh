@@ -4,15 +4,16 @@
 # its first argument names the workload: goroutines, gc, timers, threads,
 # soak or hang) with the newest installed Go (REWIRE_GO_VERSIONS for
 # others), makes its image with `rewire image` in every mode of SOAK_MODES,
-# boots that once per workload with scripts/run-image (KVM when /dev/kvm
-# works, else TCG) and checks each run's final "ok" line, its exit status
-# and the kernel's frame counts.
+# boots that once per workload with `rewire run` (KVM when /dev/kvm works,
+# else TCG) and checks each run's final "ok" line, its exit status and the
+# kernel's frame counts.
 #
 #   tests/soak/run.sh stress   goroutines (10,000 at a time), gc (64 MiB of
 #                              memory, GOGC=25), timers, threads (6,400
 #                              threads ended), and the watchdog: a program
 #                              that hangs must fail with status 124 and a
-#                              register dump (RIP=). A few minutes.
+#                              register dump (RIP=) naming the Go function
+#                              it hangs in. A few minutes.
 #   tests/soak/run.sh soak     the mix of all for SOAK_SECONDS (600), with
 #                              the frame-stability check below.
 #   tests/soak/run.sh all      both.
@@ -38,12 +39,12 @@
 #
 # Environment: REWIRE (the rewire binary, default build/bin/rewire),
 # SOAK_SECONDS (600), SOAK_MODES ("trap"; redirect mode is not written yet:
-# add its image command to make_image), REWIRE_GO_VERSIONS, REWIRE_ACCEL.
+# add its image command to make_image), REWIRE_GO_VERSIONS, REWIRE_ACCEL
+# (kvm or tcg: rewire run's --platform).
 # One line per result, then "soak: N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-run_image=$root/scripts/run-image
 rewire=${REWIRE:-$root/build/bin/rewire}
 what=${1:-all}
 soak_seconds=${SOAK_SECONDS:-600}
@@ -52,6 +53,8 @@ modes=${SOAK_MODES:-trap}
 . "$root/tests/lib/go.sh"
 # shellcheck source=../lib/report.sh
 . "$root/tests/lib/report.sh"
+# shellcheck source=../lib/kernel.sh
+. "$root/tests/lib/kernel.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -88,7 +91,7 @@ make_image() {
 }
 
 # The stress runs: NAME (the workload, the program's first argument),
-# run-image options, the workload's arguments. A timeout is a failure (the
+# rewire run options, the workload's arguments. A timeout is a failure (the
 # watchdog's register dump shows where).
 stress_runs=(
 	"goroutines|--mem 256M --timeout 300|10000 20"
@@ -122,16 +125,17 @@ done
 wait
 
 accel=""
-# boot NAME IMAGE [run-image options...] [-- ARGS]: one VM at a time (TCG
+# boot NAME IMAGE [rewire run options...] [-- ARGS]: one VM at a time (TCG
 # runs are timing-sensitive enough); NAME.out, .err, .status, .secs.
 boot() {
 	local name=$1 image=$2 t0
 	shift 2
 	t0=$(date +%s)
-	"$run_image" "$image" "$@" </dev/null >"$work/$name.out" 2>"$work/$name.err"
+	run_vm "$image" ${REWIRE_ACCEL:+--platform "$REWIRE_ACCEL"} --stats "$@" \
+		</dev/null >"$work/$name.out" 2>"$work/$name.err"
 	echo $? >"$work/$name.status"
 	echo $(($(date +%s) - t0)) >"$work/$name.secs"
-	accel=$(sed -n 's/^run-image: accelerator //p' "$work/$name.err")
+	accel=$(platform_of "$work/$name.err")
 	{
 		tail -20 "$work/$name.out"
 		echo "--- kernel log (stderr):"
@@ -227,11 +231,13 @@ for v in $versions; do
 				bad "$name" "exit status $status, wanted 124" "$work/hang.all"
 			elif ! grep -qx 'hang: spinning forever' "$work/hang.out"; then
 				bad "$name" "the program did not start" "$work/hang.all"
-			elif ! grep -q '^run-image: watchdog: no exit after 10 s, vCPU registers:$' "$work/hang.err" ||
+			elif ! grep -q "^rewire run: watchdog: no exit after 10 s; the vCPUs' registers:$" "$work/hang.err" ||
 				! grep -q '^  RIP=[0-9a-f]\{16\} ' "$work/hang.err"; then
 				bad "$name" "no register dump with RIP=" "$work/hang.all"
+			elif ! grep -q '^  cpu 0: RIP [0-9a-f]* is in main\.' "$work/hang.err"; then
+				bad "$name" "the dump names no Go function" "$work/hang.all"
 			else
-				ok "$name: a hang is status 124 with a register dump, $(grep -m1 '^run-image: watchdog: RIP' "$work/hang.err" | sed 's/^run-image: watchdog: //')"
+				ok "$name: a hang is status 124 with a register dump, $(grep -m1 '^  cpu 0: RIP' "$work/hang.err" | sed 's/^  //')"
 			fi
 		fi
 

@@ -147,6 +147,17 @@ static void expect_contains(const char *msg, const char *want)
 		fail_msg("message \"%s\" lacks \"%s\"", msg, want);
 }
 
+/* want occurs exactly once in msg: a message names its folder once. */
+static void expect_once(const char *msg, const char *want)
+{
+	const char *first = strstr(msg, want);
+
+	if (!first)
+		fail_msg("message \"%s\" lacks \"%s\"", msg, want);
+	if (strstr(first + strlen(want), want))
+		fail_msg("message \"%s\" names \"%s\" twice", msg, want);
+}
+
 static const char main_go[] =
 	"// Package main fakes the clock.\n"
 	"package main\n"
@@ -518,8 +529,13 @@ static void test_go_list_fails(void **state)
 
 	snprintf(dir, sizeof(dir), "%s/missing", m->dir);
 	assert_int_equal(annotations_scan(&list, dir, m->go, false, &err), -1);
-	expect_contains(err.msg, dir);
-	expect_contains(err.msg, "cannot enter directory");
+	expect_once(err.msg, dir);
+	expect_contains(err.msg, "no such folder");
+	/* A file where the package's folder should be. */
+	snprintf(dir, sizeof(dir), "%s/main.go", m->dir);
+	assert_int_equal(annotations_scan(&list, dir, m->go, false, &err), -1);
+	expect_once(err.msg, dir);
+	expect_contains(err.msg, "not a folder");
 
 	/* A package go list cannot read. */
 	put(m, "go.mod", go_mod);

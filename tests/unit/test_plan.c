@@ -157,6 +157,35 @@ static void test_dead_replacement_says_how_to_keep_it(void **state)
 	subject_close(&s);
 }
 
+/* A variable named as FROM, TO or placeholder is called what it is, not a
+ * function the linker dropped. */
+static void test_data_symbol(void **state)
+{
+	static const char *const pairs[][3] = {
+		{ "r", "main.tripled", "runtime.m0" },
+		{ "r", "runtime.m0", "main.twice" },
+		{ "o", "main.tripled", "runtime.m0" },
+	};
+	char versions[GOFIXTURE_MAX_VERSIONS][16];
+	size_t i;
+
+	(void)state;
+	gofixture_versions(versions, GOFIXTURE_MAX_VERSIONS);
+	for (i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		struct subject s;
+
+		subject_open(&s, versions[0], "inline");
+		add(&s, pairs[i][0][0] == 'r' ? REDIRECT_REPLACE : REDIRECT_ORIGINAL,
+		    pairs[i][1], pairs[i][2]);
+		assert_int_equal(build(&s), -1);
+		assert_error_says(&s, "runtime.m0 in ");
+		assert_error_says(&s, "is a data symbol (a variable), not a function");
+		if (strstr(errors_text(&s), "dead code"))
+			fail_msg("blames dead code: %s", errors_text(&s));
+		subject_close(&s);
+	}
+}
+
 static void test_abi_mismatch(void **state)
 {
 	char versions[GOFIXTURE_MAX_VERSIONS][16];
@@ -404,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_replace_is_one_jump),
 		cmocka_unit_test(test_unknown_function),
 		cmocka_unit_test(test_dead_replacement_says_how_to_keep_it),
+		cmocka_unit_test(test_data_symbol),
 		cmocka_unit_test(test_abi_mismatch),
 		cmocka_unit_test(test_signature_mismatch),
 		cmocka_unit_test(test_too_short),

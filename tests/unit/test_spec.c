@@ -72,6 +72,36 @@ static void test_empty_spec(void **state)
 	assert_int_equal(list.count, 0);
 }
 
+/* Editors on Windows start UTF-8 files with a byte order mark: it is not
+ * part of the first FROM, and the lines keep their numbers. Later in the
+ * file U+FEFF is no byte order mark, and stays (the look-up then fails). */
+static void test_spec_bom(void **state)
+{
+	static const char text[] =
+		"\xef\xbb\xbftime.Now=main.fakeNow\n"
+		"original time.Now=main.realNow\n";
+	static const char comment_first[] = "\xef\xbb\xbf# clock\nos.Getpid=main.pid\n";
+	static const char later[] = "time.Now=main.fakeNow\n\xef\xbb\xbfos.Getpid=main.pid\n";
+	struct redirect_list list = { 0 };
+	struct rw_error err = { { 0 } };
+
+	(void)state;
+	if (spec_parse_text(&list, text, strlen(text), "bom.txt", &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(list.count, 2);
+	expect_item(&list, 0, REDIRECT_REPLACE, "time.Now", "main.fakeNow", "bom.txt:1");
+	expect_item(&list, 1, REDIRECT_ORIGINAL, "time.Now", "main.realNow", "bom.txt:2");
+	redirect_list_free(&list);
+	if (spec_parse_text(&list, comment_first, strlen(comment_first), "bom.txt", &err) < 0)
+		fail_msg("%s", err.msg);
+	expect_item(&list, 0, REDIRECT_REPLACE, "os.Getpid", "main.pid", "bom.txt:2");
+	redirect_list_free(&list);
+	if (spec_parse_text(&list, later, strlen(later), "bom.txt", &err) < 0)
+		fail_msg("%s", err.msg);
+	expect_item(&list, 1, REDIRECT_REPLACE, "\xef\xbb\xbfos.Getpid", "main.pid", "bom.txt:2");
+	redirect_list_free(&list);
+}
+
 /* Parses text (len bytes) as spec "s.txt" and expects an error containing
  * each of the wanted strings; returns how many redirects were kept. */
 static size_t expect_spec_error_len(const char *text, size_t len, const char *want1,
@@ -369,6 +399,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_spec),
 		cmocka_unit_test(test_empty_spec),
+		cmocka_unit_test(test_spec_bom),
 		cmocka_unit_test(test_spec_errors),
 		cmocka_unit_test(test_spec_conflicts),
 		cmocka_unit_test(test_spec_after_arguments),

@@ -26,6 +26,7 @@ static const char *const exception_names[32] = {
 };
 
 static int (*page_readable)(uint64_t addr);
+static dump_printf *out;
 
 /* Frame addresses the walk may read: 8-byte aligned, both words readable
  * (a Go stack is in the program's range, a kernel one in the kernel's). */
@@ -42,10 +43,10 @@ static void print_code_address(const char *label, uint64_t addr)
 	const char *name = kcore_symbolize(addr, &offset);
 
 	if (name)
-		platform_printf("  %s %016lx %s+0x%lx\n", label, addr, name,
+		out("  %s %016lx %s+0x%lx\n", label, addr, name,
 				offset);
 	else
-		platform_printf("  %s %016lx\n", label, addr);
+		out("  %s %016lx\n", label, addr);
 }
 
 void crash_dump(const struct platform_regs *r, uint64_t fault_address,
@@ -56,26 +57,27 @@ void crash_dump(const struct platform_regs *r, uint64_t fault_address,
 				   : "interrupt";
 	platform_printf("\nrewire: crash: vector %lu (%s) on cpu %u\n",
 			r->vector, name, platform_cpu_id());
-	context_dump(r, fault_address, readable);
+	context_dump(r, fault_address, readable, platform_printf);
 }
 
 void context_dump(const struct platform_regs *r, uint64_t fault_address,
-		  int (*readable)(uint64_t addr))
+		  int (*readable)(uint64_t addr), dump_printf *print)
 {
 	page_readable = readable;
+	out = print;
 	print_code_address("rip", r->rip);
-	platform_printf("  error %016lx  cr2 %016lx\n", r->error, fault_address);
-	platform_printf("  rax %016lx  rbx %016lx  rcx %016lx\n", r->rax,
+	out("  error %016lx  cr2 %016lx\n", r->error, fault_address);
+	out("  rax %016lx  rbx %016lx  rcx %016lx\n", r->rax,
 			r->rbx, r->rcx);
-	platform_printf("  rdx %016lx  rsi %016lx  rdi %016lx\n", r->rdx,
+	out("  rdx %016lx  rsi %016lx  rdi %016lx\n", r->rdx,
 			r->rsi, r->rdi);
-	platform_printf("  rbp %016lx  rsp %016lx  r8  %016lx\n", r->rbp,
+	out("  rbp %016lx  rsp %016lx  r8  %016lx\n", r->rbp,
 			r->rsp, r->r8);
-	platform_printf("  r9  %016lx  r10 %016lx  r11 %016lx\n", r->r9,
+	out("  r9  %016lx  r10 %016lx  r11 %016lx\n", r->r9,
 			r->r10, r->r11);
-	platform_printf("  r12 %016lx  r13 %016lx  r14 %016lx\n", r->r12,
+	out("  r12 %016lx  r13 %016lx  r14 %016lx\n", r->r12,
 			r->r13, r->r14);
-	platform_printf("  r15 %016lx  rflags %016lx  cs %lx ss %lx\n",
+	out("  r15 %016lx  rflags %016lx  cs %lx ss %lx\n",
 			r->r15, r->rflags, r->cs, r->ss);
 	/* A fault before the function's prologue leaves its caller's
 	 * return address on top of the stack, outside the frame chain. */

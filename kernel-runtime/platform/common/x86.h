@@ -37,9 +37,12 @@ void random_hw_init(void);
  * whether the dump may read the 8 bytes at addr. */
 void crash_dump(const struct platform_regs *r, uint64_t fault_address,
 		int (*readable)(uint64_t addr));
-/* The dump without its "crash" header line, for other reasons to dump. */
+/* The dump without its "crash" header line, for other reasons to dump,
+ * printed with print (platform_printf or platform_log). */
+typedef void dump_printf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
 void context_dump(const struct platform_regs *r, uint64_t fault_address,
-		  int (*readable)(uint64_t addr));
+		  int (*readable)(uint64_t addr), dump_printf *print);
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

@@ -120,6 +120,9 @@ void hosted_main(uint64_t *sp)
 	platform_exit(kernel_main());
 }
 
+/* mem=SIZE: the size of physical memory (memory.c). */
+const char *const platform_options[] = { "mem", NULL };
+
 const char *platform_cmdline(void)
 {
 	return cmdline;

@@ -37,9 +37,14 @@ static void write_log(const char *buf, size_t len)
 	host_write_all(hosted_log_fd, buf, len);
 }
 
-void platform_console_write(const char *buf, size_t len)
+/* The process's own fds 1 and 2: the streams stay apart. */
+void platform_console_write(enum platform_stream stream, const char *buf,
+			    size_t len)
 {
-	write_stdout(buf, len);
+	if (stream == PLATFORM_STDERR)
+		write_stderr(buf, len);
+	else
+		write_stdout(buf, len);
 }
 
 /* Fatal messages of the kernel (crash dumps, panics, out of memory) go to

@@ -190,7 +190,8 @@ static void on_fault(int sig, struct linux_siginfo *info,
 }
 
 /* SIGQUIT from outside (rewire run's watchdog, or a user): where the CPU
- * was, Go's or the kernel's code, named; then the process ends with the
+ * was, Go's or the kernel's code, named, in the kernel's log (stderr
+ * unless REWIRE_LOG_FD says otherwise); then the process ends with the
  * status of a SIGQUIT, without the host's core dump. */
 static void on_quit(int sig, struct linux_siginfo *info,
 		    struct linux_ucontext *uc)
@@ -203,10 +204,10 @@ static void on_quit(int sig, struct linux_siginfo *info,
 	(void)info;
 	cpu->irq_off = 1;
 	capture(&regs, uc, program);
-	platform_printf("\nrewire: quit: SIGQUIT on cpu %u in %s code; the "
-			"context then:\n", cpu->id,
-			program ? "the program's" : "the kernel's");
-	context_dump(&regs, 0, hosted_page_readable);
+	platform_log("rewire: quit: SIGQUIT on cpu %u in %s code; the "
+		     "context then:\n", cpu->id,
+		     program ? "the program's" : "the kernel's");
+	context_dump(&regs, 0, hosted_page_readable, platform_log);
 	platform_exit(128 + sig);
 }
 

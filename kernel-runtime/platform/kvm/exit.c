@@ -1,7 +1,7 @@
 /* Leaving the VM: the exit record on the log channel, then QEMU's
  * isa-debug-exit device (port 0xf4), which ends QEMU with status
  * (value << 1) | 1. Only 7 bits of the value survive that encoding, so
- * scripts/run-image takes the full status from the exit record. */
+ * `rewire run` takes the full status from the exit record. */
 #include "cpu.h"
 #include "kvm.h"
 
@@ -26,7 +26,7 @@ void platform_panic(const char *file, int line, const char *fmt, ...)
 	kvm_irq_disable();
 	platform_printf("\nrewire: panic: %s:%d: ", file, line);
 	va_start(ap, fmt);
-	format_vprintf(kvm_serial_write, fmt, ap);
+	format_vprintf(kvm_serial_stderr, fmt, ap);
 	va_end(ap);
 	platform_printf("\n");
 	platform_exit(PLATFORM_EXIT_CRASH);

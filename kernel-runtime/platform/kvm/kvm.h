@@ -96,12 +96,16 @@ extern uint64_t kvm_boot_entry_tsc; /* TSC at the first entry instruction */
 extern uint64_t kvm_boot_pml4[512], kvm_boot_pdpt[512];
 extern uint64_t kvm_boot_pd[4 * 512]; /* BOOT_MAP_GIB page directories */
 
-/* serial.c */
+/* serial.c: writers of the stdout and stderr streams (for format_vprintf) */
 void kvm_serial_init(void);
-void kvm_serial_write(const char *buf, size_t len);
+void kvm_serial_stdout(const char *buf, size_t len);
+void kvm_serial_stderr(const char *buf, size_t len);
 
 /* print.c */
 void kvm_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* platform_log, only under the kernel option verbose: what the platform
+ * found at boot, which a normal run keeps quiet about. */
+void kvm_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* debugcon.c */
 void kvm_debugcon_write(const char *buf, size_t len);

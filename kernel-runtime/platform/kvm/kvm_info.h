@@ -35,6 +35,11 @@ const char *kvm_cpu_vendor(void);
 void kvm_boot_times(uint64_t *start_to_entry_ns, uint64_t *entry_to_main_ns,
 		    uint64_t *setup_ns);
 
+/* Formatted output on the console's stdout stream (platform_printf
+ * writes to stderr): for test kernels, whose results are their output. */
+void kvm_printf_stdout(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
 void kvm_irq_enable(void);
 void kvm_irq_disable(void);
 

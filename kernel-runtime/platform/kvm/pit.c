@@ -58,9 +58,9 @@ uint64_t kvm_pit_calibrate_tsc(void)
 		last_tsc = tsc;
 		last_good = good;
 	}
-	platform_log("pit calibration: %lu TSC cycles in %u PIT ticks, %u gaps "
-		"left out\n",
-		tsc_sum, tick_sum, gaps);
+	kvm_info("pit calibration: %lu TSC cycles in %u PIT ticks, %u gaps "
+		 "left out\n",
+		 tsc_sum, tick_sum, gaps);
 	if (tick_sum < CALIBRATION_TICKS)
 		return 0;
 	return tsc_sum * PIT_HZ / tick_sum;

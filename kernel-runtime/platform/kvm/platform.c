@@ -9,6 +9,10 @@
  * rather than booting with its last words cut. */
 #define CMDLINE_MAX (16384 + 1)
 
+/* This platform reads no kernel option of its own (verbose is the
+ * core's, which it also heeds: kvm_info). */
+const char *const platform_options[] = { NULL };
+
 static struct hvm_memmap_entry memmap[MEMMAP_MAX];
 static int memmap_count;
 static char cmdline[CMDLINE_MAX];
@@ -68,6 +72,10 @@ void platform_main(struct hvm_start_info *si)
 	memcpy(vendor + 8, &v.ecx, 4);
 
 	ready_tsc = rdtsc();
+	kvm_info("kvm: cpu %s, tsc %lu kHz from %s, wall clock %s, timer %s, "
+		 "%s\n",
+		 vendor, kvm_tsc_hz() / 1000, kvm_tsc_source(),
+		 kvm_wall_source(), kvm_timer_mode(), kvm_xsave_method());
 	platform_exit(kernel_main());
 }
 

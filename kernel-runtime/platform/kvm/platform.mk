@@ -54,6 +54,6 @@ KERNEL_TARGETS += $(KVM_LIB) $(KVM_IMAGE_LD) $(KVM_TEST_IMAGE)
 KERNEL_TEST_DEPS += $(KVM_TEST_IMAGE)
 # Joined with &&: core.mk (included first) may have added its own command.
 KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
-	bash tests/kernel/run.sh $(KVM_TEST_IMAGE)
+	REWIRE=$(abspath $(REWIRE)) bash tests/kernel/run.sh $(KVM_TEST_IMAGE)
 
 -include $(KVM_OBJ:.o=.d) $(KVM_TEST_OBJ:.o=.d)

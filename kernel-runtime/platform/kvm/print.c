@@ -1,4 +1,5 @@
-/* The console and the log: platform_printf, platform_log and warnings. */
+/* The console's two streams and the kernel's log: platform_printf,
+ * platform_log, warnings and boot facts (formats: common/format.c). */
 #include "kvm.h"
 
 void platform_printf(const char *fmt, ...)
@@ -6,7 +7,17 @@ void platform_printf(const char *fmt, ...)
 	va_list ap;
 	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	format_vprintf(kvm_serial_write, fmt, ap);
+	format_vprintf(kvm_serial_stderr, fmt, ap);
+	va_end(ap);
+	platform_irq_restore(flags);
+}
+
+void kvm_printf_stdout(const char *fmt, ...)
+{
+	va_list ap;
+	unsigned long flags = platform_irq_save();
+	va_start(ap, fmt);
+	format_vprintf(kvm_serial_stdout, fmt, ap);
 	va_end(ap);
 	platform_irq_restore(flags);
 }
@@ -31,5 +42,17 @@ void kvm_warn(const char *fmt, ...)
 	format_vprintf(kvm_debugcon_write, fmt, ap);
 	va_end(ap);
 	kvm_debugcon_write("\n", 1);
+	platform_irq_restore(flags);
+}
+
+void kvm_info(const char *fmt, ...)
+{
+	va_list ap;
+	if (!kcore_option("verbose"))
+		return;
+	unsigned long flags = platform_irq_save();
+	va_start(ap, fmt);
+	format_vprintf(kvm_debugcon_write, fmt, ap);
+	va_end(ap);
 	platform_irq_restore(flags);
 }

@@ -2,7 +2,7 @@ package main
 
 import "fmt"
 
-// hang: a program that never ends, for the watchdog of scripts/run-image
+// hang: a program that never ends, for the watchdog of rewire run
 // (tests/soak/run.sh): one goroutine spins in a loop without calls (main.spin,
 // the function the watchdog's register dump should name), main blocks
 // forever. The Go runtime cannot call it a deadlock (a goroutine is

@@ -225,14 +225,21 @@ static int text_count(const struct fake_text *t, const char *needle)
 	return n;
 }
 
-void platform_console_write(const char *buf, size_t len)
+/* The options a platform may declare: one, so that tests see the core
+ * accept a platform's option it does not know itself. */
+const char *const platform_options[] = { FAKE_OPTION, NULL };
+
+void platform_console_write(enum platform_stream stream, const char *buf,
+			    size_t len)
 {
-	text_append(&fake.console, buf, len);
+	text_append(stream == PLATFORM_STDERR ? &fake.console_err : &fake.console,
+		    buf, len);
 }
 
+/* The kernel's messages: the stderr stream. */
 static void console_vprintf(const char *fmt, va_list ap)
 {
-	text_vprintf(&fake.console, fmt, ap);
+	text_vprintf(&fake.console_err, fmt, ap);
 }
 
 void platform_log(const char *fmt, ...)
@@ -257,8 +264,8 @@ void platform_exit(int status)
 	fake.exit_status = status;
 	if (!fake.exit_armed) {
 		fprintf(stderr, "fake platform: unexpected exit with status %d; "
-				"console:\n%s\n",
-			status, fake_console());
+				"stdout:\n%s\nstderr:\n%s\n",
+			status, fake_console(), fake_stderr());
 		abort();
 	}
 	if (current == &main_fiber)
@@ -524,6 +531,7 @@ void fake_reset(const struct fake_config *cfg)
 	fibers = NULL;
 	previous = NULL;
 	free(fake.console.buf);
+	free(fake.console_err.buf);
 	free(fake.log.buf);
 	free(arena);
 	memset(&fake, 0, sizeof(fake));
@@ -697,6 +705,16 @@ int fake_console_count(const char *needle)
 	return text_count(&fake.console, needle);
 }
 
+const char *fake_stderr(void)
+{
+	return fake.console_err.buf ? fake.console_err.buf : "";
+}
+
+int fake_stderr_count(const char *needle)
+{
+	return text_count(&fake.console_err, needle);
+}
+
 const char *fake_log(void)
 {
 	return fake.log.buf ? fake.log.buf : "";
@@ -712,4 +730,7 @@ void fake_console_clear(void)
 	fake.console.len = 0;
 	if (fake.console.buf)
 		fake.console.buf[0] = 0;
+	fake.console_err.len = 0;
+	if (fake.console_err.buf)
+		fake.console_err.buf[0] = 0;
 }

@@ -22,6 +22,8 @@
 
 #define FAKE_MAX_REGIONS 4
 #define FAKE_HANG (-1) /* exit status: idle with nothing that could wake it */
+/* The one kernel option the fake platform declares (platform_options). */
+#define FAKE_OPTION "fake-option"
 
 struct fake_config {
 	struct platform_mem_region ram[FAKE_MAX_REGIONS]; /* default: 8 MiB at 1 MiB */
@@ -51,7 +53,9 @@ struct fake {
 	unsigned timer_arms;
 	bool irq_off;
 	unsigned violations; /* calls made with the wrong interrupt state */
-	struct fake_text console, log;
+	/* The console's stdout and stderr streams (the kernel's messages go
+	 * to stderr), and the log. */
+	struct fake_text console, console_err, log;
 	uint64_t fs_base;
 	void *syscall_stack;
 	unsigned kicks, xsaves, xrstors;
@@ -107,10 +111,15 @@ size_t fake_page_count(void);
 /* A host pointer to program address va (its page must be mapped). */
 void *fake_va(uintptr_t va);
 
-/* The console so far, NUL-terminated; occurrences of needle in it. */
+/* The console's stdout stream so far, NUL-terminated; occurrences of
+ * needle in it; clear empties both streams. */
 const char *fake_console(void);
 int fake_console_count(const char *needle);
 void fake_console_clear(void);
+/* The same for the stderr stream: the program's fd 2 and the kernel's own
+ * messages (platform_printf, panics). */
+const char *fake_stderr(void);
+int fake_stderr_count(const char *needle);
 /* The same for the kernel's log (platform_log). */
 const char *fake_log(void);
 int fake_log_count(const char *needle);

@@ -148,7 +148,7 @@ static void test_memlog_needs_whole_seconds(void **state)
 		struct fake_config c = { .cmdline = bad[i] };
 		fake_reset(&c);
 		assert_int_equal(kernel_main(), KCORE_EXIT_USAGE);
-		assert_non_null(strstr(fake_console(), "memlog="));
+		assert_non_null(strstr(fake_stderr(), "memlog="));
 	}
 }
 

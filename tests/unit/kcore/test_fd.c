@@ -283,6 +283,15 @@ static void test_dup_and_limits(void **state)
 	fake_console_clear();
 	assert_int_equal(sys(NR_write, 20, (long)"dup", 3, 0, 0, 0), 3);
 	assert_string_equal(fake_console(), "dup");
+	/* A duplicate keeps its stream: 2>&1 and 1>&2 as in a shell. */
+	assert_int_equal(sys(NR_dup2, 2, 21, 0, 0, 0, 0), 21);
+	assert_int_equal(sys(NR_write, 21, (long)"err", 3, 0, 0, 0), 3);
+	assert_string_equal(fake_stderr(), "err");
+	assert_string_equal(fake_console(), "dup");
+	assert_int_equal(sys(NR_dup2, 1, 21, 0, 0, 0, 0), 21);
+	assert_int_equal(sys(NR_write, 21, (long)"out", 3, 0, 0, 0), 3);
+	assert_string_equal(fake_console(), "dupout");
+	assert_int_equal(sys(NR_close, 21, 0, 0, 0, 0, 0), 0);
 	/* Closing stdout keeps its duplicates working. */
 	assert_int_equal(sys(NR_close, 1, 0, 0, 0, 0, 0), 0);
 	assert_int_equal(sys(NR_write, 3, (long)"!", 1, 0, 0, 0), 1);

@@ -146,7 +146,7 @@ static void test_double_free_panics(void **state)
 	frame_free(pa);
 	FAKE_EXPECT_EXIT(frame_free(pa), status);
 	assert_int_equal(status, PLATFORM_EXIT_CRASH);
-	assert_non_null(strstr(fake_console(), "was not allocated"));
+	assert_non_null(strstr(fake_stderr(), "was not allocated"));
 	assert_int_equal(fake_boot(NULL), 0);
 	FAKE_EXPECT_EXIT(frame_free(0x1000), status); /* not RAM at all */
 	assert_int_equal(status, PLATFORM_EXIT_CRASH);
@@ -158,7 +158,7 @@ static void test_no_memory_is_a_boot_failure(void **state)
 	(void)state;
 
 	assert_int_equal(fake_boot(&c), KCORE_EXIT_OOM);
-	assert_non_null(strstr(fake_console(), "no usable memory"));
+	assert_non_null(strstr(fake_stderr(), "no usable memory"));
 }
 
 static void test_counters(void **state)

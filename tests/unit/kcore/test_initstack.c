@@ -189,12 +189,71 @@ static void test_bad_cmdline_fails_boot(void **state)
 
 	memset(text, 'a', sizeof(text) - 1);
 	assert_int_equal(fake_boot(&c), KCORE_EXIT_USAGE);
-	assert_non_null(strstr(fake_console(), "command line has"));
+	assert_non_null(strstr(fake_stderr(), "command line has"));
 	strcpy(text, "--");
 	for (int i = 0; i < 300; i++)
 		strcat(text, " a");
 	assert_int_equal(fake_boot(&c), KCORE_EXIT_USAGE);
-	assert_non_null(strstr(fake_console(), "bad command line"));
+	assert_non_null(strstr(fake_stderr(), "bad command line"));
+}
+
+static void test_cmdline_unknown_option(void **state)
+{
+	static const char *const known[] = { "memlog", "quiet", NULL };
+	static const char *const more[] = { "console", NULL };
+	char ok[] = "stats memlog=3 quiet console=ttyS0 env=A=1 -- x bogus";
+	char bad[] = "memlog=3 quietly console";
+	char bad_value[] = "quiet=1 stats=1";
+	struct cmdline c;
+	const char *error = NULL;
+	(void)state;
+
+	assert_int_equal(cmdline_parse(ok, &c, &error), 0);
+	assert_null(cmdline_unknown_option(&c, known, more));
+	/* A prefix of a known key is not that key. */
+	assert_int_equal(cmdline_parse(bad, &c, &error), 0);
+	assert_string_equal(cmdline_unknown_option(&c, known, more), "quietly");
+	assert_string_equal(cmdline_unknown_option(&c, known, NULL), "quietly");
+	/* stats and trace are words, not KEY=VALUE options. */
+	assert_int_equal(cmdline_parse(bad_value, &c, &error), 0);
+	assert_string_equal(cmdline_unknown_option(&c, known, more), "stats=1");
+}
+
+/* An option nobody reads stops the boot, naming it, on stderr; the
+ * core's options and the platform's are accepted. */
+static void test_unknown_option_fails_boot(void **state)
+{
+	struct fake_config c = { .cmdline = "stats bogus=1 -- prog" };
+	(void)state;
+
+	assert_int_equal(fake_boot(&c), KCORE_EXIT_USAGE);
+	assert_non_null(strstr(fake_stderr(), "unknown option 'bogus=1'"));
+	assert_non_null(strstr(fake_stderr(), "the platform's: " FAKE_OPTION ")"));
+	assert_string_equal(fake_console(), "");
+	c.cmdline = "tr%1bce -- prog"; /* no raw control bytes in the message */
+	assert_int_equal(fake_boot(&c), KCORE_EXIT_USAGE);
+	assert_non_null(strstr(fake_stderr(), "unknown option 'tr\\x1bce'"));
+	c.cmdline = "stats trace verbose nosignals memlog=5 " FAKE_OPTION
+		    "=x env=A=1 -- prog";
+	assert_int_equal(fake_boot(&c), 0);
+	assert_string_equal(fake_stderr(), "");
+}
+
+/* The platform may ask for its options before kernel_main, during its
+ * own setup: the core parses on first use. */
+static void test_option_before_boot(void **state)
+{
+	struct fake_config c = { .cmdline = "verbose " FAKE_OPTION "=a%20b -- p" };
+	(void)state;
+
+	fake_reset(&c);
+	assert_string_equal(kcore_option(FAKE_OPTION), "a b");
+	assert_string_equal(kcore_option("verbose"), "");
+	assert_null(kcore_option("nosignals"));
+	assert_int_equal(kcore_init(), 0);
+	/* verbose: the core says what memory it found, on the log only. */
+	assert_non_null(strstr(fake_log(), "frames of 4 KiB free above the image"));
+	assert_string_equal(fake_stderr(), "");
 }
 
 static void test_start_program(void **state)
@@ -249,6 +308,9 @@ int main(void)
 		KTEST(test_cmdline_format),
 		KTEST(test_cmdline_defaults_and_limits),
 		KTEST(test_bad_cmdline_fails_boot),
+		KTEST(test_cmdline_unknown_option),
+		KTEST(test_unknown_option_fails_boot),
+		KTEST(test_option_before_boot),
 		KTEST(test_start_program),
 	};
 	return cmocka_run_group_tests_name("kcore initial stack and command line",

@@ -341,7 +341,7 @@ static void test_idle_must_not_block(void **state)
 
 	FAKE_EXPECT_EXIT(sched_prepare_block(), status);
 	assert_int_equal(status, PLATFORM_EXIT_CRASH);
-	assert_non_null(strstr(fake_console(), "idle thread"));
+	assert_non_null(strstr(fake_stderr(), "idle thread"));
 }
 
 int main(void)

@@ -99,8 +99,13 @@ static void test_write_and_read_console(void **state)
 	(void)state;
 	fake_console_clear();
 	assert_int_equal(sys(NR_write, 1, (long)"hello ", 6, 0, 0, 0), 6);
-	assert_int_equal(sys(NR_write, 2, (long)"world\n", 6, 0, 0, 0), 6);
+	assert_int_equal(sys(NR_write, 0, (long)"world\n", 6, 0, 0, 0), 6);
 	assert_string_equal(fake_console(), "hello world\n");
+	/* fd 2 is the stderr stream: the program's stdout holds only what
+	 * it wrote to stdout. */
+	assert_int_equal(sys(NR_write, 2, (long)"oops\n", 5, 0, 0, 0), 5);
+	assert_string_equal(fake_console(), "hello world\n");
+	assert_string_equal(fake_stderr(), "oops\n");
 	char buf[8];
 	assert_int_equal(sys(NR_read, 0, (long)buf, sizeof(buf), 0, 0, 0), 0);
 	assert_int_equal(sys(NR_write, 7, (long)"x", 1, 0, 0, 0), -EBADF);

@@ -78,7 +78,7 @@ static void test_commit_then_fault_maps_a_zeroed_frame(void **state)
 	assert_int_equal(c.page_faults, 1);
 	/* The reserved part beyond the commit still faults for real. */
 	assert_int_equal(fake_page_fault(GO_HINT + 4 * PG, false), 0);
-	assert_non_null(strstr(fake_console(), "which no mapping allows"));
+	assert_non_null(strstr(fake_stderr(), "which no mapping allows"));
 	/* A second fault on a mapped page (another CPU won) is harmless. */
 	assert_int_equal(vm_fault(GO_HINT + 2 * PG, true), VM_FAULT_MAPPED);
 	assert_int_equal(frames_used(), used + 4);
@@ -330,7 +330,7 @@ static void test_out_of_memory_exits(void **state)
 	/* Through the platform's hook it is a clear exit. */
 	FAKE_EXPECT_EXIT(fake_page_fault(a + i * PG, true), status);
 	assert_int_equal(status, KCORE_EXIT_OOM);
-	assert_non_null(strstr(fake_console(), "out of memory"));
+	assert_non_null(strstr(fake_stderr(), "out of memory"));
 }
 
 int main(void)

@@ -1,0 +1,88 @@
+/* The watchdog's register dump: QEMU's "info registers -a" through QMP,
+ * trimmed to the general registers, with each RIP named from the image. */
+#include "run_qemu.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "image_symbols.h"
+#include "qmp.h"
+
+/* Lines of vector and x87 state: long and of no use for a hang. */
+static bool dropped(const char *line)
+{
+	static const char *const prefixes[] = { "FPR", "XMM", "YMM", "ZMM", "Opmask" };
+
+	if (!*line)
+		return true;
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(line, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+/* "  cpu N: RIP X is in NAME+0xOFF" for each RIP= of text. */
+static void name_rips(FILE *out, const char *text, const char *image_path)
+{
+	struct image_symbols *syms = NULL;
+	const char *p = text;
+	int cpu = -1;
+
+	/* Without names the lines still say where each vCPU was. */
+	image_symbols_open(image_path, &syms, NULL);
+	for (; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p)) {
+		uint64_t rip, offset;
+		const char *name;
+
+		if (sscanf(p, "CPU#%d", &cpu) == 1 || strncmp(p, "RIP=", 4) != 0 ||
+		    sscanf(p + 4, "%" SCNx64, &rip) != 1)
+			continue;
+		name = image_symbols_name(syms, rip, &offset);
+		if (name)
+			fprintf(out, "  cpu %d: RIP %016" PRIx64 " is in %s+0x%" PRIx64 "\n",
+				cpu < 0 ? 0 : cpu, rip, name, offset);
+		else
+			fprintf(out, "  cpu %d: RIP %016" PRIx64 " is in no function the image names\n",
+				cpu < 0 ? 0 : cpu, rip);
+	}
+	image_symbols_close(syms);
+}
+
+char *qemu_dump(int qmp_fd, const char *image_path, uint64_t deadline_ns,
+		struct rw_error *err)
+{
+	char *text, *dump = NULL, *names = NULL, *save = NULL;
+	size_t len = 0, names_len = 0;
+	FILE *out, *nf;
+
+	if (qmp_human_command(qmp_fd, "info registers -a", deadline_ns, &text, err) < 0)
+		return NULL;
+	/* The names first: the lines below cut text up. */
+	nf = open_memstream(&names, &names_len);
+	if (nf) {
+		name_rips(nf, text, image_path);
+		fclose(nf);
+	}
+	out = open_memstream(&dump, &len);
+	if (!out) {
+		free(text);
+		free(names);
+		rw_fail(err, "out of memory for the dump");
+		return NULL;
+	}
+	for (char *line = strtok_r(text, "\r\n", &save); line;
+	     line = strtok_r(NULL, "\r\n", &save))
+		if (!dropped(line))
+			fprintf(out, "  %s\n", line);
+	fputs(names ? names : "", out);
+	free(names);
+	free(text);
+	if (fclose(out) != 0) {
+		free(dump);
+		rw_fail(err, "out of memory for the dump");
+		return NULL;
+	}
+	return dump;
+}

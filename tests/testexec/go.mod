@@ -1,0 +1,3 @@
+module example.com/testexec
+
+go 1.19
