@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The conformance corpus: every program of tests/conformance/, built by
 # each installed Go toolchain, must print the same stdout and stderr and
-# exit with the same status booted as a unikernel (`rewire image`, `rewire
-# run`) as it does natively on Linux.
+# exit with the same status on the kernel runtime (`rewire image`, `rewire
+# run`) as it does natively on Linux, on each platform: hosted (the kernel
+# in a plain process) for every Go version, and the VM (kvm when /dev/kvm
+# works, else tcg) for every version under KVM and for the oldest and the
+# newest under TCG, which is 10-50 times slower.
 #
 # Both sides get the same arguments and exactly the same environment
 # (env -i natively). The native side runs under `taskset -c 0`, with the
-# working directory /: the VM has one vCPU and its kernel's cwd is "/".
+# working directory /: the kernel has one CPU and its cwd is "/".
 # Each stream is compared on its own (the kernel's log goes to a file of
 # its own, --log). Two ways to compare:
 #   out    stdout and stderr, each byte for byte, and the exit status
@@ -15,12 +18,15 @@
 #          (hex numbers blanked: the runtime prints stack addresses), and
 #          the main.* functions of the trace (arguments and offsets left
 #          out)
-# One line per run and version, the accelerator, then
+# One line per run, version and platform, the platforms, then
 # "conformance: N passed, N failed"; a failure shows diffs (native vs
 # kernel) of both streams and the end of the kernel log.
 #
 #   REWIRE=build/bin/rewire tests/kernel/conformance.sh
 #   REWIRE_GO_VERSIONS="1.26" narrows the toolchains (tests/lib/go.sh).
+#   CONFORMANCE_PLATFORMS="hosted tcg" chooses the platforms (default:
+#   hosted and the VM's); CONFORMANCE_VM_VERSIONS="all" runs the VM for
+#   every version under TCG too (or names the versions).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -86,14 +92,38 @@ if [ -z "$versions" ]; then
 	exit 1
 fi
 programs=$(cd "$corpus" && for d in */; do [ -f "$d/main.go" ] && echo "${d%/}"; done)
+platforms=${CONFORMANCE_PLATFORMS:-hosted $(vm_platform)}
+# The versions each platform runs: all on hosted and kvm, the oldest and
+# the newest on tcg (unless told otherwise).
+vm_versions=${CONFORMANCE_VM_VERSIONS:-}
+if [ "$vm_versions" = all ] || { [ -z "$vm_versions" ] && [ "$(vm_platform)" = kvm ]; }; then
+	vm_versions=$versions
+elif [ -z "$vm_versions" ]; then
+	vm_versions=$(echo "$versions" | tr ' ' '\n' | sed -n '1p;$p' | sort -u | tr '\n' ' ')
+fi
+versions_of() {
+	case $1 in
+	hosted) echo "$versions" ;;
+	*) echo "$vm_versions" ;;
+	esac
+}
 
+image_platforms=""
+for pl in $platforms; do
+	case $pl in
+	hosted) image_platforms+=" hosted" ;;
+	kvm|tcg) [[ $image_platforms == *kvm* ]] || image_platforms+=" kvm" ;;
+	*) echo "conformance: unknown platform '$pl' (hosted, kvm or tcg)"; exit 1 ;;
+	esac
+done
 build_images "$corpus" "$programs" "$versions"
 built=$((SECONDS - started))
 
 # start NAME VERSION PROGRAM [--env N=V]... [--mem SIZE] [-- ARGS]: the
-# native run and the boot, in the background; stdout, stderr and status
-# land in $work/NAME-VERSION.{native,kernel}.{out,err,status} (the kernel's
-# log: .kernel.log).
+# native run and one on each platform that runs VERSION, in the
+# background; stdout, stderr and status land in
+# $work/NAME-VERSION.{native,PLATFORM}.{out,err,status} (the kernel's log:
+# .PLATFORM.log).
 start() {
 	local name=$1 v=$2 prog=$3 envs=() vmopts=() args=()
 	shift 3
@@ -112,12 +142,16 @@ start() {
 			</dev/null >"$base.native.out" 2>"$base.native.err"
 		echo $? >"$base.native.status"
 	) &
-	throttle
-	(
-		run_vm "$bin.img" --timeout 60 --stats --log "$base.kernel.log" "${vmopts[@]}" \
-			-- "${args[@]}" </dev/null >"$base.kernel.out" 2>"$base.kernel.err"
-		echo $? >"$base.kernel.status"
-	) &
+	for pl in $platforms; do
+		[[ " $(versions_of "$pl") " == *" $v "* ]] || continue
+		throttle
+		(
+			run_vm "$(image_of "$bin" "$pl")" --platform "$pl" --timeout 60 --stats \
+				--log "$base.$pl.log" "${vmopts[@]}" -- "${args[@]}" </dev/null \
+				>"$base.$pl.out" 2>"$base.$pl.err"
+			echo $? >"$base.$pl.status"
+		) &
+	done
 }
 
 while read -r line; do
@@ -143,71 +177,83 @@ trace_main() {
 # has_trace FILE: whether FILE holds a goroutine trace.
 has_trace() { grep -q "$header" "$1"; }
 
-# fail NAME WHY BASE: the failure, diffs of native vs kernel stdout and
-# stderr, and the end of the kernel log.
+# fail NAME WHY BASE PLATFORM: the failure, diffs of native vs kernel
+# stdout and stderr, and the end of the kernel log.
 fail() {
 	local stream
 	bad "$1" "$2"
 	for stream in out err; do
-		diff -u --label "native std$stream" --label "kernel std$stream" \
-			"$3.native.$stream" "$3.kernel.$stream" | head -30 | sed 's/^/      | /'
+		diff -u --label "native std$stream" --label "$4 std$stream" \
+			"$3.native.$stream" "$3.$4.$stream" | head -30 | sed 's/^/      | /'
 	done
 	echo "      kernel log (end):"
-	grep -v '^kcore-stats: ' "$3.kernel.log" 2>/dev/null | tail -8 | sed 's/^/      > /'
+	grep -v '^kcore-stats: ' "$3.$4.log" 2>/dev/null | tail -8 | sed 's/^/      > /'
 }
 
-accel=""
+# check NAME MODE BASE PLATFORM: the run on PLATFORM against the native one.
+check() {
+	local name=$1 mode=$2 base=$3 pl=$4 ns ks ran
+	ns=$(cat "$base.native.status") ks=$(cat "$base.$pl.status")
+	ran=$(platform_of "$base.$pl.log")
+	if [ "$ran" != "$pl" ]; then
+		fail "$name" "ran on '$ran', not on $pl" "$base" "$pl"
+		return
+	fi
+	if [ "$ns" != "$ks" ]; then
+		fail "$name" "exit status $ks under the kernel, $ns natively" "$base" "$pl"
+		return
+	fi
+	case $mode in
+	out)
+		if ! cmp -s "$base.native.out" "$base.$pl.out"; then
+			fail "$name" "stdout differs" "$base" "$pl"
+			return
+		fi
+		if ! cmp -s "$base.native.err" "$base.$pl.err"; then
+			fail "$name" "stderr differs" "$base" "$pl"
+			return
+		fi
+		;;
+	trace)
+		if ! cmp -s "$base.native.out" "$base.$pl.out"; then
+			fail "$name" "stdout differs" "$base" "$pl"
+			return
+		fi
+		if ! cmp -s <(trace_head "$base.native.err") <(trace_head "$base.$pl.err"); then
+			fail "$name" "stderr before the goroutine trace differs" "$base" "$pl"
+			return
+		fi
+		if has_trace "$base.native.err" && ! has_trace "$base.$pl.err"; then
+			fail "$name" "no goroutine trace on stderr under the kernel" "$base" "$pl"
+			return
+		fi
+		if ! cmp -s <(trace_main "$base.native.err") <(trace_main "$base.$pl.err"); then
+			fail "$name" "the main.* frames of the trace differ" "$base" "$pl"
+			return
+		fi
+		;;
+	esac
+	ok "$name (status $ks)"
+}
+
 for v in $versions; do
 	report_build_failures "$v" "$programs"
 	while read -r line; do
 		eval "set -- $line"
 		name=$1 mode=$3 base=$work/$1-$v
-		[ -f "$base.kernel.status" ] || continue
-		[ -n "$accel" ] || accel=$(platform_of "$base.kernel.log")
-		ns=$(cat "$base.native.status") ks=$(cat "$base.kernel.status")
-		if [ "$ns" = 124 ]; then
+		[ -f "$base.native.status" ] || continue
+		if [ "$(cat "$base.native.status")" = 124 ]; then
 			bad "$name-$v" "the native run timed out" "$base.native.out"
 			continue
 		fi
-		if [ "$ns" != "$ks" ]; then
-			fail "$name-$v" "exit status $ks under the kernel, $ns natively" "$base"
-			continue
-		fi
-		case $mode in
-		out)
-			if ! cmp -s "$base.native.out" "$base.kernel.out"; then
-				fail "$name-$v" "stdout differs" "$base"
-				continue
-			fi
-			if ! cmp -s "$base.native.err" "$base.kernel.err"; then
-				fail "$name-$v" "stderr differs" "$base"
-				continue
-			fi
-			;;
-		trace)
-			if ! cmp -s "$base.native.out" "$base.kernel.out"; then
-				fail "$name-$v" "stdout differs" "$base"
-				continue
-			fi
-			if ! cmp -s <(trace_head "$base.native.err") <(trace_head "$base.kernel.err"); then
-				fail "$name-$v" "stderr before the goroutine trace differs" "$base"
-				continue
-			fi
-			if has_trace "$base.native.err" && ! has_trace "$base.kernel.err"; then
-				fail "$name-$v" "no goroutine trace on stderr under the kernel" "$base"
-				continue
-			fi
-			if ! cmp -s <(trace_main "$base.native.err") <(trace_main "$base.kernel.err"); then
-				fail "$name-$v" "the main.* frames of the trace differ" "$base"
-				continue
-			fi
-			;;
-		esac
-		ok "$name-$v (status $ks)"
+		for pl in $platforms; do
+			[ -f "$base.$pl.status" ] && check "$name-$v-$pl" "$mode" "$base" "$pl"
+		done
 	done <<<"$runs"
 done
 
-echo "conformance: accelerator ${accel:-none ran}"
-echo "conformance: $((SECONDS - started)) s for $(echo "$versions" | wc -w) Go versions" \
-	"($built s of builds), $max_jobs runs at a time"
+for pl in $platforms; do
+	echo "conformance: platform $pl, Go $(versions_of "$pl" | xargs | tr ' ' ',')"
+done
+echo "conformance: $((SECONDS - started)) s ($built s of builds), $max_jobs runs at a time"
 report_summary conformance

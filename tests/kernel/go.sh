@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Boots unmodified Go programs as unikernels: for every installed Go
 # toolchain, builds the programs of tests/kernel/go/ (hello, exit3, panic,
-# nilcrash, preempt), makes images with `rewire image`, boots them with
-# `rewire run` (KVM when /dev/kvm works, else TCG) and checks stdout,
-# stderr and exit status. Also the refusals of `rewire image` (a PIE, no
-# output).
+# nilcrash, preempt), makes images with `rewire image`, runs them with
+# `rewire run` on the VM (KVM when /dev/kvm works, else TCG) and on hosted,
+# and checks stdout, stderr and exit status; a hosted image run by hand and
+# under gdb; go test -exec on both. Also the refusals of `rewire image` (a
+# PIE, no output).
 # A crash dump's RIP is symbolized with the image's .symtab (Go's and the
 # kernel's names).
 # One line per result, then "kernel-go: N passed, N failed".
@@ -53,7 +54,12 @@ fi
 
 programs="hello exit3 panic nilcrash preempt"
 
+# Each program runs on the VM (kvm, else tcg) and on hosted; a hosted
+# run's names end in -hosted.
+image_platforms="kvm hosted"
+platforms="$(vm_platform) hosted"
 build_images "$here/go" "$programs" "$versions"
+suffix() { [ "$1" = hosted ] && echo -hosted; }
 
 # boot NAME IMAGE [rewire run options...] [-- ARGS]: in the background,
 # at most one VM per CPU (and one more) at a time; stdout, stderr (the
@@ -70,14 +76,20 @@ boot() {
 }
 
 for v in $versions; do
-	[ "$(cat "$work/hello-$v.made")" = 0 ] &&
-		boot "hello-$v" "$work/hello-$v.img" --stats --env "GREETING=hi there" -- boottime "two words"
-	for p in exit3 panic nilcrash preempt; do
-		[ "$(cat "$work/$p-$v.made")" = 0 ] && boot "$p-$v" "$work/$p-$v.img"
+	for pl in $platforms; do
+		s=$(suffix "$pl")
+		[ "$(cat "$work/hello-$v.made")" = 0 ] &&
+			boot "hello-$v$s" "$(image_of "$work/hello-$v" "$pl")" --platform "$pl" \
+				--stats --env "GREETING=hi there" -- boottime "two words"
+		for p in exit3 panic nilcrash preempt; do
+			[ "$(cat "$work/$p-$v.made")" = 0 ] &&
+				boot "$p-$v$s" "$(image_of "$work/$p-$v" "$pl")" --platform "$pl"
+		done
+		# Without signal delivery a fault is the kernel's crash dump.
+		[ "$(cat "$work/nilcrash-$v.made")" = 0 ] &&
+			boot "nildump-$v$s" "$(image_of "$work/nilcrash-$v" "$pl")" --platform "$pl" \
+				--cmdline nosignals
 	done
-	# Without signal delivery a fault is the kernel's crash dump.
-	[ "$(cat "$work/nilcrash-$v.made")" = 0 ] &&
-		boot "nildump-$v" "$work/nilcrash-$v.img" --cmdline nosignals
 done
 wait
 
@@ -109,57 +121,61 @@ expect() {
 accel=""
 for v in $versions; do
 	report_build_failures "$v" "$programs"
-	if [ -f "$work/hello-$v.status" ]; then
-		accel=$(platform_of "$work/hello-$v.err")
+	for pl in $platforms; do
+	s=$(suffix "$pl")
+	if [ -f "$work/hello-$v$s.status" ]; then
+		ran=$(platform_of "$work/hello-$v$s.err")
+		[ "$pl" = hosted ] || accel=$ran
 		gov=$(sed -n 's/^go version \(go[0-9.]*\) .*/\1/p' <("$(go_bin "$v")" version))
-		expect "hello-$v" "$work/hello-$v.img" 0 "hello from go $gov" \
+		expect "hello-$v$s" "$(image_of "$work/hello-$v" "$pl")" 0 "hello from go $gov" \
 			"args: 2 [boottime two words]" "GREETING: hi there"
-		in=$(stat -c %s "$work/hello-$v") out=$(stat -c %s "$work/hello-$v.img")
-		printf '      hello-%s: %s, boot to main %s us (guest clock, %d VMs at a time), image %d -> %d bytes (+%d KiB)\n' \
-			"$v" "${accel:-?}" \
-			"$(sed -n 's/^main at \([0-9]*\) us.*/\1/p' "$work/hello-$v.out")" \
+		[ "$ran" = "$pl" ] || bad "hello-$v$s: ran on $pl" "ran on '$ran'" "$work/hello-$v$s.err"
+		in=$(stat -c %s "$work/hello-$v") out=$(stat -c %s "$(image_of "$work/hello-$v" "$pl")")
+		printf '      hello-%s: %s, boot to main %s us (its clock, %d runs at a time), image %d -> %d bytes (+%d KiB)\n' \
+			"$v$s" "${ran:-?}" \
+			"$(sed -n 's/^main at \([0-9]*\) us.*/\1/p' "$work/hello-$v$s.out")" \
 			"$max_jobs" "$in" "$out" $(((out - in) / 1024))
 	fi
-	[ -f "$work/exit3-$v.status" ] &&
-		expect "exit3-$v" "$work/exit3-$v.img" 3 "exiting with 3"
-	if [ -f "$work/panic-$v.status" ]; then
-		expect "panic-$v" "$work/panic-$v.img" 2 "stderr:panic: boom" "stderr:main.main()"
+	[ -f "$work/exit3-$v$s.status" ] &&
+		expect "exit3-$v$s" "$(image_of "$work/exit3-$v" "$pl")" 3 "exiting with 3"
+	if [ -f "$work/panic-$v$s.status" ]; then
+		expect "panic-$v$s" "$(image_of "$work/panic-$v" "$pl")" 2 "stderr:panic: boom" "stderr:main.main()"
 		# Go's trace is on stderr, as natively: stdout stays empty.
-		[ -s "$work/panic-$v.out" ] &&
-			bad "panic-$v: stdout holds only the program's stdout" "it holds more" "$work/panic-$v.out"
+		[ -s "$work/panic-$v$s.out" ] &&
+			bad "panic-$v$s: stdout holds only the program's stdout" "it holds more" "$work/panic-$v$s.out"
 	fi
-	if [ -f "$work/nilcrash-$v.status" ]; then
+	if [ -f "$work/nilcrash-$v$s.status" ]; then
 		# The fault became Go's own panic: the program's stdout and
 		# stderr are the same as natively, status 2 and all.
 		"$work/nilcrash-$v" >"$work/nilcrash-$v.native" 2>"$work/nilcrash-$v.native-err"
-		expect "nilcrash-$v" "$work/nilcrash-$v.img" 2 "before the fault" \
+		expect "nilcrash-$v$s" "$(image_of "$work/nilcrash-$v" "$pl")" 2 "before the fault" \
 			"stderr:panic: runtime error: invalid memory address or nil pointer dereference"
-		if diff "$work/nilcrash-$v.native" "$work/nilcrash-$v.out" >"$work/nilcrash-$v.diff" &&
-			diff "$work/nilcrash-$v.native-err" "$work/nilcrash-$v.err" >"$work/nilcrash-$v.diff"; then
-			ok "nilcrash-$v: the nil dereference panics as natively (signal delivered)"
+		if diff "$work/nilcrash-$v.native" "$work/nilcrash-$v$s.out" >"$work/nilcrash-$v$s.diff" &&
+			diff "$work/nilcrash-$v.native-err" "$work/nilcrash-$v$s.err" >"$work/nilcrash-$v$s.diff"; then
+			ok "nilcrash-$v$s: the nil dereference panics as natively (signal delivered)"
 		else
-			bad "nilcrash-$v: same stdout and stderr as natively" "differs" "$work/nilcrash-$v.diff"
+			bad "nilcrash-$v$s: same stdout and stderr as natively" "differs" "$work/nilcrash-$v$s.diff"
 		fi
 	fi
-	[ -f "$work/preempt-$v.status" ] &&
-		expect "preempt-$v" "$work/preempt-$v.img" 0 "3 GCs done beside a spinning goroutine"
-	if [ -f "$work/nildump-$v.status" ]; then
-		expect "nildump-$v" "$work/nilcrash-$v.img" 70 "before the fault"
-		if symbolize "$work/nildump-$v.err" "$work/nilcrash-$v.img" |
-			grep -q ": main.get$"; then
-			ok "nildump-$v: the crash dump's rip symbolizes to main.get"
+	[ -f "$work/preempt-$v$s.status" ] &&
+		expect "preempt-$v$s" "$(image_of "$work/preempt-$v" "$pl")" 0 "3 GCs done beside a spinning goroutine"
+	if [ -f "$work/nildump-$v$s.status" ]; then
+		img=$(image_of "$work/nilcrash-$v" "$pl")
+		expect "nildump-$v$s" "$img" 70 "before the fault"
+		if symbolize "$work/nildump-$v$s.err" "$img" | grep -q ": main.get$"; then
+			ok "nildump-$v$s: the crash dump's rip symbolizes to main.get"
 		else
-			bad "nildump-$v: rip symbolized" "not main.get" "$work/nildump-$v.all"
+			bad "nildump-$v$s: rip symbolized" "not main.get" "$work/nildump-$v$s.all"
 		fi
 		# The kernel names the functions itself, from the image's table.
-		if grep -q "^  rip [0-9a-f]* main\.get+0x" "$work/nildump-$v.err" &&
-			grep -q "^  \(\[rsp\]\|frame\) [0-9a-f]* main\.main+0x" "$work/nildump-$v.err"; then
-			ok "nildump-$v: the kernel's dump names main.get and main.main"
+		if grep -q "^  rip [0-9a-f]* main\.get+0x" "$work/nildump-$v$s.err" &&
+			grep -q "^  \(\[rsp\]\|frame\) [0-9a-f]* main\.main+0x" "$work/nildump-$v$s.err"; then
+			ok "nildump-$v$s: the kernel's dump names main.get and main.main"
 		else
-			bad "nildump-$v: the kernel's dump names" "no main.get/main.main" "$work/nildump-$v.all"
+			bad "nildump-$v$s: the kernel's dump names" "no main.get/main.main" "$work/nildump-$v$s.all"
 		fi
 	fi
-
+	done
 done
 
 # Boot to main once more with no other VM running: the parallel boots
@@ -188,6 +204,46 @@ else
 	bad "stripped nilcrash-$last" "build or rewire image failed"
 fi
 
+# Hosted: the image is a Linux executable. Run by hand it takes argv and
+# the environment from the process (REWIRE_KERNEL apart) and exits with the
+# program's status; os.Getpid() is the kernel's pid, not the process's:
+# the program's system calls reach the kernel, not the host.
+hosted=$(image_of "$work/hello-$last" hosted)
+if [ -x "$hosted" ]; then
+	env -i GREETING=direct REWIRE_KERNEL=stats "$hosted" pid x </dev/null \
+		>"$work/direct.out" 2>"$work/direct.err" &
+	hostpid=$!
+	wait "$hostpid"
+	status=$?
+	if [ "$status" = 0 ] && grep -qx "GREETING: direct" "$work/direct.out" &&
+		grep -qxF "args: 2 [pid x]" "$work/direct.out" && grep -qx "pid: 1" "$work/direct.out" &&
+		[ "$hostpid" != 1 ] && grep -q "^kcore-stats: syscalls " "$work/direct.err"; then
+		ok "hosted image run by hand: argv, environment, options; getpid is the kernel's (1), the process is $hostpid"
+	else
+		bad "hosted image run by hand" "status $status" "$work/direct.out"
+	fi
+	"$(image_of "$work/exit3-$last" hosted)" </dev/null >/dev/null 2>&1
+	status=$?
+	[ "$status" = 3 ] && ok "hosted image run by hand: the program's exit status (3)" ||
+		bad "hosted image run by hand: exit status" "$status, wanted 3"
+fi
+
+# gdb on a hosted image: Go's and the kernel's symbols, a breakpoint in
+# the core taken on the program's first system call.
+if [ -x "$hosted" ] && command -v gdb >/dev/null; then
+	timeout 120 gdb -batch -nx -ex 'handle SIGSYS nostop noprint pass' \
+		-ex 'handle SIGSEGV nostop noprint pass' -ex 'handle SIGALRM nostop noprint pass' \
+		-ex 'break kcore_syscall' -ex run -ex bt -ex "info symbol 'main.main'" \
+		--args "$hosted" </dev/null >"$work/gdb.out" 2>&1
+	if grep -q "^Breakpoint 1, .* in kcore_syscall" "$work/gdb.out" &&
+		grep -q "^#1 .* in syscall_hook" "$work/gdb.out" &&
+		grep -q "^main.main in section .text" "$work/gdb.out"; then
+		ok "gdb on a hosted image: breaks in the core (kcore_syscall < syscall_hook), names main.main"
+	else
+		bad "gdb on a hosted image" "no breakpoint in the core or no names" "$work/gdb.out"
+	fi
+fi
+
 # go test -exec rewire-kernel-exec: a package's tests run as a unikernel;
 # a failing test (asked for through the environment) fails go test.
 pkg=$work/gotest-src
@@ -198,20 +254,26 @@ gotest() {
 		CGO_ENABLED=0 "$@" "$(go_bin "$last")" test -count=1 -v \
 		-exec "$root/scripts/rewire-kernel-exec" . </dev/null
 }
-if gotest >"$work/gotest.out" 2>&1 && grep -q "^--- PASS: TestGoroutinesSum" "$work/gotest.out" &&
-	grep -q "^--- PASS: TestTimerFires" "$work/gotest.out" && grep -q "^ok " "$work/gotest.out"; then
-	ok "go test -exec rewire-kernel-exec (go $last): tests pass in the unikernel"
-else
-	bad "go test -exec rewire-kernel-exec (go $last)" "did not pass" "$work/gotest.out"
-fi
-gotest GOTEST_FAIL=yes REWIRE_KERNEL_ENV=GOTEST_FAIL >"$work/gotest-fail.out" 2>&1
-status=$?
-if [ "$status" = 1 ] && grep -q "asked to fail: GOTEST_FAIL=yes" "$work/gotest-fail.out" &&
-	grep -q "^FAIL" "$work/gotest-fail.out"; then
-	ok "go test -exec rewire-kernel-exec: a failing test fails go test (environment passed)"
-else
-	bad "go test -exec rewire-kernel-exec, failing test" "status $status" "$work/gotest-fail.out"
-fi
+for pl in $platforms; do
+	gotest REWIRE_RUN_FLAGS="--platform $pl --stats" >"$work/gotest.out" 2>&1
+	status=$?
+	if [ "$status" = 0 ] && grep -q "^--- PASS: TestGoroutinesSum" "$work/gotest.out" &&
+		grep -q "^--- PASS: TestTimerFires" "$work/gotest.out" && grep -q "^ok " "$work/gotest.out" &&
+		grep -q "^rewire run: platform $pl " "$work/gotest.out"; then
+		ok "go test -exec rewire-kernel-exec (go $last, $pl): tests pass in the unikernel"
+	else
+		bad "go test -exec rewire-kernel-exec (go $last, $pl)" "status $status" "$work/gotest.out"
+	fi
+	gotest GOTEST_FAIL=yes REWIRE_KERNEL_ENV=GOTEST_FAIL REWIRE_RUN_FLAGS="--platform $pl" \
+		>"$work/gotest-fail.out" 2>&1
+	status=$?
+	if [ "$status" = 1 ] && grep -q "asked to fail: GOTEST_FAIL=yes" "$work/gotest-fail.out" &&
+		grep -q "^FAIL" "$work/gotest-fail.out"; then
+		ok "go test -exec rewire-kernel-exec ($pl): a failing test fails go test (environment passed)"
+	else
+		bad "go test -exec rewire-kernel-exec, failing test ($pl)" "status $status" "$work/gotest-fail.out"
+	fi
+done
 
 # A command line longer than the kernel takes is refused (status 64), not
 # cut: the program would run with its last argument short.

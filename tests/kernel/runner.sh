@@ -7,8 +7,9 @@
 # imaged on the fly, --mem checked before booting, the watchdog's dump,
 # signals (no QEMU and no temporary file left), unknown kernel options and
 # --env without '=' refused, --help of rewire run and of the scripts over
-# it. QEMU's failures are played by fake QEMU scripts. One line per
-# result, then "kernel-runner: N passed, N failed".
+# it; then the same on the hosted platform where it applies, and which
+# platform each kind of input gets. QEMU's failures are played by fake QEMU
+# scripts. One line per result, then "kernel-runner: N passed, N failed".
 #
 #   REWIRE=build/bin/rewire tests/kernel/runner.sh
 set -u
@@ -41,9 +42,13 @@ mkdir -p "$tmp"
 export TMPDIR=$tmp
 
 programs="hello panic nilcrash spin streams"
+image_platforms="kvm hosted"
 build_images "$here/go" "$programs" "$v"
 report_build_failures "$v" "$programs"
 bin=$work/hello-$v img=$work/hello-$v.img
+# The VM platform here, for a plain Go binary (which runs hosted unless
+# told otherwise when there is no /dev/kvm).
+vm=$(vm_platform)
 
 # A QEMU that notes it was started, then is the real one: proves that a
 # refusal came before booting.
@@ -204,7 +209,7 @@ no_leftovers "a plain Go binary"
 rr plain-nodash "$bin" a
 check plain-nodash "arguments without --" 0 out "~args: 1 [a]"
 rr notgo /bin/sh
-check notgo "neither an image nor a Go binary: 126" 126 err "~is neither a PVH-bootable image"
+check notgo "neither an image nor a Go binary: 126" 126 err "~is neither an image"
 last_line_is_ours notgo
 printf 'not an ELF\n' >"$work/text"
 rr text "$work/text"
@@ -289,7 +294,7 @@ last_line_is_ours timeout
 for sig in INT TERM HUP QUIT; do
 	# env --default-signal: a script's background job starts with SIGINT
 	# and SIGQUIT ignored; the plain binary: the image is made on the fly.
-	env --default-signal=INT,QUIT "$rewire" run --timeout 0 "$work/spin-$v" \
+	env --default-signal=INT,QUIT "$rewire" run --platform "$vm" --timeout 0 "$work/spin-$v" \
 		</dev/null >"$work/sig.out" 2>"$work/sig.err" &
 	runner=$!
 	qemu=$(qemu_of "$runner")
@@ -310,7 +315,7 @@ for sig in INT TERM HUP QUIT; do
 done
 # Killed outright, it cannot clean up: QEMU must still go (its
 # parent-death signal), and the made image was never on disk by name.
-"$rewire" run --timeout 0 "$work/spin-$v" </dev/null >/dev/null 2>&1 &
+"$rewire" run --platform "$vm" --timeout 0 "$work/spin-$v" </dev/null >/dev/null 2>&1 &
 runner=$!
 qemu=$(qemu_of "$runner")
 sleep 1
@@ -331,18 +336,84 @@ REWIRE=$rewire "$root/scripts/run-image" "$img" --env GREETING=hi -- a -- b \
 echo $? >"$work/shim.status"
 cat "$work/shim.out" "$work/shim.err" >"$work/shim.all"
 check shim "run-image, a shim: old syntax, -- kept in ARGS" 0 out "~args: 3 [a -- b]" "~GREETING: hi"
-REWIRE=$rewire REWIRE_RUN_FLAGS="--verbose" "$root/scripts/rewire-kernel-exec" "$bin" x \
+REWIRE=$rewire REWIRE_RUN_FLAGS="--platform $vm --verbose" "$root/scripts/rewire-kernel-exec" "$bin" x \
 	</dev/null >"$work/kexec.out" 2>"$work/kexec.err"
 echo $? >"$work/kexec.status"
 cat "$work/kexec.out" "$work/kexec.err" >"$work/kexec.all"
 check kexec "rewire-kernel-exec: REWIRE_RUN_FLAGS adds to the defaults (1G kept)" 0 \
 	out "~args: 1 [x]" err "~ -m 1048576K "
-REWIRE=$rewire REWIRE_RUN_FLAGS="--mem 256M --verbose" "$root/scripts/rewire-kernel-exec" "$bin" \
+REWIRE=$rewire REWIRE_RUN_FLAGS="--platform $vm --mem 256M --verbose" "$root/scripts/rewire-kernel-exec" "$bin" \
 	</dev/null >"$work/kexec2.out" 2>"$work/kexec2.err"
 echo $? >"$work/kexec2.status"
 cat "$work/kexec2.out" "$work/kexec2.err" >"$work/kexec2.all"
 check kexec2 "rewire-kernel-exec: REWIRE_RUN_FLAGS overrides a default" 0 err "~ -m 262144K "
 no_leftovers "the scripts"
 
-echo "kernel-runner: go $v, platform $(platform_of "$work/streams-stats.err")"
+# --- the hosted platform ---
+himg() { image_of "$work/$1-$v" hosted; }
+rr h-streams --stats -- "$(himg streams)" 0
+check h-streams "hosted streams: stdout holds only fd 1, stderr fd 2 then the kernel's log" 0 \
+	out "=out 1\nout 2\nout 3\n" err "^err 1\nerr 2\nerr 3\nkcore-stats: syscalls " \
+	"~rewire run: platform hosted "
+rr h-quiet "$(himg streams)"
+check h-quiet "hosted: no kernel log on a normal run" 0 out "=out 1\nout 2\nout 3\n" \
+	err "=err 1\nerr 2\nerr 3\n"
+rr h-panic "$(himg panic)"
+check h-panic "hosted panic: Go's trace on stderr, stdout empty" 2 out "=" err "~panic: boom"
+rr h-crashdump --cmdline nosignals "$(himg nilcrash)"
+check h-crashdump "hosted crash dump: on stderr, 70, the function named" 70 \
+	out "=before the fault\n" err "~rewire: crash: vector 14 (#PF page fault)" \
+	"~  rip " "~main.get+0x"
+rr h-timeout --timeout 2 "$(himg spin)"
+check h-timeout "hosted timeout: 124, the context's registers and its Go function" 124 \
+	out "=spinning\n" err "~rewire run: watchdog: no exit after 2 s" "~  rip " \
+	"~ main.spin+0x" "~rewire run: timed out after 2 s: the image's process killed"
+last_line_is_ours h-timeout
+rr h-plain --platform hosted -- "$bin" -- one
+check h-plain "hosted: a plain Go binary, imaged for hosted on the fly" 0 \
+	out "~args: 1 [one]" err "="
+no_leftovers "hosted: a plain Go binary"
+rr h-env --platform hosted --env GREETING=hosted --env EMPTY= "$bin"
+check h-env "hosted: --env reaches the program, nothing else does" 0 \
+	out "~GREETING: hosted"
+rr h-mem --mem 64M --stats "$(himg hello)"
+check h-mem "hosted: --mem sizes the kernel's memory" 0 err "~kcore-stats: frames_total 1638"
+rr h-unknown --cmdline bogus "$(himg hello)"
+check h-unknown "hosted: an unknown kernel option is refused, 64" 64 \
+	err "~unknown option 'bogus'"
+for sig in INT TERM; do
+	"$rewire" run --timeout 0 "$(himg spin)" </dev/null >"$work/hsig.out" 2>"$work/hsig.err" &
+	runner=$!
+	child=$(qemu_of "$runner")
+	sleep 1
+	kill "-$sig" "$runner"
+	{ wait "$runner"; } 2>/dev/null
+	status=$?
+	want=$((128 + $(kill -l "$sig")))
+	if [ "$status" != "$want" ]; then
+		bad "hosted: SIG$sig to rewire run" "status $status, wanted $want" "$work/hsig.err"
+	elif [ -z "$child" ] || ! not_running "$child"; then
+		bad "hosted: SIG$sig to rewire run" "the image's process ${child:-(not seen)} still runs"
+	else
+		ok "hosted: SIG$sig to rewire run: it dies of it, the image's process killed"
+	fi
+	no_leftovers "hosted: SIG$sig"
+done
+
+# --- which platform an input gets ---
+rr kind-hosted --stats "$(himg hello)"
+check kind-hosted "a hosted image runs hosted" 0 err "~rewire run: platform hosted "
+rr kind-pvh --stats "$img"
+check kind-pvh "a PVH image runs on the VM ($vm)" 0 err "~rewire run: platform $vm "
+rr kind-go --stats "$bin"
+want_go=hosted
+[ "$vm" = kvm ] && want_go=kvm
+check kind-go "a Go binary runs on $want_go (kvm when /dev/kvm opens, else hosted)" 0 \
+	err "~rewire run: platform $want_go "
+rr mismatch-hosted --platform tcg "$(himg hello)"
+check mismatch-hosted "a hosted image on tcg: refused, 126" 126 err "~is a hosted image, not a PVH one"
+rr mismatch-pvh --platform hosted "$img"
+check mismatch-pvh "a PVH image on hosted: refused, 126" 126 err "~is a PVH image, not a hosted one"
+
+echo "kernel-runner: go $v, platforms $(platform_of "$work/streams-stats.err") and hosted"
 report_summary kernel-runner

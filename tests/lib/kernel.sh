@@ -3,9 +3,14 @@
 # scratch directory).
 #
 #   build_images SRC_DIR "PROGRAMS" "VERSIONS" [go build flags...]
-#       builds SRC_DIR/P with every Go version V and makes its image, one
-#       version per background job: $work/P-V (the binary), $work/P-V.img,
-#       $work/P-V.build (the log) and $work/P-V.made ("0" when both worked)
+#       builds SRC_DIR/P with every Go version V and makes its images, one
+#       version per background job: $work/P-V (the binary), $work/P-V.img
+#       (kvm) and, when $image_platforms (default "kvm") has hosted,
+#       $work/P-V.hosted.img, $work/P-V.build (the log) and $work/P-V.made
+#       ("0" when all worked)
+#   image_of BINARY PLATFORM
+#       the image build_images made of BINARY for PLATFORM: kvm or tcg
+#       (the same PVH image), or hosted
 #   report_build_failures VERSION "PROGRAMS"
 #       a failure (tests/lib/report.sh's bad) for each program build_images
 #       could not build or image with that version
@@ -17,20 +22,36 @@
 #       boot in (image first, as the old scripts/run-image took it)
 #   platform_of FILE
 #       the platform a run with --stats or --verbose names in FILE (its
-#       stderr or --log file): "kvm" or "tcg"
+#       stderr or --log file): "kvm", "tcg" or "hosted"
+#   vm_platform
+#       the VM platform this machine runs: kvm when /dev/kvm opens
+#       read-write, else tcg
 
 max_jobs=$(($(nproc 2>/dev/null || echo 1) + 1))
+image_platforms=${image_platforms:-kvm}
+
+image_of() {
+	case $2 in
+	hosted) echo "$1.hosted.img" ;;
+	*) echo "$1.img" ;;
+	esac
+}
 
 build_images() {
-	local src=$1 programs=$2 versions=$3 v p
+	local src=$1 programs=$2 versions=$3 v p pl
 	shift 3
 	for v in $versions; do
 		(
 			for p in $programs; do
-				go_build "$v" "$src/$p" "$work/$p-$v" "$@" >"$work/$p-$v.build" 2>&1 &&
-					"$rewire" image -q "$work/$p-$v" -o "$work/$p-$v.img" \
-						>>"$work/$p-$v.build" 2>&1
-				echo $? >"$work/$p-$v.made"
+				go_build "$v" "$src/$p" "$work/$p-$v" "$@" >"$work/$p-$v.build" 2>&1
+				status=$?
+				for pl in $image_platforms; do
+					[ "$status" = 0 ] || break
+					"$rewire" image -q --platform "$pl" "$work/$p-$v" \
+						-o "$(image_of "$work/$p-$v" "$pl")" >>"$work/$p-$v.build" 2>&1
+					status=$?
+				done
+				echo "$status" >"$work/$p-$v.made"
 			done
 		) &
 	done
@@ -65,4 +86,13 @@ run_vm() {
 
 platform_of() {
 	sed -n 's/^rewire run: platform \([a-z]*\) .*/\1/p' "$1" | tail -1
+}
+
+vm_platform() {
+	# -c first: <> would create a plain file where there is no device.
+	if [ -c /dev/kvm ] && { : <>/dev/kvm; } 2>/dev/null; then
+		echo kvm
+	else
+		echo tcg
+	fi
 }

@@ -48,6 +48,7 @@ hosted_sigreturn:
 	.type hosted_call_on_stack, @function
 hosted_call_on_stack:
 	movq %rdi, %rsp
+	xorl %ebp, %ebp			/* the end of the frame chain */
 	call *%rsi
 	ud2
 
