@@ -7,6 +7,7 @@
 #include "kstring.h"
 #include "linux_abi.h"
 #include "platform.h"
+#include "signals.h"
 #include "time.h"
 #include "user.h"
 
@@ -120,6 +121,26 @@ long files_wait(uint64_t deadline)
 			  deadline);
 }
 
+/* The console's input: what the platform has, or a sleep until it says
+ * more came (kcore_console_input); with files.lock held. */
+static long console_read(struct file *f, void *buf, size_t len)
+{
+	for (;;) {
+		long n = platform_console_read(buf, len);
+
+		if (n != -EAGAIN || (f->status & O_NONBLOCK))
+			return n;
+		files_wait(KCORE_FOREVER);
+	}
+}
+
+void kcore_console_input(void)
+{
+	unsigned long flags = spin_lock(&files.lock);
+	files_changed();
+	spin_unlock(&files.lock, flags);
+}
+
 long fd_read(int fd, void *buf, size_t len)
 {
 	unsigned long flags = spin_lock(&files.lock);
@@ -132,7 +153,7 @@ long fd_read(int fd, void *buf, size_t len)
 		file_get(f); /* it may be closed while we sleep */
 		switch (f->kind) {
 		case FILE_CONSOLE:
-			result = 0; /* no console input: end of file */
+			result = console_read(f, buf, len);
 			break;
 		case FILE_PIPE_READ:
 			result = pipe_read(f, buf, len);
@@ -161,8 +182,10 @@ long fd_write(int fd, const void *buf, size_t len)
 	} else if (f->kind == FILE_CONSOLE) {
 		int stream = f->stream;
 		spin_unlock(&files.lock, flags);
-		console_write(stream, buf, len);
-		return (long)len;
+		result = console_write(stream, buf, len);
+		if (result == -EPIPE)
+			signal_send(0, SIGPIPE); /* to the writer, as on Linux */
+		return result;
 	} else {
 		file_get(f);
 		if (f->kind == FILE_PIPE_WRITE)

@@ -31,6 +31,13 @@ void process_exit(int status)
 	platform_exit(status & 0xff);
 }
 
+void process_exit_signal(int sig)
+{
+	if (print_counters_at_exit)
+		kcore_print_counters();
+	platform_exit_signal(sig);
+}
+
 long process_rlimit(long pid, int resource, const struct krlimit *next,
 		    struct krlimit *old)
 {

@@ -2,10 +2,12 @@
  * sets (per thread), and delivery to the program's handlers through the
  * frame Linux builds on x86-64, so that Go's runtime sees what it sees on
  * Linux: faults in its code become panics, tgkill(SIGURG) preempts a
- * goroutine. A signal without a handler is counted and dropped (no default
- * action ends the program). */
+ * goroutine. A signal without a handler takes Linux's default action when
+ * delivered: the ones that kill end the program (process_exit_signal), the
+ * others are dropped. */
 #include "signals.h"
 
+#include "kernel.h"
 #include "kstring.h"
 #include "linux_abi.h"
 #include "linux_signal.h"
@@ -135,6 +137,26 @@ long signal_send(long tid, int sig)
 	return 0;
 }
 
+/* Whether Linux's default action for sig ends the process (terminate, or
+ * terminate with a core dump). The rest (CHLD, CONT, URG, WINCH, the stop
+ * signals) are ignored here: there is no job control to stop for. */
+static bool kills_by_default(int sig)
+{
+	switch (sig) {
+	case 17: /* SIGCHLD */
+	case 18: /* SIGCONT */
+	case SIGSTOP:
+	case 20: /* SIGTSTP */
+	case 21: /* SIGTTIN */
+	case 22: /* SIGTTOU */
+	case SIGURG:
+	case 28: /* SIGWINCH */
+		return false;
+	default:
+		return sig >= 1 && sig <= 31;
+	}
+}
+
 static struct ksigaction action_of(int sig)
 {
 	unsigned long flags = spin_lock(&signal_lock);
@@ -250,8 +272,10 @@ void signal_deliver_pending(struct thread *t, struct platform_regs *regs)
 		int sig = __builtin_ctzll(ready) + 1;
 		__atomic_fetch_and(&t->sigpending, ~BIT(sig), __ATOMIC_ACQ_REL);
 		struct ksigaction a = action_of(sig);
+		if (a.handler == SIG_DFL && kills_by_default(sig))
+			process_exit_signal(sig);
 		if (a.handler <= SIG_IGN)
-			continue; /* counted when sent; no default action */
+			continue; /* counted when sent */
 		struct linux_siginfo info = { .signo = sig, .code = SI_TKILL };
 		info.u.kill.pid = KCORE_PID;
 		if (deliver(t, regs, sig, &a, &info, false))

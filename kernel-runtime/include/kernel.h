@@ -75,11 +75,15 @@ long kcore_syscall(long nr, const long args[6]);
 /* Ends the program with status (exit_group): prints the counters when the
  * command line asked for them, then stops the machine. */
 void process_exit(int status) __attribute__((noreturn));
+/* Ends the program as killed by signal sig (its default action): the
+ * counters as process_exit prints them, then platform_exit_signal. */
+void process_exit_signal(int sig) __attribute__((noreturn));
 
 /* Writes to the console's stream 1 (stdout) or 2 (stderr): the program's
  * write(2) on a console fd, one writer at a time. Any other stream number
- * is taken as stdout. */
-void console_write(int stream, const char *buf, size_t len);
+ * is taken as stdout. Returns len, or -EPIPE when the stream's reader is
+ * gone (the caller raises SIGPIPE, as Linux does). */
+long console_write(int stream, const char *buf, size_t len);
 
 /* --- threads --- */
 

@@ -75,9 +75,10 @@ int kernel_main(void);
 /* --- console and exit --- */
 
 /* The console's two output streams. The program's fds 1 and 2 start on
- * them (fd 0 reads end of file; what is written to it goes to stdout), and
- * the kernel's fatal messages (platform_printf) go to stderr, so that the
- * program's stdout holds only what it wrote to stdout. */
+ * them (fd 0 reads the console's input, platform_console_read; what is
+ * written to it goes to stdout), and the kernel's fatal messages
+ * (platform_printf) go to stderr, so that the program's stdout holds only
+ * what it wrote to stdout. */
 enum platform_stream {
 	PLATFORM_STDOUT = 1,
 	PLATFORM_STDERR = 2,
@@ -89,9 +90,18 @@ enum platform_stream {
  * them apart (kvm: COM1 and COM2; hosted: the process's fds 1 and 2);
  * where it cannot, both land on the one console there is. The core
  * serializes the program's writes (console_write); this call itself need
- * not lock. */
-void platform_console_write(enum platform_stream stream, const char *buf,
+ * not lock. Returns len, or a negative errno when the stream is gone
+ * (-32, EPIPE: its reader closed it; the core raises SIGPIPE then). */
+long platform_console_write(enum platform_stream stream, const char *buf,
 			    size_t len);
+
+/* Reads up to len bytes of the console's input (the program's stdin)
+ * without blocking: the count, 0 at its end, or -11 (EAGAIN) when none is
+ * there yet; then, once some is (or its end), the platform calls
+ * kcore_console_input(), from a context with interrupts disabled. Other
+ * negative errnos are the input's errors. A platform without console
+ * input returns 0. */
+long platform_console_read(void *buf, size_t len);
 
 /* The kernel's fatal messages, formatted, on the console's stderr stream:
  * crash dumps, panics, out of memory, a refused command line: what ends
@@ -115,6 +125,11 @@ void platform_log(const char *fmt, ...)
 
 /* Ends the machine with status (0-255). Never returns. */
 void platform_exit(int status) __attribute__((noreturn));
+
+/* Ends the machine as a process that signal sig killed (its default
+ * action): hosted dies of that signal in the host (never with a core
+ * dump); kvm exits with 128 + sig, as a shell reports such a death. */
+void platform_exit_signal(int sig) __attribute__((noreturn));
 
 /* Prints "panic: file:line: message" (on stderr, as platform_printf) and
  * exits with PLATFORM_EXIT_CRASH:
@@ -305,6 +320,10 @@ int platform_random(void *buf, size_t len);
  * or 0 when memory is exhausted (frame 0 is never handed out). */
 uint64_t frame_alloc(void);
 void frame_free(uint64_t pa);
+
+/* Console input arrived after platform_console_read said -EAGAIN: the
+ * readers waiting for it try again. Interrupts disabled; any context. */
+void kcore_console_input(void);
 
 /* Another CPU's entry: call on CPU index (1..count-1) with interrupts
  * disabled, once it can take interrupts; never returns. */

@@ -196,9 +196,17 @@ static int hosted_boot(const struct run_platform *p, const struct run_target *t,
 	r->dump = log_finish(log, o->log_fd, how == RUN_WATCH_DEADLINE);
 	if (how == RUN_WATCH_DEADLINE) {
 		r->end = RUN_END_TIMEOUT;
-	} else if (WIFSIGNALED(c.wait_status)) {
+	} else if (WIFSIGNALED(c.wait_status) && WTERMSIG(c.wait_status) == SIGKILL) {
+		/* Its kernel never dies of SIGKILL itself (io.c): the host
+		 * killed it (the OOM killer, a user). */
 		r->end = RUN_END_VMM_KILLED;
-		r->signal = WTERMSIG(c.wait_status);
+		r->signal = SIGKILL;
+	} else if (WIFSIGNALED(c.wait_status)) {
+		/* The program died of a signal's default action (its kernel
+		 * ends the process by it): as a shell reports it, and as the
+		 * kvm platform exits. */
+		r->end = RUN_END_EXIT;
+		r->status = 128 + WTERMSIG(c.wait_status);
 	} else {
 		r->end = RUN_END_EXIT;
 		r->status = WEXITSTATUS(c.wait_status);

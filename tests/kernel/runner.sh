@@ -41,7 +41,7 @@ tmp=$work/tmp
 mkdir -p "$tmp"
 export TMPDIR=$tmp
 
-programs="hello panic nilcrash spin streams"
+programs="hello panic nilcrash spin streams stdin"
 image_platforms="kvm hosted"
 build_images "$here/go" "$programs" "$v"
 report_build_failures "$v" "$programs"
@@ -398,6 +398,27 @@ for sig in INT TERM; do
 		ok "hosted: SIG$sig to rewire run: it dies of it, the image's process killed"
 	fi
 	no_leftovers "hosted: SIG$sig"
+done
+
+# --- stdin and a closed stdout, on hosted and the VM ---
+rr h-stdin-none "$(himg stdin)"
+check h-stdin-none "hosted: stdin at its end (/dev/null)" 0 out "=lines: 0 error: <nil>\n"
+(printf 'one\n'; sleep 1; printf 'two\n') | "$rewire" run "$(himg stdin)" \
+	>"$work/h-stdin.out" 2>"$work/h-stdin.err"
+echo $? >"$work/h-stdin.status"
+cat "$work/h-stdin.out" "$work/h-stdin.err" >"$work/h-stdin.all"
+check h-stdin "hosted: stdin read as it comes, a reader waits without stopping the others" 0 \
+	out "=got: one\ngot: two\nlines: 2 error: <nil>\n"
+for pl in hosted "$vm"; do
+	img_of=$(image_of "$work/stdin-$v" "$pl")
+	"$rewire" run --platform "$pl" "$img_of" flood </dev/null 2>"$work/epipe-$pl.err" | head -1 \
+		>"$work/epipe-$pl.out"
+	status=${PIPESTATUS[0]}
+	if [ "$status" = 141 ] && [ "$(cat "$work/epipe-$pl.out")" = "line 0" ]; then
+		ok "$pl: a closed stdout gives EPIPE, and Go dies of SIGPIPE: 141 as natively"
+	else
+		bad "$pl: a closed stdout" "status $status" "$work/epipe-$pl.err"
+	fi
 done
 
 # --- which platform an input gets ---

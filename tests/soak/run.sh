@@ -3,17 +3,18 @@
 # of `make test`). Builds the Go program tests/soak/stress/ (one binary,
 # its first argument names the workload: goroutines, gc, timers, threads,
 # soak or hang) with the newest installed Go (REWIRE_GO_VERSIONS for
-# others), makes its image with `rewire image` in every mode of SOAK_MODES,
-# boots that once per workload with `rewire run` (KVM when /dev/kvm works,
-# else TCG) and checks each run's final "ok" line, its exit status and the
-# kernel's frame counts.
+# others), makes its image with `rewire image` in every mode of SOAK_MODES
+# for every platform of SOAK_PLATFORMS (default: hosted and the VM, KVM when
+# /dev/kvm works, else TCG), runs that once per workload with `rewire run`
+# and checks each run's final "ok" line, its exit status and the kernel's
+# frame counts.
 #
 #   tests/soak/run.sh stress   goroutines (10,000 at a time), gc (64 MiB of
 #                              memory, GOGC=25), timers, threads (6,400
 #                              threads ended), and the watchdog: a program
 #                              that hangs must fail with status 124 and a
-#                              register dump (RIP=) naming the Go function
-#                              it hangs in. A few minutes.
+#                              register dump naming the Go function it
+#                              hangs in. A few minutes.
 #   tests/soak/run.sh soak     the mix of all for SOAK_SECONDS (600), with
 #                              the frame-stability check below.
 #   tests/soak/run.sh all      both.
@@ -39,8 +40,8 @@
 #
 # Environment: REWIRE (the rewire binary, default build/bin/rewire),
 # SOAK_SECONDS (600), SOAK_MODES ("trap"; redirect mode is not written yet:
-# add its image command to make_image), REWIRE_GO_VERSIONS, REWIRE_ACCEL
-# (kvm or tcg: rewire run's --platform).
+# add its image command to make_image), REWIRE_GO_VERSIONS, SOAK_PLATFORMS
+# (hosted, kvm, tcg: rewire run's --platform; default "hosted" and the VM's).
 # One line per result, then "soak: N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -82,10 +83,13 @@ if [ -z "$versions" ]; then
 	exit 1
 fi
 
-# make_image MODE BINARY IMAGE: the image of BINARY in MODE.
+# make_image MODE PLATFORM BINARY IMAGE: the image of BINARY in MODE for
+# PLATFORM (kvm and tcg boot the same image).
 make_image() {
+	local pl=$2
+	[ "$pl" = tcg ] && pl=kvm
 	case $1 in
-	trap) "$rewire" image -q "$2" -o "$3" ;;
+	trap) "$rewire" image -q --platform "$pl" "$3" -o "$4" ;;
 	*) echo "soak: no image command for mode '$1'"; return 1 ;;
 	esac
 }
@@ -124,18 +128,16 @@ for v in $versions; do
 done
 wait
 
-accel=""
 # boot NAME IMAGE [rewire run options...] [-- ARGS]: one VM at a time (TCG
 # runs are timing-sensitive enough); NAME.out, .err, .status, .secs.
 boot() {
 	local name=$1 image=$2 t0
 	shift 2
 	t0=$(date +%s)
-	run_vm "$image" ${REWIRE_ACCEL:+--platform "$REWIRE_ACCEL"} --stats "$@" \
+	run_vm "$image" --platform "$platform" --stats "$@" \
 		</dev/null >"$work/$name.out" 2>"$work/$name.err"
 	echo $? >"$work/$name.status"
 	echo $(($(date +%s) - t0)) >"$work/$name.secs"
-	accel=$(platform_of "$work/$name.err")
 	{
 		tail -20 "$work/$name.out"
 		echo "--- kernel log (stderr):"
@@ -192,15 +194,19 @@ frame_summary() {
 		"$(echo "$f" | tail -1 | awk '{print $8}')"
 }
 
+platforms=${SOAK_PLATFORMS:-hosted $(vm_platform)}
 for v in $versions; do
 	if [ "$(cat "$work/stress-$v.built")" != 0 ]; then
 		bad "stress (go$v): build" "go build failed" "$work/stress-$v.build"
 		continue
 	fi
-	for mode in $modes; do
-		img=$work/stress-$v-$mode.img
-		if ! make_image "$mode" "$work/stress-$v" "$img" >"$work/stress-$v-$mode.image" 2>&1; then
-			bad "stress (go$v, $mode): image" "rewire image failed" "$work/stress-$v-$mode.image"
+	for platform in $platforms; do
+	for mode0 in $modes; do
+		mode="$mode0, $platform"
+		img=$work/stress-$v-$mode0-$platform.img
+		if ! make_image "$mode0" "$platform" "$work/stress-$v" "$img" \
+			>"$work/stress-$v-$mode0.image" 2>&1; then
+			bad "stress (go$v, $mode): image" "rewire image failed" "$work/stress-$v-$mode0.image"
 			continue
 		fi
 
@@ -231,13 +237,16 @@ for v in $versions; do
 				bad "$name" "exit status $status, wanted 124" "$work/hang.all"
 			elif ! grep -qx 'hang: spinning forever' "$work/hang.out"; then
 				bad "$name" "the program did not start" "$work/hang.all"
-			elif ! grep -q "^rewire run: watchdog: no exit after 10 s; the vCPUs' registers:$" "$work/hang.err" ||
-				! grep -q '^  RIP=[0-9a-f]\{16\} ' "$work/hang.err"; then
-				bad "$name" "no register dump with RIP=" "$work/hang.all"
-			elif ! grep -q '^  cpu 0: RIP [0-9a-f]* is in main\.' "$work/hang.err"; then
+			elif ! grep -q "^rewire run: watchdog: no exit after 10 s; the CPUs' registers:$" "$work/hang.err"; then
+				bad "$name" "no register dump" "$work/hang.all"
+			elif [ "$platform" = hosted ] &&
+				! grep -q '^  \(rip\|\[rsp\]\|frame\) [0-9a-f]* main\.' "$work/hang.err"; then
+				bad "$name" "the dump names no Go function" "$work/hang.all"
+			elif [ "$platform" != hosted ] &&
+				! grep -q '^  cpu 0: RIP [0-9a-f]* is in main\.' "$work/hang.err"; then
 				bad "$name" "the dump names no Go function" "$work/hang.all"
 			else
-				ok "$name: a hang is status 124 with a register dump, $(grep -m1 '^  cpu 0: RIP' "$work/hang.err" | sed 's/^  //')"
+				ok "$name: a hang is status 124 with a register dump, $(grep -m1 '^  \(cpu 0: RIP\|rip\)' "$work/hang.err" | sed 's/^  //')"
 			fi
 		fi
 
@@ -274,7 +283,8 @@ for v in $versions; do
 			echo "      used: $(frames soak | tr '\n' ' ')"
 		fi
 	done
+	done
 done
 
-echo "soak: accelerator ${accel:-none ran}"
+echo "soak: platforms $platforms"
 report_summary soak

@@ -292,9 +292,10 @@ static void test_target_made_on_the_fly(void **state)
 	gofixture_path(path, sizeof(path), versions[n - 1], "hello");
 	assert_non_null(mkdtemp(tmpdir));
 	setenv("TMPDIR", tmpdir, 1);
-	if (run_target_open(path, NULL, &t, &image_fault, &err) < 0)
+	if (run_target_open(path, NULL, "kvm", &t, &image_fault, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_true(t.made);
+	assert_int_equal(t.kind, RUN_KIND_PVH);
 	assert_true(t.fd >= 0);
 	assert_true(t.entry > 0 && t.entry < t.load_end);
 	assert_true(dir_empty(tmpdir));
@@ -317,6 +318,19 @@ static void test_target_made_on_the_fly(void **state)
 	assert_int_equal(image_symbols_open(path, &syms, &err), 0);
 	assert_string_equal(image_symbols_name(syms, main_main, &offset), "main.main");
 	image_symbols_close(syms);
+
+	/* Imaged for hosted: a hosted image, told apart by its record. */
+	if (run_target_open(path, NULL, "hosted", &t, &image_fault, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(t.kind, RUN_KIND_HOSTED);
+	assert_true(dir_empty(tmpdir));
+	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", t.fd);
+	enum run_kind kind = RUN_KIND_GO;
+	assert_int_equal(run_target_kind(fd_path, &kind, &err), 0);
+	assert_int_equal(kind, RUN_KIND_HOSTED);
+	run_target_close(&t);
+	assert_int_equal(run_target_kind(path, &kind, &err), 0);
+	assert_int_equal(kind, RUN_KIND_GO);
 	unsetenv("TMPDIR");
 	rmdir(tmpdir);
 }
@@ -334,17 +348,17 @@ static void test_target_refusals(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "not an ELF\n", 11), 11);
 	close(fd);
-	assert_int_equal(run_target_open(text, NULL, &t, &image_fault, &err), -1);
+	assert_int_equal(run_target_open(text, NULL, "kvm", &t, &image_fault, &err), -1);
 	assert_true(image_fault);
 	assert_non_null(strstr(err.msg, "not a 64- or 32-bit little-endian ELF"));
 	unlink(text);
-	assert_int_equal(run_target_open("/nonexistent", NULL, &t, &image_fault, &err), -1);
+	assert_int_equal(run_target_open("/nonexistent", NULL, "kvm", &t, &image_fault, &err), -1);
 	assert_true(image_fault);
 	assert_non_null(strstr(err.msg, "cannot open"));
 	/* A dynamic ELF without Go's build information. */
-	assert_int_equal(run_target_open("/bin/sh", NULL, &t, &image_fault, &err), -1);
+	assert_int_equal(run_target_open("/bin/sh", NULL, "kvm", &t, &image_fault, &err), -1);
 	assert_true(image_fault);
-	assert_non_null(strstr(err.msg, "neither a PVH-bootable image"));
+	assert_non_null(strstr(err.msg, "is neither an image"));
 	assert_int_equal(t.fd, -1);
 }
 

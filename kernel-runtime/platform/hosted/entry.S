@@ -92,8 +92,9 @@ hosted_restore_begin:
 	.globl hosted_restore_end
 hosted_restore_end:
 
-/* int hosted_idle_wait(void): sleeps in the host until a signal comes,
- * unless a tick is already pending. A tick that lands between the check
+/* int hosted_idle_wait(struct host_pollfd *fds, unsigned long nfds):
+ * sleeps in the host until a signal comes or fds has an event, unless a
+ * tick is already pending. A tick that lands between the check
  * and the SYSCALL would be lost to the sleep: the timer handler moves such
  * a context's RIP to hosted_idle_end (timer.c), so the window is atomic,
  * as STI; HLT is on a CPU. */
@@ -104,8 +105,7 @@ hosted_idle_wait:
 hosted_idle_begin:
 	cmpb $0, %gs:CPU_PENDING
 	jne hosted_idle_end
-	xorl %edi, %edi			/* no descriptors */
-	xorl %esi, %esi
+	/* fds and nfds are in RDI and RSI already */
 	xorl %edx, %edx			/* no timeout: the host timer wakes us */
 	xorl %r10d, %r10d		/* the mask as it is */
 	xorl %r8d, %r8d

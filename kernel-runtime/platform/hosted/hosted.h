@@ -113,6 +113,9 @@ struct hosted_cpu {
 	uint64_t armed_ns;     /* its deadline, UINT64_MAX when disarmed */
 	uint64_t ticks, deferred;
 	unsigned in_exception; /* nesting of exception handling */
+	/* A reader waits for the process's stdin (io.c): the idle wait and
+	 * the timer watch it. */
+	int want_input;
 };
 
 static inline struct hosted_cpu *this_cpu(void)
@@ -130,8 +133,11 @@ long host_syscall6(long nr, long a, long b, long c, long d, long e, long f);
 	host_syscall6(nr, (long)(a), (long)(b), (long)(c), (long)(d), \
 		      (long)(e), (long)(f))
 
-/* Writes all of buf to host fd (retrying short writes and EINTR). */
+/* Writes all of buf to host fd (retrying short writes and EINTR, waiting
+ * where the fd is non-blocking); len, or a negative errno. */
 long host_write_all(int fd, const char *buf, size_t len);
+/* Console input came for a reader that waits: tells the core. */
+void hosted_check_input(void);
 
 /* --- between the platform's files --- */
 
@@ -179,7 +185,10 @@ void hosted_soft_irq(void);
 void hosted_sigreturn(void);
 extern char hosted_restore_begin[], hosted_restore_end[];
 extern char hosted_idle_begin[], hosted_idle_syscall[], hosted_idle_end[];
-int hosted_idle_wait(void);
+/* Sleeps in the host until a signal, or until fds (nfds: 0 or 1) has an
+ * event; at once when a tick is pending. */
+struct host_pollfd;
+int hosted_idle_wait(struct host_pollfd *fds, unsigned long nfds);
 
 /* clock.c */
 void hosted_clock_init(const uint64_t *auxv);

@@ -94,6 +94,7 @@ void hosted_timer_fire(struct platform_regs *regs)
 
 	cpu->ticks++;
 	cpu->pending = 0;
+	hosted_check_input();
 	cpu->armed_ns = UINT64_MAX; /* the one-shot timer has fired */
 	uint64_t saved = regs->vector;
 	regs->vector = PLATFORM_VECTOR_TIMER;
@@ -129,16 +130,24 @@ void platform_irq_restore(unsigned long flags)
 		hosted_soft_irq();
 }
 
+struct host_pollfd {
+	int fd;
+	short events, revents;
+};
+
 void platform_wait_for_interrupt(void)
 {
 	struct hosted_cpu *cpu = this_cpu();
+	/* A reader of stdin waits: the sleep ends when it has something. */
+	struct host_pollfd input = { 0, 0x001 /* POLLIN */, 0 };
 
 	cpu->irq_off = 0;
 	__asm__ volatile("" ::: "memory");
 	if (cpu->pending)
 		hosted_soft_irq();
 	else
-		hosted_idle_wait();
+		hosted_idle_wait(&input, cpu->want_input ? 1 : 0);
 	cpu->irq_off = 1;
 	__asm__ volatile("" ::: "memory");
+	hosted_check_input();
 }

@@ -31,3 +31,8 @@ void platform_panic(const char *file, int line, const char *fmt, ...)
 	platform_printf("\n");
 	platform_exit(PLATFORM_EXIT_CRASH);
 }
+
+void platform_exit_signal(int sig)
+{
+	platform_exit(128 + (sig & 0x7f));
+}

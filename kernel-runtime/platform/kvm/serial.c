@@ -75,7 +75,7 @@ void kvm_serial_stderr(const char *buf, size_t len)
 	uart_write(stderr_port, buf, len);
 }
 
-void platform_console_write(enum platform_stream stream, const char *buf,
+long platform_console_write(enum platform_stream stream, const char *buf,
 			    size_t len)
 {
 	unsigned long flags = platform_irq_save();
@@ -84,4 +84,14 @@ void platform_console_write(enum platform_stream stream, const char *buf,
 	else
 		kvm_serial_stdout(buf, len);
 	platform_irq_restore(flags);
+	return (long)len;
+}
+
+/* No console input here yet (the UARTs' receivers are not read): the
+ * program's stdin is at its end. */
+long platform_console_read(void *buf, size_t len)
+{
+	(void)buf;
+	(void)len;
+	return 0;
 }

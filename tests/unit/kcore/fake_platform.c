@@ -229,11 +229,37 @@ static int text_count(const struct fake_text *t, const char *needle)
  * accept a platform's option it does not know itself. */
 const char *const platform_options[] = { FAKE_OPTION, NULL };
 
-void platform_console_write(enum platform_stream stream, const char *buf,
+long platform_console_write(enum platform_stream stream, const char *buf,
 			    size_t len)
 {
+	if (stream == PLATFORM_STDOUT && fake.stdout_closed)
+		return -32; /* EPIPE */
 	text_append(stream == PLATFORM_STDERR ? &fake.console_err : &fake.console,
 		    buf, len);
+	return (long)len;
+}
+
+long platform_console_read(void *buf, size_t len)
+{
+	size_t n = fake.input_len - fake.input_pos;
+
+	if (fake.input_later)
+		return -11; /* EAGAIN */
+	if (n > len)
+		n = len;
+	if (n)
+		memcpy(buf, fake.input + fake.input_pos, n);
+	fake.input_pos += n;
+	return (long)n;
+}
+
+void fake_console_input(void)
+{
+	unsigned long flags = platform_irq_save();
+
+	fake.input_later = false;
+	kcore_console_input();
+	platform_irq_restore(flags);
 }
 
 /* The kernel's messages: the stderr stream. */
@@ -274,6 +300,11 @@ void platform_exit(int status)
 	 * jumps back to FAKE_EXPECT_EXIT. This fiber is never resumed. */
 	fiber_switch(&main_fiber);
 	abort();
+}
+
+void platform_exit_signal(int sig)
+{
+	platform_exit(128 + sig);
 }
 
 void platform_panic(const char *file, int line, const char *fmt, ...)

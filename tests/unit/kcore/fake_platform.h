@@ -56,6 +56,13 @@ struct fake {
 	/* The console's stdout and stderr streams (the kernel's messages go
 	 * to stderr), and the log. */
 	struct fake_text console, console_err, log;
+	/* The console's input: input[input_pos..input_len) is there to read
+	 * (0 at its end), unless input_later (EAGAIN until it is cleared
+	 * with fake_console_input). stdout_closed: a write to stdout gets
+	 * EPIPE. */
+	const char *input;
+	size_t input_len, input_pos;
+	bool input_later, stdout_closed;
 	uint64_t fs_base;
 	void *syscall_stack;
 	unsigned kicks, xsaves, xrstors;
@@ -77,6 +84,9 @@ extern struct fake fake;
 void fake_reset(const struct fake_config *cfg);
 /* fake_reset, then kcore_init; returns its status. */
 int fake_boot(const struct fake_config *cfg);
+
+/* Clears input_later and tells the core that input came. */
+void fake_console_input(void);
 
 /* Runs threads from the idle thread (the test) until none is runnable. */
 void fake_run(void);

@@ -109,6 +109,57 @@ static void test_blocking_read_waits_for_a_writer(void **state)
 	assert_int_equal(results[0], 0);
 }
 
+/* fd 0 reads the console's input; a reader waits for it to come. */
+static void console_reader(const struct platform_regs *start)
+{
+	char buf[8] = { 0 };
+	(void)start;
+	results[0] = fake_syscall(NR_read, 0, (long)buf, 8, 0, 0, 0);
+	results[1] = buf[0];
+	done++;
+}
+
+static void test_console_input(void **state)
+{
+	char buf[8];
+	(void)state;
+
+	fake.input = "hi!";
+	fake.input_len = 3;
+	assert_int_equal(sys(NR_read, 0, (long)buf, 2, 0, 0, 0), 2);
+	assert_memory_equal(buf, "hi", 2);
+	assert_int_equal(sys(NR_read, 0, (long)buf, 8, 0, 0, 0), 1);
+	assert_int_equal(sys(NR_read, 0, (long)buf, 8, 0, 0, 0), 0); /* its end */
+	/* None yet: a blocking reader sleeps until the platform says. */
+	fake.input = "Q";
+	fake.input_len = 1;
+	fake.input_pos = 0;
+	fake.input_later = true;
+	fake_thread(console_reader, 0);
+	fake_run();
+	assert_int_equal(done, 0);
+	fake_console_input();
+	fake_run();
+	assert_int_equal(done, 1);
+	assert_int_equal(results[0], 1);
+	assert_int_equal(results[1], 'Q');
+	/* A non-blocking fd 0 says EAGAIN instead. */
+	fake.input_later = true;
+	assert_int_equal(sys(NR_fcntl, 0, F_SETFL, O_NONBLOCK, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_read, 0, (long)buf, 8, 0, 0, 0), -EAGAIN);
+}
+
+/* A console stream whose reader is gone: EPIPE and SIGPIPE, as a pipe. */
+static void test_console_epipe(void **state)
+{
+	(void)state;
+	fake.stdout_closed = true;
+	assert_int_equal(sys(NR_write, 1, (long)"x", 1, 0, 0, 0), -EPIPE);
+	assert_int_equal(sys(NR_write, 2, (long)"y", 1, 0, 0, 0), 1);
+	kcore_print_counters();
+	assert_non_null(strstr(fake_log(), "signal_sent 13 1\n"));
+}
+
 static void test_eventfd(void **state)
 {
 	uint64_t v = 0;
@@ -311,6 +362,8 @@ int main(void)
 		FTEST(test_pipe_read_write_eof),
 		FTEST(test_pipe_wraps_and_fills),
 		FTEST(test_blocking_read_waits_for_a_writer),
+		FTEST(test_console_input),
+		FTEST(test_console_epipe),
 		FTEST(test_eventfd),
 		FTEST(test_netpoll_timeout_and_break),
 		FTEST(test_edge_triggered_and_oneshot),
