@@ -145,7 +145,7 @@ FUZZ_SAN := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -I/usr/include/libdwarf \
 	-Irewriter/lib -Istubs $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-FUZZ_LIB_SRC := $(addprefix rewriter/lib/,annotations.c buildinfo.c disasm.c \
+FUZZ_LIB_SRC := $(addprefix rewriter/lib/,annotations.c buildinfo.c cleanup.c disasm.c \
 	dwarf_guard.c dwarf_info.c elf_image.c error.c fsutil.c gobin.c pclntab.c redirect.c \
 	redirect_record.c rewire_note.c run.c spec.c symtab.c) stubs/abi_stub.c
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+
 #define PAGE_SIZE 0x1000ULL
 
 static uint64_t align_up(uint64_t v, uint64_t a)
@@ -545,10 +547,9 @@ int elf_writer_write(const struct elf_image *img,
 		return rw_fail(err, "%s: out of memory", path);
 	}
 	free(dircopy);
-	fd = mkstemp(tmp);
+	fd = cleanup_mkstemp(tmp, err);
 	if (fd < 0) {
-		rw_fail(err, "%s: cannot create a temporary file beside it: %s",
-			path, strerror(errno));
+		rw_wrap(err, "%s: cannot create a temporary file beside it: ", path);
 		free(tmp);
 		return -1;
 	}
@@ -573,12 +574,13 @@ int elf_writer_write(const struct elf_image *img,
 			path, strerror(errno));
 		goto fail;
 	}
+	cleanup_drop(tmp);
 	free(tmp);
 	return 0;
 fail:
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
+	cleanup_remove(tmp);
 	free(tmp);
 	return -1;
 }

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+
 /* How much of stderr is kept for messages. */
 #define STDERR_KEEP 8192
 
@@ -184,6 +186,7 @@ int run_program(const char *what, char *const argv[], const char *dir,
 	int rc = -1, status = 0, saved, waited;
 	size_t argc = 0;
 	ssize_t got;
+	sigset_t mask;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -210,13 +213,24 @@ int run_program(const char *what, char *const argv[], const char *dir,
 		rw_fail(err, "cannot run %s: pipe: %s", what, strerror(errno));
 		goto out;
 	}
+	/* Held back until the child is named: a signal in between would leave
+	 * it running. The child gets the old mask back before exec. */
+	cleanup_hold(&mask);
 	pid = fork();
+	if (pid > 0)
+		cleanup_child(pid);
+	saved = errno;
+	if (pid != 0)
+		cleanup_release(&mask);
 	if (pid < 0) {
-		rw_fail(err, "cannot run %s: fork: %s", what, strerror(errno));
+		rw_fail(err, "cannot run %s: fork: %s", what, strerror(saved));
 		goto out;
 	}
 	if (pid == 0) {
-		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		int null_fd;
+
+		cleanup_release(&mask);
+		null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 		if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
 		    dup2(out_pipe[1], STDOUT_FILENO) < 0 ||
@@ -245,6 +259,7 @@ int run_program(const char *what, char *const argv[], const char *dir,
 	do
 		waited = waitpid(pid, &status, 0);
 	while (waited < 0 && errno == EINTR);
+	cleanup_child(0);
 	if (waited < 0) {
 		rw_fail(err, "waiting for %s: %s", what, strerror(errno));
 		goto out;
