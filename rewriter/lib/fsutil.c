@@ -64,6 +64,26 @@ int file_read_all(const char *path, uint8_t **bytes, size_t *size,
 	return 0;
 }
 
+int file_write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 const char *temp_dir_base(void)
 {
 	const char *tmp = getenv("TMPDIR");

@@ -23,6 +23,10 @@ int file_open_regular(const char *path, struct stat *st, struct rw_error *err);
 int file_read_all(const char *path, uint8_t **bytes, size_t *size,
 		  struct rw_error *err);
 
+/* Writes len bytes of buf to fd, retrying short writes: 0, or -1 with
+ * errno set. */
+int file_write_all(int fd, const void *buf, size_t len);
+
 /* Where temporary files go: $TMPDIR, or /tmp when it is unset or empty. */
 const char *temp_dir_base(void);
 

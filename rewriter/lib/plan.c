@@ -544,7 +544,7 @@ int plan_build(struct plan *plan, const struct gobin *bin,
 }
 
 int plan_write(const struct plan *plan, const struct gobin *bin,
-	       const struct plan_extras *extras, const char *out_path,
+	       const struct plan_extras *extras, const struct output *out,
 	       struct rw_error *err)
 {
 	struct new_note note = {
@@ -581,7 +581,7 @@ int plan_write(const struct plan *plan, const struct gobin *bin,
 	}
 	note.desc = (const uint8_t *)text;
 	note.desc_len = len;
-	rc = elf_writer_write(gobin_elf(bin), &ch, out_path, err);
+	rc = elf_writer_write(gobin_elf(bin), &ch, out, err);
 	free(text);
 	free(segs);
 	return rc;

@@ -226,6 +226,67 @@ bad_inputs() {
 	expect_output "usage: --help" "usage: rewire patch" "$REWIRE" patch --help
 }
 
+# expect_refused NAME CODE WANT CMD...: CMD exits with CODE saying WANT,
+# leaves $in as it was ($in_sum) and no temporary file in $(dirname $in).
+# Unlike expect_error it removes nothing first: OUT may be IN.
+expect_refused() {
+	local name=$1 code=$2 want=$3 rc
+	shift 3
+	"$@" >"$work/log" 2>&1
+	rc=$?
+	if [ "$rc" -ne "$code" ]; then
+		bad_log "$name" "exit status $rc, wanted $code"
+	elif ! grep -qF -- "$want" "$work/log"; then
+		bad_log "$name" "message lacks '$want'"
+	elif [ "$(sha256sum <"$in")" != "$in_sum" ]; then
+		bad_log "$name" "changed the input"
+	elif ls -A "$(dirname "$in")" | grep -q '\.rewire-'; then
+		bad_log "$name" "left a temporary file behind"
+	else
+		ok "$name"
+	fi
+}
+
+# Where -o writes, once on the newest Go (tests/outpath has the rest):
+# IN under any name is a usage error, --dry-run checks OUT too, a link is
+# written through and stays a link.
+output_paths() {
+	local v d in in_sum out
+	v=$(go_versions | awk '{print $NF}')
+	d=$work/outpath
+	in=$d/clock
+	mkdir -p "$d"
+	cp "$work/go$v/clock" "$in" || { bad "output paths" "no go$v clock"; return; }
+	in_sum=$(sha256sum <"$in")
+	ln -s clock "$d/clock-link"
+	ln "$in" "$d/clock-hard"
+	for out in clock ./clock clock-link clock-hard; do
+		expect_refused "output: -o $out (IN) is a usage error" 2 "use --in-place or another OUT" \
+			env -C "$d" "$REWIRE" patch -q --redirect time.Now=main.fakeNow clock -o "$out"
+		expect_refused "output: --dry-run -o $out (IN) too" 2 "is the input clock" \
+			env -C "$d" "$REWIRE" patch -q --dry-run --redirect time.Now=main.fakeNow clock -o "$out"
+	done
+	expect_refused "output: --dry-run checks OUT's folder" 1 "the folder $d/missing does not exist" \
+		"$REWIRE" patch -q --dry-run --redirect time.Now=main.fakeNow "$in" -o "$d/missing/out"
+	expect_refused "output: -o a folder is refused" 1 "$d: a folder" \
+		"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$in" -o "$d"
+	ln -s nothing "$d/dangling"
+	expect_refused "output: -o a dangling link is refused" 1 "a symbolic link to $d/nothing, which does not exist" \
+		"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$in" -o "$d/dangling"
+	cp "$in" "$d/target"
+	ln -s target "$d/out-link"
+	"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$in" -o "$d/out-link" >"$work/log" 2>&1 &&
+		[ -L "$d/out-link" ] && [ "$("$d/target")" = "year 2001" ] &&
+		ok "output: -o a link writes the file it leads to" ||
+		bad_log "output: -o a link" "failed, or the link was replaced"
+	cp "$work/go$v/clock" "$d/in-place"
+	ln -s in-place "$d/in-place-link"
+	"$REWIRE" patch -q --in-place --redirect time.Now=main.fakeNow "$d/in-place-link" >"$work/log" 2>&1
+	[ -L "$d/in-place-link" ] && [ "$("$d/in-place")" = "year 2001" ] &&
+		ok "output: --in-place through a link patches the file it leads to" ||
+		bad_log "output: --in-place through a link" "failed, or the link was replaced"
+}
+
 # ---- Go -> C ----
 
 # Freestanding C as DESIGN.md asks: no libc, no red zone, no PIC, no canary.
@@ -342,6 +403,8 @@ for v in $(go_versions); do
 done
 echo "== bad inputs"
 bad_inputs
+echo "== output paths"
+output_paths
 echo "== Go -> C"
 if c_objects; then
 	for v in $(go_versions); do

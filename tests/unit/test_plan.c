@@ -13,6 +13,7 @@
 #include "dwarf_info.h"
 #include "fixture.h"
 #include "gobin.h"
+#include "output.h"
 #include "plan.h"
 #include "redirect.h"
 
@@ -374,6 +375,7 @@ static void test_already_rewired(void **state)
 	char out[] = "/tmp/rewire-test-plan-XXXXXX";
 	struct subject s;
 	struct gobin *again = NULL;
+	struct output target;
 	struct plan p2;
 	int fd;
 
@@ -385,7 +387,8 @@ static void test_already_rewired(void **state)
 	subject_open(&s, versions[0], "inline");
 	add(&s, REDIRECT_REPLACE, "main.tripled", "main.twice");
 	assert_int_equal(build(&s), 0);
-	if (plan_write(&s.plan, s.bin, NULL, out, &s.err) < 0)
+	if (output_check(&target, out, NULL, false, &s.err) < 0 ||
+	    plan_write(&s.plan, s.bin, NULL, &target, &s.err) < 0)
 		fail_msg("%s", s.err.msg);
 	if (gobin_open(&again, out, &s.err) < 0)
 		fail_msg("%s", s.err.msg);
