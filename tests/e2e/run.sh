@@ -196,6 +196,23 @@ for i in range(n):
 		"$REWIRE" patch --spec "$d/twice.spec" "$c" -o "$d/x"
 	"$REWIRE" patch -q --redirect main.plain=main.fakePlain "$c" -o "$d/plain" &&
 		expect_output "go$v redirect of a plain Go function" "plain 7002" "$d/plain"
+	# A cycle would spin forever: refused, --force or not; a chain runs
+	# its last TO.
+	expect_error "go$v check: redirect cycle" 1 "redirect cycle time.Now -> main.fakeNow -> time.Now" \
+		"$REWIRE" patch --redirect time.Now=main.fakeNow --redirect main.fakeNow=time.Now "$c" -o "$d/x"
+	expect_error "go$v check: redirect cycle with --force" 1 "redirect cycle main.fakeNow -> main.laterNow -> time.Now -> main.fakeNow" \
+		"$REWIRE" patch --force --redirect main.fakeNow=main.laterNow \
+		--redirect main.laterNow=time.Now --redirect time.Now=main.fakeNow "$c" -o "$d/x"
+	"$REWIRE" patch --redirect time.Now=main.fakeNow --redirect main.fakeNow=main.laterNow \
+		"$c" -o "$d/chain" >"$work/log" 2>&1 &&
+		grep -qF "warning: --redirect: time.Now=main.fakeNow: chain time.Now -> main.fakeNow -> main.laterNow: calls of time.Now run main.laterNow" "$work/log" &&
+		expect_output "go$v check: a chain runs its last TO, with a warning" "year 2002" "$d/chain" ||
+		bad_log "go$v check: chain" "refused, or no warning"
+	# Made by hand, as rewire no longer writes one: verify catches it.
+	python3 "$here/make_cycle.py" "$d/plain" "$d/cycle" >"$work/log" 2>&1 &&
+		expect_error "go$v verify a cycle" 1 "the redirects form a cycle, main.plain -> main.fakePlain -> main.plain" \
+			"$REWIRE" verify "$d/cycle" ||
+		bad_log "go$v verify a cycle" "make_cycle.py failed"
 
 	# inspect agrees with nm -S, with and without symbols.
 	go_build "$v" "$root/tests/fixtures/hello" "$d/hello" && go_build "$v" "$root/tests/fixtures/hello" "$d/hello-s" -ldflags='-s -w' &&
