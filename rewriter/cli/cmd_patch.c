@@ -45,7 +45,7 @@ static const char usage[] =
 	"                             (a redirect cycle is refused all the same)\n"
 	"      --allow-inlined        patch even if FROM is also inlined elsewhere\n"
 	"                             (those inlined copies keep the original code)\n"
-	"      --dry-run              run every check, write nothing\n"
+	"      --dry-run              run every check (OUT's too), write nothing\n"
 	"  -q, --quiet                print nothing on success\n"
 	"\n"
 	"A chain (A=B and B=C) makes A run C, with a warning; a cycle (A=B and B=A,\n"
