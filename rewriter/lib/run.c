@@ -214,23 +214,19 @@ int run_program(const char *what, char *const argv[], const char *dir,
 		goto out;
 	}
 	/* Held back until the child is named: a signal in between would leave
-	 * it running. The child gets the old mask back before exec. */
+	 * it running. The child, too, gets the old mask back before exec. */
 	cleanup_hold(&mask);
 	pid = fork();
+	saved = errno;
 	if (pid > 0)
 		cleanup_child(pid);
-	saved = errno;
-	if (pid != 0)
-		cleanup_release(&mask);
+	cleanup_release(&mask);
 	if (pid < 0) {
 		rw_fail(err, "cannot run %s: fork: %s", what, strerror(saved));
 		goto out;
 	}
 	if (pid == 0) {
-		int null_fd;
-
-		cleanup_release(&mask);
-		null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 		if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 ||
 		    dup2(out_pipe[1], STDOUT_FILENO) < 0 ||
