@@ -6,7 +6,8 @@
 # read-only folder (as an unprivileged user), in a missing folder, a folder,
 # a block device; --in-place goes through a link; and SIGINT, SIGTERM,
 # SIGHUP, SIGQUIT come at random times during patch, patch --annotations
-# (go list runs) and image (ld runs). Every case checks that the input is
+# (go list runs) and image (ld runs), and at moments strace holds open (the
+# output being written, ld or go list running). Every case checks that the input is
 # unchanged, that nothing is left (no .*.rewire-* anywhere, nothing in the
 # private TMPDIR), that OUT is untouched or complete (rewire verify), and the
 # exit status the --help texts document: 0, 1 for an OUT refused, 2 for IN as
@@ -248,24 +249,28 @@ patch_only_cases() {
 
 # ---- interrupted ----
 
-# How long KIND takes, in milliseconds.
+# How long KIND takes, in milliseconds: the shortest of three runs, so
+# that a delay below it falls inside a run (go list's first run is slow).
 duration() {
-	local start end
-	start=$(date +%s%N)
-	write_to "$1" "$work/timed-$1"
-	end=$(date +%s%N)
-	rm -f "$work/timed-$1"
-	echo $(( (end - start) / 1000000 ))
+	local start ms least=""
+	for _ in 1 2 3; do
+		start=$(date +%s%N)
+		write_to "$1" "$work/timed-$1"
+		ms=$(( ($(date +%s%N) - start) / 1000000 ))
+		[ -n "$least" ] && [ "$least" -le "$ms" ] || least=$ms
+		rm -f "$work/timed-$1"
+	done
+	echo "$least"
 }
 
 # interrupted KIND SIGNAL MS: KIND runs $runs times, each sent SIGNAL after
-# a random delay up to a little longer than a whole run (MS); every other
-# run has an OUT already, and every other pair gets the signal as its whole
-# process group does from a terminal (ld or go list too), the others as
-# rewire alone does from kill. Each run ends killed by SIGNAL with OUT as
-# it was, or done (the signal came late) with OUT complete.
+# a random delay within a whole run (MS; the first run in its first half).
+# Every other run has an OUT already, and every other pair gets the signal
+# as its whole process group does from a terminal (ld or go list too), the
+# others as rewire alone does from kill. Each run ends killed by SIGNAL
+# with OUT as it was, or done (the signal came late) with OUT complete.
 interrupted() {
-	local kind=$1 sig=$2 ms=$3 i pid rc delay dir out had problem cmd killed=0 to alive
+	local kind=$1 sig=$2 ms=$3 i pid rc delay secs dir out had problem cmd killed=0 to alive
 	local want=$((128 + $(kill -l "$sig")))
 	for i in $(seq 1 "$runs"); do
 		dir=$work/int
@@ -278,13 +283,17 @@ interrupted() {
 			had=$(sha256sum <"$out")
 		fi
 		[ $((i / 2 % 2)) = 0 ] && to=rewire || to=group
-		delay=$((RANDOM % (ms * 12 / 10 + 1)))
+		# Anywhere in the run (the write is at its end), the first in
+		# its first half: at least one run is surely killed.
+		[ "$i" = 1 ] && delay=$((RANDOM % (ms / 2 + 1))) ||
+			delay=$((RANDOM % (ms * 11 / 10 + 1)))
+		printf -v secs '%d.%03d' $((delay / 1000)) $((delay % 1000))
 		command_for "$kind" "$out"
 		# Its own process group (setsid), and the signals a background
 		# job starts with ignored (SIGINT, SIGQUIT) set back.
 		setsid env --default-signal=INT,QUIT "${cmd[@]}" >"$work/log" 2>&1 &
 		pid=$!
-		sleep "$(printf '%d.%03d' $((delay / 1000)) $((delay % 1000)))"
+		sleep "$secs"
 		if [ $to = group ]; then
 			kill -s "$sig" -- -$pid 2>/dev/null
 		else
@@ -322,7 +331,35 @@ interrupted() {
 		bad "$kind: SIG$sig at random times" "no run of $runs was killed: every one ended first"
 		return
 	fi
-	ok "$kind: SIG$sig at random times: $killed of $runs runs killed, the rest done; nothing left, OUT as it was or complete"
+	ok "$kind: SIG$sig at random times: $killed of $runs runs killed ($((runs - killed)) done first); nothing left, OUT as it was or complete"
+}
+
+# held NAME KIND SIGNAL CALL READY: runs KIND under strace, which holds
+# every CALL (in rewire or the helper it runs) for 3 s; once READY (a
+# command) succeeds, sends SIGNAL to rewire alone. rewire must die of it,
+# with its helper, leaving OUT missing and nothing else: the moments a
+# random delay seldom hits, made certain.
+held() {
+	local name=$1 kind=$2 sig=$3 call=$4 ready=$5 sp rp hp="" rc cmd problem=""
+	rm -rf "$work/int"
+	mkdir "$work/int"
+	command_for "$kind" "$work/int/out"
+	strace -f -qq -o /dev/null -e trace="$call" -e inject="$call:delay_enter=3000000" \
+		env --default-signal=INT,QUIT "${cmd[@]}" >"$work/log" 2>&1 &
+	sp=$!
+	for _ in $(seq 200); do
+		rp=$(pgrep -P $sp)
+		[ -n "$rp" ] && eval "$ready" && break
+		sleep 0.05
+	done
+	eval "$ready" || problem=" the moment never came;"
+	hp=$(pgrep -P "$rp")
+	kill -s "$sig" "$rp"
+	{ wait $sp; } 2>/dev/null
+	rc=$?
+	[ ! -e "$work/int/out" ] || problem=" wrote OUT;"
+	[ -z "$hp" ] || ! kill -0 $hp 2>/dev/null || problem="$problem its helper $hp lives on;"
+	verdict "$name" $rc $((128 + $(kill -l "$sig"))) "" "$problem"
 }
 
 for kind in $kinds; do
@@ -335,6 +372,22 @@ for kind in $kinds; do
 done
 echo "== patch only"
 patch_only_cases
+
+echo "== interrupted at chosen moments"
+if command -v strace >/dev/null; then
+	held "patch: SIGTERM while the output is written: no temporary file left" patch TERM \
+		fsync 'ls -A "$work/int" | grep -q rewire-'
+	held "patch --annotations: SIGQUIT while go list runs: go list ended too" annotations QUIT \
+		exit_group 'pgrep -P "$rp" -x go >/dev/null'
+	if [ "$kinds" != patch ]; then
+		held "image: SIGINT while ld runs: ld ended, its folder removed" image INT \
+			exit_group 'pgrep -P "$rp" -x ld >/dev/null'
+		held "image: SIGHUP while the output is written: no temporary file left" image HUP \
+			fsync 'ls -A "$work/int" | grep -q rewire-'
+	fi
+else
+	echo "skip  interrupted at chosen moments (no strace)"
+fi
 
 echo "== interrupted ($runs runs per command and signal)"
 for kind in $kinds annotations; do
