@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "output.h"
 
 /* The environment variable naming the kernel directory. */
 #define IMAGE_KERNEL_DIR_ENV "REWIRE_KERNEL_DIR"
@@ -50,13 +51,13 @@ int image_find_kernel_dir(char *buf, size_t len, struct rw_error *err);
  * Reads the static Go binary in_path (refused: PIE, dynamically linked,
  * not Go, already an image), links the kernel from opts->kernel_dir at the
  * first page after the Go binary's last segment (linker_link_kernel), and
- * writes out_path: the Go binary unchanged plus the kernel's PT_LOAD
+ * writes out (accepted by output_check; see elf_writer_write): the Go binary unchanged plus the kernel's PT_LOAD
  * segments, a PT_NOTE for its PVH note, the kernel's symbols in .symtab, a
  * read-only segment with the function table the kernel names crash
  * addresses with (kernel-runtime/include/ksyms.h) and a .note.rewire
  * record "image". in_path is not modified. 0 or -1 with err.
  */
-int image_make(const char *in_path, const char *out_path,
+int image_make(const char *in_path, const struct output *out,
 	       const struct image_options *opts, struct image_result *res,
 	       struct rw_error *err);
 
