@@ -7,6 +7,7 @@
 #   make install PREFIX=/usr/local
 #   make fuzz-ci    every libFuzzer target for FUZZ_SECONDS (60) each; fuzz: 3600
 #   make corrupt-test  rewire over truncated and byte-flipped Go binaries
+#   make outpath-test  -o onto devices, FIFOs, links, IN itself; interrupted runs
 #   make stress     opt-in kernel stress: 10,000 goroutines, GC in 64 MiB, timers,
 #                   thread churn, rewire run's watchdog (a few minutes, QEMU)
 #   make soak       opt-in soak of all of them for SOAK_SECONDS (600), with a
@@ -64,6 +65,7 @@ KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
 
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
 .PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test kernel-test robustness-test
+.PHONY: outpath-test
 .PHONY: stress soak readme-test
 all: $(REWIRE) $(KERNEL_TARGETS)
 
@@ -100,7 +102,7 @@ e2e-test: $(REWIRE) $(KERNEL_TARGETS)
 	@REWIRE=$(abspath $(REWIRE)) bash tests/e2e/run.sh
 
 # The sanitizer run is part of every test run: host code must stay clean.
-test: unit-test e2e-test san-test kernel-test robustness-test readme-test
+test: unit-test e2e-test outpath-test san-test kernel-test robustness-test readme-test
 
 # Every command of README.md, from a fresh copy of the repository built and
 # installed on its own (tests/readme/run.sh says how blocks are marked).
@@ -129,7 +131,7 @@ soak: $(KERNEL_TEST_DEPS)
 
 # Host code under AddressSanitizer and UndefinedBehaviorSanitizer.
 san-test:
-	$(MAKE) SAN=1 unit-test e2e-test
+	$(MAKE) SAN=1 unit-test e2e-test outpath-test
 
 demo: $(REWIRE)
 	@REWIRE=$(abspath $(REWIRE)) bash scripts/demo.sh
@@ -159,7 +161,7 @@ FUZZ_SAN := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) -I/usr/include/libdwarf \
 	-Irewriter/lib -Istubs $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-FUZZ_LIB_SRC := $(addprefix rewriter/lib/,annotations.c buildinfo.c disasm.c \
+FUZZ_LIB_SRC := $(addprefix rewriter/lib/,annotations.c buildinfo.c cleanup.c disasm.c \
 	dwarf_guard.c dwarf_info.c elf_image.c error.c fsutil.c gobin.c pclntab.c redirect.c \
 	redirect_record.c rewire_note.c run.c spec.c symtab.c) stubs/abi_stub.c
 FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
@@ -209,5 +211,12 @@ fuzz: fuzz-build fuzz-seeds
 corrupt-test: $(REWIRE) fixtures $(KCORE_OBJ) $(KVM_LIB)
 	@REWIRE=$(abspath $(REWIRE)) REWIRE_FIXTURES=$(abspath build/fixtures) \
 		bash tests/corrupt/run.sh
+
+# Where -o writes (a device node, a FIFO, links, IN under another name,
+# folders) and what SIGINT, SIGTERM, SIGHUP and SIGQUIT at random times
+# during patch and image leave behind: nothing. Needs root for the device
+# cases (skipped otherwise); `make SAN=1 outpath-test` for the sanitizer build.
+outpath-test: $(REWIRE) $(KCORE_OBJ) $(KVM_LIB)
+	@REWIRE=$(abspath $(REWIRE)) bash tests/outpath/run.sh
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_TEST_OBJ:.o=.d)

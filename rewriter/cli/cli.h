@@ -16,6 +16,24 @@ enum {
 
 #define REWIRE_VERSION "0.1.0"
 
+/* Where -o OUT goes (output_check), for the usage of the commands that
+ * write one. */
+#define CLI_OUTPUT_HELP \
+	"OUT (checked before any work):\n" \
+	"  missing               its folder must exist and be writable\n" \
+	"  a regular file        replaced by a finished temporary file from beside\n" \
+	"                        it, renamed over it (with IN's permission bits)\n" \
+	"  a symbolic link       the file it leads to is replaced so, the link stays;\n" \
+	"                        a link to nothing is refused\n" \
+	"  a character device    or a FIFO (/dev/null; /dev/stdout with -q): the\n" \
+	"                        output, built whole in $TMPDIR first, is written\n" \
+	"                        through; the node stays\n" \
+	"  anything else         a folder, block device or socket: refused; IN itself\n" \
+	"                        (./IN, a link to IN, a hard link) is a usage error\n" \
+	"On SIGINT, SIGTERM, SIGHUP or SIGQUIT rewire removes its temporary files,\n" \
+	"leaves OUT as it was (or complete: a device or FIFO may have got part of\n" \
+	"it) and dies of that signal.\n"
+
 int cmd_inspect(int argc, char **argv);
 int cmd_patch(int argc, char **argv);
 int cmd_verify(int argc, char **argv);

@@ -4,10 +4,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "image.h"
+#include "output.h"
 
 static const char usage[] =
 	"usage: rewire image IN -o OUT [--platform kvm|hosted] [--mode trap]\n"
@@ -38,8 +38,11 @@ static const char usage[] =
 	"                        1.19-1.26\n"
 	"  -q, --quiet           print nothing on success\n"
 	"\n"
-	"Exit status: 0 written, 1 bad input or failed link (nothing written),\n"
-	"2 usage error.\n";
+	CLI_OUTPUT_HELP
+	"\n"
+	"Exit status: 0 written, 1 bad input, failed link or OUT cannot be written\n"
+	"(nothing written), 2 usage error (OUT is IN included); killed by a signal\n"
+	"above: that signal.\n";
 
 enum { OPT_MODE = 256, OPT_KERNEL_DIR, OPT_PLATFORM, OPT_FORCE };
 
@@ -59,9 +62,9 @@ int cmd_image(int argc, char **argv)
 	struct image_result res;
 	struct rw_error err = { { 0 } };
 	const char *in = NULL, *out = NULL;
+	struct output target;
 	bool quiet = false;
-	struct stat a, b;
-	int c, code = EXIT_OK;
+	int c, rc, code = EXIT_OK;
 
 	while ((c = cli_next_option(argc, argv, "ho:q", longopts, usage, &code)) >= 0) {
 		switch (c) {
@@ -99,12 +102,16 @@ int cmd_image(int argc, char **argv)
 				       optind + 1 < argc ? "image: one input binary only" :
 				       "image: no output (-o OUT)");
 	in = argv[optind];
-	if (stat(in, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev &&
-	    a.st_ino == b.st_ino) {
-		cli_error("image: OUT is IN: the input is never modified; write elsewhere");
+	rc = output_check(&target, out, in, false, &err);
+	if (rc == OUTPUT_IS_INPUT) {
+		cli_error("image: %s: the input is never modified; write elsewhere", err.msg);
 		return EXIT_USAGE;
 	}
-	if (image_make(in, out, &opts, &res, &err) < 0) {
+	if (rc < 0) {
+		cli_error("image: %s", err.msg);
+		return EXIT_FAILED;
+	}
+	if (image_make(in, &target, &opts, &res, &err) < 0) {
 		cli_error("image: %s", err.msg);
 		return EXIT_FAILED;
 	}

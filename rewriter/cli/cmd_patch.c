@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "dwarf_info.h"
 #include "gobin.h"
+#include "output.h"
 #include "plan.h"
 #include "redirect.h"
 #include "spec.h"
@@ -36,21 +37,29 @@ static const char usage[] =
 	"                             FROM=C_FUNCTION redirect reach C through a\n"
 	"                             generated ABI stub\n"
 	"options:\n"
-	"  -o, --output OUT           where to write the patched binary\n"
-	"      --in-place             overwrite IN (atomically)\n"
+	"  -o, --output OUT           where to write the patched binary (below)\n"
+	"      --in-place             overwrite IN (atomically); through a symbolic\n"
+	"                             link, the file it leads to\n"
 	"      --go PATH              the go command for --annotations (default: go)\n"
 	"      --force                patch even when DWARF says the signatures differ,\n"
-	"                             or a Go version outside 1.19-1.26 built IN\n"
+	"                             or a Go version outside 1.19-1.26 built IN (a\n"
+	"                             redirect cycle is refused all the same)\n"
 	"      --allow-inlined        patch even if FROM is also inlined elsewhere\n"
 	"                             (those inlined copies keep the original code)\n"
 	"      --allow-none           nothing to redirect is no error: write nothing,\n"
 	"                             exit 0 (rewire-test-exec runs the test binary\n"
 	"                             as built when no OUT appears)\n"
-	"      --dry-run              run every check, write nothing\n"
+	"      --dry-run              run every check (OUT's too), write nothing\n"
 	"  -q, --quiet                print nothing on success\n"
 	"\n"
-	"Exit status: 0 patched, 1 a check failed or bad input (nothing written),\n"
-	"2 usage error.\n";
+	"A chain (A=B and B=C) makes A run C, with a warning; a cycle (A=B and B=A,\n"
+	"or longer) is refused.\n"
+	"\n"
+	CLI_OUTPUT_HELP
+	"\n"
+	"Exit status: 0 patched, 1 a check failed, bad input or OUT cannot be\n"
+	"written (nothing written), 2 usage error (OUT is IN without --in-place\n"
+	"included); killed by a signal above: that signal.\n";
 
 struct patch_args {
 	const char *in, *out, *go;
@@ -180,6 +189,24 @@ static int read_annotations(const struct patch_args *a, const struct gobin *bin,
 	return 0;
 }
 
+/* OUT (IN with --in-place) checked before any work, --dry-run included. */
+static int check_output(const struct patch_args *a, struct output *out)
+{
+	struct rw_error err = { { 0 } };
+	int rc = output_check(out, a->out, a->in, a->in_place, &err);
+
+	if (rc == OUTPUT_IS_INPUT) {
+		cli_error("patch: %s: IN is never changed without --in-place; use --in-place or another OUT",
+			  err.msg);
+		return EXIT_USAGE;
+	}
+	if (rc < 0) {
+		cli_error("%s", err.msg);
+		return EXIT_FAILED;
+	}
+	return EXIT_OK;
+}
+
 static void print_messages(const char *kind, const struct plan_message *m, size_t n)
 {
 	size_t i;
@@ -198,9 +225,12 @@ int cmd_patch(int argc, char **argv)
 	struct plan plan = { 0 };
 	struct c_link cl = { 0 };
 	struct plan_extras extras = { 0 };
+	struct output out;
 	int rc = parse_args(argc, argv, &a, &list);
 	size_t i;
 
+	if (rc == EXIT_OK && a.out)
+		rc = check_output(&a, &out);
 	if (rc != EXIT_OK) {
 		free(a.dirs);
 		free(a.links);
@@ -267,7 +297,7 @@ int cmd_patch(int argc, char **argv)
 		cli_error("%s", err.msg);
 		goto out;
 	}
-	if (!a.dry_run && plan_write(&plan, bin, &extras, a.out, &err) < 0) {
+	if (!a.dry_run && plan_write(&plan, bin, &extras, &out, &err) < 0) {
 		cli_error("%s", err.msg);
 		goto out;
 	}

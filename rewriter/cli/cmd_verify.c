@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "disasm.h"
 #include "gobin.h"
+#include "redirect_chain.h"
 #include "rewire_note.h"
 
 static const char usage[] =
@@ -15,8 +16,9 @@ static const char usage[] =
 	"\n"
 	"Reads the record (.note.rewire) that `rewire patch` leaves and checks it\n"
 	"against the code: every patched byte is in place, every redirected entry\n"
-	"jumps to its replacement, every placeholder reaches the original code, and\n"
-	"the functions are still where the record says.\n"
+	"jumps to its replacement, every placeholder reaches the original code,\n"
+	"the functions are still where the record says, and no redirects form a\n"
+	"cycle (A jumps to B, B back to A: a call would never return).\n"
 	"\n"
 	"  -q, --quiet   print nothing, only the mismatches on stderr\n"
 	"\n"
@@ -210,6 +212,17 @@ int cmd_verify(int argc, char **argv)
 		if (!quiet)
 			printf("%-8s %s %s -> %s\n", fn_bad ? "BAD" : "ok", r->kind,
 			       r->from, r->to);
+	}
+	/* Each jump may be right and the whole still never return. */
+	for (i = 0; i < note.nredirects; i++) {
+		char path[800];
+
+		if (!redirect_chain_is_cycle(&note, i))
+			continue;
+		redirect_chain_format(&note, i, path, sizeof(path));
+		cli_error("verify: %s: the redirects form a cycle, %s: a call of any of them never returns",
+			  argv[optind], path);
+		bad++;
 	}
 	if (!quiet)
 		printf("%s: %zu redirect(s), %zu patch(es), %s\n", argv[optind],

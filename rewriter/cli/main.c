@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cleanup.h"
 #include "cli.h"
 #include "error.h"
 
@@ -63,6 +64,13 @@ void json_string(FILE *f, const char *s)
 
 int main(int argc, char **argv)
 {
+	struct rw_error err = { { 0 } };
+
+	/* A signal removes whatever temporary files a command has made. */
+	if (cleanup_install(&err) < 0) {
+		cli_error("%s", err.msg);
+		return EXIT_FAILED;
+	}
 	if (argc < 2) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;

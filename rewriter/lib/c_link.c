@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "abi_stub.h"
+#include "cleanup.h"
 #include "fsutil.h"
 #include "run.h"
 
@@ -339,11 +340,7 @@ int c_link_build(struct c_link *cl, const struct gobin *bin,
 	}
 	rc = describe(cl, err);
 out:
-	snprintf(path, sizeof(path), "%s/stubs.s", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/stubs.o", dir);
-	unlink(path);
-	rmdir(dir);
+	cleanup_remove(dir);
 	linked_image_free(&first);
 	free(crs);
 	free(inputs);

@@ -6,13 +6,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "fsutil.h"
 
 #define PAGE_SIZE 0x1000ULL
 
@@ -97,21 +98,6 @@ static uint64_t free_tail(const struct elf_image *img, const struct elf_changes 
 		return img->size;
 	headers = img->ehdr.e_phoff + (uint64_t)img->nsegments * sizeof(Elf64_Phdr);
 	return headers > lo ? img->size : lo;
-}
-
-static int write_all(int fd, const uint8_t *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
 }
 
 static int apply_patch(Elf *elf, const struct elf_image *img,
@@ -535,57 +521,25 @@ out:
 }
 
 int elf_writer_write(const struct elf_image *img,
-		     const struct elf_changes *changes, const char *path,
+		     const struct elf_changes *changes, const struct output *out,
 		     struct rw_error *err)
 {
-	char *tmp = NULL, *dircopy = NULL;
+	struct output_temp t;
 	struct stat st;
 	mode_t mode = 0755;
-	int fd = -1;
 
 	if (stat(img->path, &st) == 0)
 		mode = st.st_mode & 07777;
-	dircopy = strdup(path);
-	if (!dircopy || asprintf(&tmp, "%s/.%s.rewire-XXXXXX", dirname(dircopy),
-				 strrchr(path, '/') ? strrchr(path, '/') + 1 : path) < 0) {
-		free(dircopy);
-		return rw_fail(err, "%s: out of memory", path);
-	}
-	free(dircopy);
-	fd = mkstemp(tmp);
-	if (fd < 0) {
-		rw_fail(err, "%s: cannot create a temporary file beside it: %s",
-			path, strerror(errno));
-		free(tmp);
+	if (output_begin(out, &t, err) < 0)
 		return -1;
-	}
-	if (write_all(fd, img->bytes, img->size) < 0) {
-		rw_fail(err, "%s: write failed: %s", tmp, strerror(errno));
+	if (file_write_all(t.fd, img->bytes, img->size) < 0) {
+		rw_fail(err, "%s: write failed: %s", out->given, strerror(errno));
 		goto fail;
 	}
-	if (write_changes(fd, img, changes, err) < 0)
+	if (write_changes(t.fd, img, changes, err) < 0)
 		goto fail;
-	if (fchmod(fd, mode) < 0 || fsync(fd) < 0) {
-		rw_fail(err, "%s: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		rw_fail(err, "%s: close failed: %s", tmp, strerror(errno));
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) < 0) {
-		rw_fail(err, "%s: cannot rename the finished output into place: %s",
-			path, strerror(errno));
-		goto fail;
-	}
-	free(tmp);
-	return 0;
+	return output_commit(out, &t, mode, err);
 fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
+	output_abort(&t);
 	return -1;
 }

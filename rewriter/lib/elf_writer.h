@@ -7,6 +7,7 @@
 
 #include "elf_image.h"
 #include "error.h"
+#include "output.h"
 
 /* Bytes to overwrite in the loaded image, at a virtual address. */
 struct byte_patch {
@@ -69,12 +70,13 @@ struct elf_changes {
  * for new segments, within rel32 reach of the Go text. */
 uint64_t elf_writer_next_vaddr(const struct elf_image *img);
 
-/* Writes img with changes applied to path. The output is first written to a
- * temporary file beside path and renamed over it only when complete, with
- * the input's permission bits; on failure nothing is left behind. Every
- * patch must lie inside a section's file bytes. */
+/* Writes img with changes applied to out (checked by output_check): built
+ * whole in a temporary file (output_begin), then published with the
+ * input's permission bits (output_commit); on failure nothing is left
+ * behind and out is unchanged. Every patch must lie inside a section's
+ * file bytes. */
 int elf_writer_write(const struct elf_image *img,
-		     const struct elf_changes *changes, const char *path,
+		     const struct elf_changes *changes, const struct output *out,
 		     struct rw_error *err);
 
 #endif

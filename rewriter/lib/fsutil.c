@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+
 int file_open_regular(const char *path, struct stat *st, struct rw_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -62,20 +64,41 @@ int file_read_all(const char *path, uint8_t **bytes, size_t *size,
 	return 0;
 }
 
+int file_write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+const char *temp_dir_base(void)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	return tmp && *tmp ? tmp : "/tmp";
+}
+
 int temp_dir_make(char *dir, size_t size, const char *name,
 		  struct rw_error *err)
 {
-	const char *tmp = getenv("TMPDIR");
-	int n;
+	const char *tmp = temp_dir_base();
+	int n = snprintf(dir, size, "%s/%s-XXXXXX", tmp, name);
 
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
-	n = snprintf(dir, size, "%s/%s-XXXXXX", tmp, name);
 	if (n < 0 || (size_t)n >= size)
 		return rw_fail(err, "cannot make a temporary directory under %s: the path is too long",
 			       tmp);
-	if (!mkdtemp(dir))
-		return rw_fail(err, "cannot make a temporary directory %s: %s", dir,
-			       strerror(errno));
-	return 0;
+	return cleanup_mkdtemp(dir, err);
 }

@@ -23,10 +23,18 @@ int file_open_regular(const char *path, struct stat *st, struct rw_error *err);
 int file_read_all(const char *path, uint8_t **bytes, size_t *size,
 		  struct rw_error *err);
 
+/* Writes len bytes of buf to fd, retrying short writes: 0, or -1 with
+ * errno set. */
+int file_write_all(int fd, const void *buf, size_t len);
+
+/* Where temporary files go: $TMPDIR, or /tmp when it is unset or empty. */
+const char *temp_dir_base(void);
+
 /*
- * Makes a fresh private directory $TMPDIR/NAME-XXXXXX (/tmp when TMPDIR is
- * unset or empty) and writes its path into dir (size bytes). On failure err
- * says which directory could not be made and why.
+ * Makes a fresh private directory NAME-XXXXXX under temp_dir_base() and
+ * writes its path into dir (size bytes); it is registered for removal on a
+ * signal (cleanup.h): remove it with cleanup_remove. On failure err says
+ * which directory could not be made and why.
  */
 int temp_dir_make(char *dir, size_t size, const char *name,
 		  struct rw_error *err);

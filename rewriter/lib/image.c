@@ -323,7 +323,7 @@ static int program_check(const struct gobin *bin, uint64_t *ehdr, struct rw_erro
 	return 0;
 }
 
-int image_make(const char *in_path, const char *out_path,
+int image_make(const char *in_path, const struct output *out,
 	       const struct image_options *opts, struct image_result *res,
 	       struct rw_error *err)
 {
@@ -462,7 +462,7 @@ int image_make(const char *in_path, const char *out_path,
 	} else {
 		res->nsymbols = 0;
 	}
-	rc = elf_writer_write(gobin_elf(bin), &ch, out_path, err);
+	rc = elf_writer_write(gobin_elf(bin), &ch, out, err);
 out:
 	free(text);
 	free(table);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "output.h"
 
 /* The environment variable naming the kernel directory. */
 #define IMAGE_KERNEL_DIR_ENV "REWIRE_KERNEL_DIR"
@@ -64,16 +65,17 @@ int image_find_kernel_dir(char *buf, size_t len, const char *platform,
  * Reads the static Go binary in_path (refused: PIE, dynamically linked,
  * not Go, already an image), links the kernel from opts->kernel_dir with
  * the platform's layout at the first page after the Go binary's last
- * segment (linker_link_kernel), and writes out_path: the Go binary
- * unchanged but for the ELF entry (the kernel's, when the layout defines
- * rewire_image_entry), plus the kernel's PT_LOAD segments, a PT_NOTE when
- * the layout makes one (kvm's PVH note), the kernel's symbols in .symtab, a
+ * segment (linker_link_kernel), and writes out (accepted by output_check;
+ * see elf_writer_write): the Go binary unchanged but for the ELF entry (the
+ * kernel's, when the layout defines rewire_image_entry), plus the kernel's
+ * PT_LOAD segments, a PT_NOTE when the layout makes one (kvm's PVH note),
+ * the kernel's symbols in .symtab, a
  * read-only segment with the function table the kernel names crash
  * addresses with (kernel-runtime/include/ksyms.h) and a .note.rewire
  * record "image MODE GO_ENTRY PLATFORM IMAGE_ENTRY KERNEL_BASE". in_path
  * is not modified. 0 or -1 with err.
  */
-int image_make(const char *in_path, const char *out_path,
+int image_make(const char *in_path, const struct output *out,
 	       const struct image_options *opts, struct image_result *res,
 	       struct rw_error *err);
 

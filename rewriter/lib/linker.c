@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "fsutil.h"
 #include "redirect.h"
 #include "redirect_record.h"
@@ -1046,19 +1047,6 @@ static int image_check_overlap(const struct linked_image *out, const struct gobi
 
 /* ---- the pipeline ---- */
 
-static const char *const work_files[] = { "link.ld", "image.elf" };
-
-static void workdir_remove(const char *dir)
-{
-	char path[4200];
-
-	for (size_t i = 0; i < sizeof(work_files) / sizeof(work_files[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, work_files[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-}
-
 /* ld's argument vector: fixed options, one -u per redirect target (so that
  * archive members defining them are linked), then the inputs. */
 static char **ld_argv(const char *ld, const char *script, const char *output,
@@ -1177,7 +1165,7 @@ static int link_any(struct linked_image *out, const struct gobin *bin,
 	if (temp_dir_make(dir, sizeof(dir), "rewire-link", err) < 0)
 		goto out;
 	rc = link_in(dir, out, bin, inputs, ninputs, base, &records, &gs, opts, err);
-	workdir_remove(dir);
+	cleanup_remove(dir);
 out:
 	record_list_free(&records);
 	go_symbols_free(&gs);

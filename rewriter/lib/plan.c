@@ -9,6 +9,7 @@
 
 #include "disasm.h"
 #include "dwarf_info.h"
+#include "redirect_chain.h"
 #include "trampoline.h"
 
 #define JMP_REL32_LEN 5
@@ -503,6 +504,63 @@ static void check_overlaps(struct plan *plan, const struct redirect_list *list)
 		}
 }
 
+/* Is record i the first of a chain: a jump whose FROM nothing jumps to? */
+static bool chain_head(const struct rewire_note *note, size_t i)
+{
+	for (size_t j = 0; j < note->nredirects; j++)
+		if (redirect_chain_next(note, j) == (long)i)
+			return false;
+	return true;
+}
+
+/* The redirect that made jump record i. Once every redirect has been
+ * planned without error, the REPLACE items of list and the jump records
+ * come in the same order, one each. */
+static const struct redirect *jump_origin(const struct redirect_list *list,
+					  const struct rewire_note *note, size_t i)
+{
+	size_t k = 0, j;
+
+	for (j = 0; j < i; j++)
+		k += strcmp(note->redirects[j].kind, "redirect") == 0;
+	for (j = 0; j < list->count; j++)
+		if (list->items[j].kind == REDIRECT_REPLACE && k-- == 0)
+			return &list->items[j];
+	return &list->items[0];
+}
+
+/* Redirects that lead on to others: a cycle jumps around forever (refused,
+ * whatever --force says); a chain runs its last TO (a warning). */
+static void check_chains(struct plan *plan, const struct redirect_list *list)
+{
+	const struct rewire_note *note = &plan->note;
+	size_t i, cycles = 0;
+	char path[800];
+
+	for (i = 0; i < note->nredirects; i++) {
+		if (!redirect_chain_is_cycle(note, i))
+			continue;
+		redirect_chain_format(note, i, path, sizeof(path));
+		fail(plan, jump_origin(list, note, i),
+		     "redirect cycle %s: a call of any of them would jump around forever; drop one of these redirects",
+		     path);
+		cycles++;
+	}
+	for (i = 0; i < note->nredirects && !cycles; i++) {
+		const struct note_redirect *r = &note->redirects[i];
+		long at = redirect_chain_next(note, i), last = at;
+
+		if (at < 0 || !chain_head(note, i))
+			continue;
+		while ((at = redirect_chain_next(note, (size_t)at)) >= 0)
+			last = at;
+		redirect_chain_format(note, i, path, sizeof(path));
+		warn(plan, jump_origin(list, note, i),
+		     "chain %s: calls of %s run %s", path, r->from,
+		     note->redirects[last].to);
+	}
+}
+
 int plan_build(struct plan *plan, const struct gobin *bin,
 	       struct dwarf_info *di, const struct redirect_list *list,
 	       const struct plan_options *opt, struct rw_error *err)
@@ -540,6 +598,8 @@ int plan_build(struct plan *plan, const struct gobin *bin,
 			plan_original(plan, bin, di, list, r, opt, err);
 	}
 	if (plan->nerrors == 0)
+		check_chains(plan, list);
+	if (plan->nerrors == 0)
 		check_overlaps(plan, list);
 	for (i = 0; i < plan->npatches; i++)
 		plan->patches[i].bytes = plan->patch_bytes[i];
@@ -550,7 +610,7 @@ int plan_build(struct plan *plan, const struct gobin *bin,
 }
 
 int plan_write(const struct plan *plan, const struct gobin *bin,
-	       const struct plan_extras *extras, const char *out_path,
+	       const struct plan_extras *extras, const struct output *out,
 	       struct rw_error *err)
 {
 	struct new_note note = {
@@ -587,7 +647,7 @@ int plan_write(const struct plan *plan, const struct gobin *bin,
 	}
 	note.desc = (const uint8_t *)text;
 	note.desc_len = len;
-	rc = elf_writer_write(gobin_elf(bin), &ch, out_path, err);
+	rc = elf_writer_write(gobin_elf(bin), &ch, out, err);
 	free(text);
 	free(segs);
 	return rc;

@@ -76,10 +76,10 @@ struct plan_extras {
 	size_t nsymbols;
 };
 
-/* Writes bin with the plan (and extras, may be NULL) applied to out_path
- * (temporary file + rename). */
+/* Writes bin with the plan (and extras, may be NULL) applied to out, which
+ * output_check has accepted (see elf_writer_write). */
 int plan_write(const struct plan *plan, const struct gobin *bin,
-	       const struct plan_extras *extras, const char *out_path,
+	       const struct plan_extras *extras, const struct output *out,
 	       struct rw_error *err);
 
 void plan_free(struct plan *plan);

@@ -12,6 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cleanup.h"
+
 /* How much of stderr is kept for messages. */
 #define STDERR_KEEP 8192
 
@@ -184,6 +186,7 @@ int run_program(const char *what, char *const argv[], const char *dir,
 	int rc = -1, status = 0, saved, waited;
 	size_t argc = 0;
 	ssize_t got;
+	sigset_t mask;
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
@@ -210,9 +213,16 @@ int run_program(const char *what, char *const argv[], const char *dir,
 		rw_fail(err, "cannot run %s: pipe: %s", what, strerror(errno));
 		goto out;
 	}
+	/* Held back until the child is named: a signal in between would leave
+	 * it running. The child, too, gets the old mask back before exec. */
+	cleanup_hold(&mask);
 	pid = fork();
+	saved = errno;
+	if (pid > 0)
+		cleanup_child(pid);
+	cleanup_release(&mask);
 	if (pid < 0) {
-		rw_fail(err, "cannot run %s: fork: %s", what, strerror(errno));
+		rw_fail(err, "cannot run %s: fork: %s", what, strerror(saved));
 		goto out;
 	}
 	if (pid == 0) {
@@ -245,6 +255,7 @@ int run_program(const char *what, char *const argv[], const char *dir,
 	do
 		waited = waitpid(pid, &status, 0);
 	while (waited < 0 && errno == EINTR);
+	cleanup_child(0);
 	if (waited < 0) {
 		rw_fail(err, "waiting for %s: %s", what, strerror(errno));
 		goto out;

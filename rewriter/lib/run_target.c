@@ -16,6 +16,7 @@
 #include "elf_image.h"
 #include "fsutil.h"
 #include "image.h"
+#include "output.h"
 #include "rewire_note.h"
 
 /* The note a PVH loader (QEMU, firmware) boots by: owner "Xen", type
@@ -149,7 +150,10 @@ static int image_on_the_fly(const char *path, const char *kernel_dir,
 	if (temp_dir_make(dir, sizeof(dir), "rewire-run", err) < 0)
 		return -1;
 	snprintf(out, sizeof(out), "%s/%.200s.img", dir, base);
-	rc = image_make(path, out, &opts, &res, err);
+	struct output target;
+	rc = output_check(&target, out, path, false, err);
+	if (rc == 0)
+		rc = image_make(path, &target, &opts, &res, err);
 	if (rc < 0) {
 		*image_fault = true;
 		rw_wrap(err, "cannot make an image of the Go binary: ");

@@ -244,6 +244,23 @@ for i in range(n):
 		"$REWIRE" patch --spec "$d/twice.spec" "$c" -o "$d/x"
 	"$REWIRE" patch -q --redirect main.plain=main.fakePlain "$c" -o "$d/plain" &&
 		expect_output "go$v redirect of a plain Go function" "plain 7002" "$d/plain"
+	# A cycle would spin forever: refused, --force or not; a chain runs
+	# its last TO.
+	expect_error "go$v check: redirect cycle" 1 "redirect cycle time.Now -> main.fakeNow -> time.Now" \
+		"$REWIRE" patch --redirect time.Now=main.fakeNow --redirect main.fakeNow=time.Now "$c" -o "$d/x"
+	expect_error "go$v check: redirect cycle with --force" 1 "redirect cycle main.fakeNow -> main.laterNow -> time.Now -> main.fakeNow" \
+		"$REWIRE" patch --force --redirect main.fakeNow=main.laterNow \
+		--redirect main.laterNow=time.Now --redirect time.Now=main.fakeNow "$c" -o "$d/x"
+	"$REWIRE" patch --redirect time.Now=main.fakeNow --redirect main.fakeNow=main.laterNow \
+		"$c" -o "$d/chain" >"$work/log" 2>&1 &&
+		grep -qF "warning: --redirect: time.Now=main.fakeNow: chain time.Now -> main.fakeNow -> main.laterNow: calls of time.Now run main.laterNow" "$work/log" &&
+		expect_output "go$v check: a chain runs its last TO, with a warning" "year 2002" "$d/chain" ||
+		bad_log "go$v check: chain" "refused, or no warning"
+	# Made by hand, as rewire no longer writes one: verify catches it.
+	python3 "$here/make_cycle.py" "$d/plain" "$d/cycle" >"$work/log" 2>&1 &&
+		expect_error "go$v verify a cycle" 1 "the redirects form a cycle, main.plain -> main.fakePlain -> main.plain" \
+			"$REWIRE" verify "$d/cycle" ||
+		bad_log "go$v verify a cycle" "make_cycle.py failed"
 
 	# inspect agrees with nm -S, with and without symbols.
 	go_build "$v" "$root/tests/fixtures/hello" "$d/hello" && go_build "$v" "$root/tests/fixtures/hello" "$d/hello-s" -ldflags='-s -w' &&
@@ -399,6 +416,67 @@ escaped_messages() {
 		"$REWIRE" patch --redirect "time.Now=main.fake${csi}Now" "$work/hello" -o "$work/x"
 }
 
+# expect_refused NAME CODE WANT CMD...: CMD exits with CODE saying WANT,
+# leaves $in as it was ($in_sum) and no temporary file in $(dirname $in).
+# Unlike expect_error it removes nothing first: OUT may be IN.
+expect_refused() {
+	local name=$1 code=$2 want=$3 rc
+	shift 3
+	"$@" >"$work/log" 2>&1
+	rc=$?
+	if [ "$rc" -ne "$code" ]; then
+		bad_log "$name" "exit status $rc, wanted $code"
+	elif ! grep -qF -- "$want" "$work/log"; then
+		bad_log "$name" "message lacks '$want'"
+	elif [ "$(sha256sum <"$in")" != "$in_sum" ]; then
+		bad_log "$name" "changed the input"
+	elif ls -A "$(dirname "$in")" | grep -q '\.rewire-'; then
+		bad_log "$name" "left a temporary file behind"
+	else
+		ok "$name"
+	fi
+}
+
+# Where -o writes, once on the newest Go (tests/outpath has the rest):
+# IN under any name is a usage error, --dry-run checks OUT too, a link is
+# written through and stays a link.
+output_paths() {
+	local v d in in_sum out
+	v=$(go_versions | awk '{print $NF}')
+	d=$work/outpath
+	in=$d/clock
+	mkdir -p "$d"
+	cp "$work/go$v/clock" "$in" || { bad "output paths" "no go$v clock"; return; }
+	in_sum=$(sha256sum <"$in")
+	ln -s clock "$d/clock-link"
+	ln "$in" "$d/clock-hard"
+	for out in clock ./clock clock-link clock-hard; do
+		expect_refused "output: -o $out (IN) is a usage error" 2 "use --in-place or another OUT" \
+			env -C "$d" "$REWIRE" patch -q --redirect time.Now=main.fakeNow clock -o "$out"
+		expect_refused "output: --dry-run -o $out (IN) too" 2 "is the input clock" \
+			env -C "$d" "$REWIRE" patch -q --dry-run --redirect time.Now=main.fakeNow clock -o "$out"
+	done
+	expect_refused "output: --dry-run checks OUT's folder" 1 "the folder $d/missing does not exist" \
+		"$REWIRE" patch -q --dry-run --redirect time.Now=main.fakeNow "$in" -o "$d/missing/out"
+	expect_refused "output: -o a folder is refused" 1 "$d: a folder" \
+		"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$in" -o "$d"
+	ln -s nothing "$d/dangling"
+	expect_refused "output: -o a dangling link is refused" 1 "a symbolic link to $d/nothing, which does not exist" \
+		"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$in" -o "$d/dangling"
+	cp "$in" "$d/target"
+	ln -s target "$d/out-link"
+	"$REWIRE" patch -q --redirect time.Now=main.fakeNow "$in" -o "$d/out-link" >"$work/log" 2>&1 &&
+		[ -L "$d/out-link" ] && [ "$("$d/target")" = "year 2001" ] &&
+		ok "output: -o a link writes the file it leads to" ||
+		bad_log "output: -o a link" "failed, or the link was replaced"
+	cp "$work/go$v/clock" "$d/in-place"
+	ln -s in-place "$d/in-place-link"
+	"$REWIRE" patch -q --in-place --redirect time.Now=main.fakeNow "$d/in-place-link" >"$work/log" 2>&1
+	[ -L "$d/in-place-link" ] && [ "$("$d/in-place")" = "year 2001" ] &&
+		ok "output: --in-place through a link patches the file it leads to" ||
+		bad_log "output: --in-place through a link" "failed, or the link was replaced"
+}
+
 # ---- Go -> C ----
 
 # Freestanding C as DESIGN.md asks: no libc, no red zone, no PIC, no canary.
@@ -532,6 +610,8 @@ echo "== escaped messages"
 escaped_messages
 echo "== Go versions outside 1.19-1.26"
 go_versions_outside
+echo "== output paths"
+output_paths
 echo "== Go -> C"
 if c_objects; then
 	for v in $(go_versions); do

@@ -79,6 +79,17 @@ static uint64_t never_run_addr(void)
 	return addr;
 }
 
+/* elf_writer_write to path, checked as the commands check OUT. */
+static int write_to(const struct elf_image *in, const struct elf_changes *ch,
+		    const char *path, struct rw_error *err)
+{
+	struct output out;
+
+	if (output_check(&out, path, in->path, false, err) < 0)
+		return -1;
+	return elf_writer_write(in, ch, &out, err);
+}
+
 static size_t count_entries(const char *dir)
 {
 	DIR *d = opendir(dir);
@@ -125,7 +136,7 @@ static void test_segment_note_and_patch(void **state)
 					  .nsymbols = 1 };
 
 		snprintf(path, sizeof(path), "%s/out", tmpdir);
-		assert_int_equal(elf_writer_write(&in, &ch, path, &err), 0);
+		assert_int_equal(write_to(&in, &ch, path, &err), 0);
 	}
 	assert_int_equal(elf_image_open(&out, path, &err), 0);
 	/* One PT_LOAD more, at the chosen address, executable. */
@@ -224,10 +235,10 @@ static void test_note_segment(void **state)
 					  .note_segments = &ns, .nnote_segments = 1 };
 
 		snprintf(path, sizeof(path), "%s/note-seg", tmpdir);
-		assert_int_equal(elf_writer_write(&in, &ch, path, &err), 0);
+		assert_int_equal(write_to(&in, &ch, path, &err), 0);
 		ns.addr = vaddr + 60;
 		snprintf(path, sizeof(path), "%s/note-seg-bad", tmpdir);
-		assert_int_equal(elf_writer_write(&in, &ch, path, &err), -1);
+		assert_int_equal(write_to(&in, &ch, path, &err), -1);
 		assert_non_null(strstr(err.msg, "not inside a new segment"));
 		assert_int_equal(access(path, F_OK), -1);
 		snprintf(path, sizeof(path), "%s/note-seg", tmpdir);
@@ -268,7 +279,7 @@ static void test_failure_leaves_nothing(void **state)
 		struct elf_changes ch = { .patches = &p, .npatches = 1 };
 
 		snprintf(path, sizeof(path), "%s/never", tmpdir);
-		assert_int_equal(elf_writer_write(&in, &ch, path, &err), -1);
+		assert_int_equal(write_to(&in, &ch, path, &err), -1);
 		assert_non_null(strstr(err.msg, "no section holds"));
 	}
 	assert_int_equal(count_entries(tmpdir), before);
@@ -276,8 +287,8 @@ static void test_failure_leaves_nothing(void **state)
 	{
 		struct elf_changes ch = { .npatches = 0 };
 
-		assert_int_equal(elf_writer_write(&in, &ch, "/nonexistent-dir/out", &err), -1);
-		assert_non_null(strstr(err.msg, "temporary file"));
+		assert_int_equal(write_to(&in, &ch, "/nonexistent-dir/out", &err), -1);
+		assert_non_null(strstr(err.msg, "the folder /nonexistent-dir does not exist"));
 	}
 	elf_image_close(&in);
 }

@@ -13,6 +13,7 @@
 #include "dwarf_info.h"
 #include "fixture.h"
 #include "gobin.h"
+#include "output.h"
 #include "plan.h"
 #include "redirect.h"
 
@@ -403,6 +404,7 @@ static void test_already_rewired(void **state)
 	char out[] = "/tmp/rewire-test-plan-XXXXXX";
 	struct subject s;
 	struct gobin *again = NULL;
+	struct output target;
 	struct plan p2;
 	int fd;
 
@@ -414,7 +416,8 @@ static void test_already_rewired(void **state)
 	subject_open(&s, versions[0], "inline");
 	add(&s, REDIRECT_REPLACE, "main.tripled", "main.twice");
 	assert_int_equal(build(&s), 0);
-	if (plan_write(&s.plan, s.bin, NULL, out, &s.err) < 0)
+	if (output_check(&target, out, NULL, false, &s.err) < 0 ||
+	    plan_write(&s.plan, s.bin, NULL, &target, &s.err) < 0)
 		fail_msg("%s", s.err.msg);
 	if (gobin_open(&again, out, &s.err) < 0)
 		fail_msg("%s", s.err.msg);
@@ -425,6 +428,89 @@ static void test_already_rewired(void **state)
 	gobin_close(again);
 	subject_close(&s);
 	unlink(out);
+}
+
+/* Every warning of the plan, joined. */
+static const char *warnings_text(const struct subject *s)
+{
+	static char buf[8192];
+	size_t used = 0, i;
+
+	buf[0] = '\0';
+	for (i = 0; i < s->plan.nwarnings && used < sizeof(buf); i++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s\n",
+					 s->plan.warnings[i].text);
+	return buf;
+}
+
+/* A=B with B=A jumps around forever: refused, naming the cycle in order,
+ * with --force too. */
+static void test_cycle_refused(void **state)
+{
+	char versions[GOFIXTURE_MAX_VERSIONS][16];
+	size_t n = gofixture_versions(versions, GOFIXTURE_MAX_VERSIONS), v;
+
+	(void)state;
+	for (v = 0; v < n; v++) {
+		struct subject s;
+
+		subject_open(&s, versions[v], "inline");
+		s.opt.force = true;
+		add(&s, REDIRECT_REPLACE, "main.tripled", "main.twice");
+		add(&s, REDIRECT_REPLACE, "main.twice", "main.tripled");
+		assert_int_equal(build(&s), -1);
+		assert_int_equal(s.plan.nerrors, 1);
+		assert_error_says(&s, "redirect cycle main.tripled -> main.twice -> main.tripled");
+		subject_close(&s);
+	}
+}
+
+/* A longer cycle is named from its first redirect, in jump order; a
+ * redirect leading into it is no second cycle. */
+static void test_long_cycle_refused(void **state)
+{
+	char versions[GOFIXTURE_MAX_VERSIONS][16];
+	struct subject s;
+
+	(void)state;
+	gofixture_versions(versions, GOFIXTURE_MAX_VERSIONS);
+	subject_open(&s, versions[0], "inline");
+	/* Without DWARF: main.main's signature is not the others'. */
+	dwarf_info_close(s.di);
+	s.di = NULL;
+	add(&s, REDIRECT_REPLACE, "main.twice", "main.main");
+	add(&s, REDIRECT_REPLACE, "main.main", "main.tripled");
+	add(&s, REDIRECT_REPLACE, "main.tripled", "main.twice");
+	assert_int_equal(build(&s), -1);
+	assert_int_equal(s.plan.nerrors, 1);
+	assert_error_says(&s, "main.twice=main.main: redirect cycle main.twice -> main.main -> main.tripled -> main.twice");
+	subject_close(&s);
+}
+
+/* A=B with B=C is a chain: planned, with a warning that A runs C. */
+static void test_chain_warns(void **state)
+{
+	char versions[GOFIXTURE_MAX_VERSIONS][16];
+	size_t n = gofixture_versions(versions, GOFIXTURE_MAX_VERSIONS), v;
+
+	(void)state;
+	for (v = 0; v < n; v++) {
+		struct subject s;
+
+		subject_open(&s, versions[v], "inline");
+		dwarf_info_close(s.di);
+		s.di = NULL;
+		add(&s, REDIRECT_REPLACE, "main.tripled", "main.twice");
+		add(&s, REDIRECT_REPLACE, "main.twice", "main.main");
+		if (build(&s) < 0)
+			fail_msg("%s: %s", versions[v], errors_text(&s));
+		assert_int_equal(s.plan.nwarnings, 1);
+		if (!strstr(warnings_text(&s),
+			    "chain main.tripled -> main.twice -> main.main: calls of main.tripled run main.main"))
+			fail_msg("%s: %s", versions[v], warnings_text(&s));
+		assert_int_equal(s.plan.npatches, 2);
+		subject_close(&s);
+	}
 }
 
 int main(void)
@@ -441,6 +527,9 @@ int main(void)
 		cmocka_unit_test(test_original_of_unpatched),
 		cmocka_unit_test(test_original_trampoline),
 		cmocka_unit_test(test_already_rewired),
+		cmocka_unit_test(test_cycle_refused),
+		cmocka_unit_test(test_long_cycle_refused),
+		cmocka_unit_test(test_chain_warns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
