@@ -147,7 +147,8 @@ install: $(REWIRE) $(KERNEL_TARGETS)
 	install -m 755 $(REWIRE) $(DESTDIR)$(PREFIX)/bin/rewire
 	install -m 755 scripts/rewire-test-exec $(DESTDIR)$(PREFIX)/bin/rewire-test-exec
 	install -m 755 scripts/rewire-kernel-exec $(DESTDIR)$(PREFIX)/bin/rewire-kernel-exec
-	install -m 644 build/kernel/platform-kvm.a $(DESTDIR)$(PREFIX)/lib/rewire/kernel/
+	install -m 644 $(KVM_LIB) $(KVM_IMAGE_LD) $(HOSTED_LIB) $(HOSTED_LD) \
+		$(DESTDIR)$(PREFIX)/lib/rewire/kernel/
 	install -m 644 $(KCORE_OBJ) $(DESTDIR)$(PREFIX)/lib/rewire/kernel/core/
 
 clean:
@@ -208,7 +209,7 @@ fuzz: fuzz-build fuzz-seeds
 # Truncated and byte-flipped fixtures through inspect, patch and verify, a
 # few through image (with the kernel of build/kernel, whatever SAN says).
 # `make SAN=1 corrupt-test` runs it against the sanitizer build.
-corrupt-test: $(REWIRE) fixtures $(KCORE_OBJ) $(KVM_LIB)
+corrupt-test: $(REWIRE) fixtures $(KCORE_OBJ) $(KVM_LIB) $(KVM_IMAGE_LD)
 	@REWIRE=$(abspath $(REWIRE)) REWIRE_FIXTURES=$(abspath build/fixtures) \
 		bash tests/corrupt/run.sh
 
@@ -216,7 +217,7 @@ corrupt-test: $(REWIRE) fixtures $(KCORE_OBJ) $(KVM_LIB)
 # folders) and what SIGINT, SIGTERM, SIGHUP and SIGQUIT at random times
 # during patch and image leave behind: nothing. Needs root for the device
 # cases (skipped otherwise); `make SAN=1 outpath-test` for the sanitizer build.
-outpath-test: $(REWIRE) $(KCORE_OBJ) $(KVM_LIB)
+outpath-test: $(REWIRE) $(KCORE_OBJ) $(KVM_LIB) $(KVM_IMAGE_LD)
 	@REWIRE=$(abspath $(REWIRE)) bash tests/outpath/run.sh
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_TEST_OBJ:.o=.d)

@@ -8,8 +8,10 @@ usage: scripts/demo.sh
 
 Builds the bundled clock example with the newest installed Go, rewires its
 time.Now to the fake its source declares and shows both runs, then the
-examples/greeting tests through rewire-test-exec and examples/cfunc's Go -> C
-redirects. REWIRE names the rewire binary (default: build/bin/rewire).
+examples/greeting tests through rewire-test-exec, examples/cfunc's Go -> C
+redirects, and examples/hello on the kernel runtime with its counters (kvm
+when /dev/kvm works, else hosted). REWIRE names the rewire binary
+(default: build/bin/rewire).
 EOF
 }
 case ${1:-} in
@@ -60,3 +62,10 @@ echo "\$ ./cfunc"
 "$REWIRE" patch --link "$work/fakes.o" "$work/cfunc" -o "$work/cfunc.rewired"
 echo "\$ ./cfunc.rewired        (4000 goroutines calling C while the GC runs)"
 "$work/cfunc.rewired"
+echo
+echo "== the kernel runtime: examples/hello on rewire's kernel, its system calls counted"
+go_build "$v" "$root/examples/hello" "$work/hello"
+echo "\$ rewire run --stats --env GREETING=hi hello -- kernel"
+"$REWIRE" run --stats --env GREETING=hi "$work/hello" -- kernel 2>"$work/run.err"
+grep -E '^(kcore-stats: (syscalls|switches|page_faults|frames_used) |rewire run: platform )' \
+	"$work/run.err" | sed 's/^/  /'

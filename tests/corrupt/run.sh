@@ -45,7 +45,7 @@ cp "$rewire" "$work/rewire" || exit 1
 # The kernel too, for rewire image; without one, no image cases.
 kernel=${REWIRE_KERNEL_DIR:-$root/build/kernel}
 if [ "${CORRUPT_IMAGE_CASES:-2}" != 0 ] && [ -f "$kernel/platform-kvm.a" ] &&
-	mkdir -p "$work/kernel/core" && cp "$kernel/platform-kvm.a" "$work/kernel/" &&
+	mkdir -p "$work/kernel/core" && cp "$kernel"/platform-kvm.* "$work/kernel/" &&
 	cp "$kernel"/core/*.o "$work/kernel/core/"; then
 	export REWIRE_KERNEL_DIR=$work/kernel
 else

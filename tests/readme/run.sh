@@ -71,7 +71,8 @@ copy_repository() {
 check_install() {
 	local f missing=""
 	for f in bin/rewire bin/rewire-test-exec bin/rewire-kernel-exec \
-		include/rewire.h lib/rewire/kernel/platform-kvm.a; do
+		include/rewire.h lib/rewire/kernel/platform-kvm.a lib/rewire/kernel/platform-kvm.ld \
+		lib/rewire/kernel/platform-hosted.a lib/rewire/kernel/platform-hosted.ld; do
 		[ -e "$prefix/$f" ] || missing="$missing $f"
 	done
 	[ -z "$missing" ] && ok "make install: the commands, rewire.h and the kernel under PREFIX" ||
