@@ -66,7 +66,7 @@ KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
 .PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test kernel-test robustness-test
 .PHONY: outpath-test
-.PHONY: stress soak readme-test
+.PHONY: stress soak readme-test stdlib-test
 all: $(REWIRE) $(KERNEL_TARGETS)
 
 $(BUILD)/%.o: %.c
@@ -124,6 +124,11 @@ kernel-test: $(KERNEL_TEST_DEPS)
 # newest Go unless REWIRE_GO_VERSIONS says otherwise.
 stress: $(KERNEL_TEST_DEPS)
 	@REWIRE=$(abspath $(REWIRE)) bash tests/soak/run.sh stress
+
+# Go's own package tests on the kernel runtime, opt-in (tests/stdlib/run.sh:
+# STDLIB_PACKAGES, STDLIB_PLATFORMS, REWIRE_GO_VERSIONS).
+stdlib-test: $(KERNEL_TEST_DEPS)
+	@REWIRE=$(abspath $(REWIRE)) bash tests/stdlib/run.sh
 
 soak: $(KERNEL_TEST_DEPS)
 	@REWIRE=$(abspath $(REWIRE)) SOAK_SECONDS=$(or $(SOAK_SECONDS),600) \

@@ -172,8 +172,14 @@
 #define SIGKILL 9
 #define SIGSEGV 11
 #define SIGPIPE 13
+#define SIGCHLD 17
+#define SIGCONT 18
 #define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
 #define SIGURG 23
+#define SIGWINCH 28
 #define SIG_DFL 0
 #define SIG_IGN 1
 #define SA_SIGINFO 0x4

@@ -143,14 +143,14 @@ long signal_send(long tid, int sig)
 static bool kills_by_default(int sig)
 {
 	switch (sig) {
-	case 17: /* SIGCHLD */
-	case 18: /* SIGCONT */
+	case SIGCHLD:
+	case SIGCONT:
 	case SIGSTOP:
-	case 20: /* SIGTSTP */
-	case 21: /* SIGTTIN */
-	case 22: /* SIGTTOU */
+	case SIGTSTP:
+	case SIGTTIN:
+	case SIGTTOU:
 	case SIGURG:
-	case 28: /* SIGWINCH */
+	case SIGWINCH:
 		return false;
 	default:
 		return sig >= 1 && sig <= 31;

@@ -108,6 +108,27 @@ test_exec_module() {
 		"$root/scripts/rewire-test-exec" "$d/plain.test" -test.v -test.run TestArguments one two
 	[ -z "$(ls -A "$d/exec-tmp")" ] && ok "go$v rewire-test-exec leaves nothing in TMPDIR" ||
 		bad "go$v rewire-test-exec leaves nothing in TMPDIR" "$(ls -A "$d/exec-tmp" | tr '\n' ' ')"
+	# A rewired binary runs as the wrapper's child: go test's SIGQUIT (on
+	# a timeout) must reach it, and nothing may outlive the wrapper.
+	env -C "$mod" GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod CGO_ENABLED=0 \
+		"$go" test -c -o "$d/faked.test" ./faked >"$work/log" 2>&1 ||
+		{ bad_log "go$v build faked.test" "go test -c failed"; return; }
+	env -C "$mod/faked" --default-signal=INT,QUIT PATH="$(dirname "$go"):$PATH" REWIRE="$REWIRE" \
+		TMPDIR="$d/exec-tmp" TESTEXEC_WAIT=1 "$root/scripts/rewire-test-exec" "$d/faked.test" \
+		-test.run TestWaits >"$work/log" 2>&1 &
+	local wrapper=$!
+	sleep 2
+	kill -QUIT "$wrapper"
+	wait "$wrapper"
+	rc=$?
+	sleep 0.2
+	if [ "$rc" -eq 2 ] && grep -q "^SIGQUIT: quit" "$work/log" &&
+		! pgrep -f "$d/exec-tmp" >/dev/null && [ -z "$(ls -A "$d/exec-tmp")" ]; then
+		ok "go$v rewire-test-exec: SIGQUIT reaches the rewired test (Go's dump, status 2), nothing left"
+	else
+		bad_log "go$v rewire-test-exec passes SIGQUIT on" "status $rc, or a process or file left"
+		pkill -KILL -f "$d/exec-tmp"
+	fi
 }
 
 run_version() {
@@ -340,7 +361,7 @@ go_versions_outside() {
 	expect_error "Go version: image refuses a newer Go" 1 "built by go1.27" \
 		env REWIRE_KERNEL_DIR="${REWIRE_KERNEL_DIR:-$root/build/kernel}" \
 		"$REWIRE" image "$d/clock-1.27" -o "$d/x"
-	expect_output "Go version: image --force images it" "PVH entry" \
+	expect_output "Go version: image --force images it" "kernel entry" \
 		env REWIRE_KERNEL_DIR="${REWIRE_KERNEL_DIR:-$root/build/kernel}" \
 		"$REWIRE" image --force "$d/clock-1.27" -o "$d/clock-1.27.img"
 }

@@ -1,6 +1,7 @@
 package faked
 
 import (
+	"os"
 	"testing"
 	"time"
 )
@@ -17,4 +18,14 @@ func TestYearIsFaked(t *testing.T) {
 	if got := Year(); got != 2001 {
 		t.Fatalf("Year() = %d, want the fake's 2001", got)
 	}
+}
+
+// TESTEXEC_WAIT=1: the test waits for a signal (tests/e2e/run.sh sends the
+// wrapper SIGQUIT, as go test does on a timeout; Go then prints its
+// goroutines and exits with 2).
+func TestWaits(t *testing.T) {
+	if os.Getenv("TESTEXEC_WAIT") == "" {
+		t.Skip("TESTEXEC_WAIT not set")
+	}
+	time.Sleep(time.Minute)
 }

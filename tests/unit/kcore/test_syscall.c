@@ -425,6 +425,33 @@ static void test_no_signal_frame_on_a_kernel_stack(void **state)
 	assert_int_equal(results[4], 0);
 }
 
+/* A signal without a handler: the default action. SIGURG's is to ignore
+ * (the thread goes on); SIGPIPE's ends the program, as killed by it. */
+static void default_action_target(const struct platform_regs *start)
+{
+	long tid = fake_syscall(NR_gettid, 0, 0, 0, 0, 0, 0);
+	(void)start;
+
+	results[0] = fake_syscall(NR_tgkill, 1, tid, SIGURG, 0, 0, 0);
+	results[1] = 1; /* still running */
+	fake_syscall(NR_tgkill, 1, tid, SIGPIPE, 0, 0, 0);
+	results[2] = 1; /* not reached */
+}
+
+static void test_signal_default_action(void **state)
+{
+	int status;
+	(void)state;
+
+	results[2] = 0;
+	fake_thread(default_action_target, 0);
+	FAKE_EXPECT_EXIT(fake_run(), status);
+	assert_int_equal(status, 128 + SIGPIPE);
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], 1);
+	assert_int_equal(results[2], 0);
+}
+
 static void test_signals_sent_are_counted(void **state)
 {
 	(void)state;
@@ -650,6 +677,7 @@ int main(void)
 		STEST(test_fcntl_on_stdio),
 		STEST(test_signal_bookkeeping),
 		STEST(test_signal_masks_and_altstacks_per_thread),
+		STEST(test_signal_default_action),
 		STEST(test_signals_sent_are_counted),
 		STEST(test_signal_delivery_and_return),
 		STEST(test_no_signal_frame_on_a_kernel_stack),

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Go's own package tests on the kernel runtime (opt-in: `make stdlib-test`,
+# not part of `make test`): `go test -short -exec rewire-kernel-exec` of
+# STDLIB_PACKAGES for every Go version of REWIRE_GO_VERSIONS (default: 1.22
+# and the newest) on every platform of STDLIB_PLATFORMS (default hosted).
+# A package passes when go test says ok; a failing one lists its failed
+# tests, and a test named in KNOWN below fails for a reason the kernel does
+# not cover yet (files, subprocesses, a network): such a package counts as
+# passed when those are its only failures. One line per package, version
+# and platform, then "stdlib: N passed, N failed".
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+rewire=${REWIRE:-$root/build/bin/rewire}
+# shellcheck source=../lib/go.sh
+. "$root/tests/lib/go.sh"
+# shellcheck source=../lib/report.sh
+. "$root/tests/lib/report.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+packages=${STDLIB_PACKAGES:-strings sort sync sync/atomic container/list bytes strconv math/big encoding/json fmt time}
+platforms=${STDLIB_PLATFORMS:-hosted}
+if [ -n "${REWIRE_GO_VERSIONS:-}" ]; then
+	versions=$(go_versions)
+else
+	all=$(go_versions)
+	versions=$(printf '%s\n' 1.22 "${all##* }" | sort -u | while read -r v; do
+		[[ " $all " == *" $v "* ]] && echo "$v"; done | xargs)
+fi
+
+# The tests that need what the kernel does not offer yet, and why.
+declare -A KNOWN=(
+	[sync/TestMutexMisuse]="runs its own binary as a subprocess"
+	[sync/TestIssue76126]="runs its own binary as a subprocess"
+	[sync/ExampleOnceValues]="opens its own source file: no file system"
+	[encoding/json/TestHTTPDecoding]="listens on a network socket"
+	[time/*]="the package's init reads zoneinfo: no file system"
+)
+
+for v in $versions; do
+	go=$(go_bin "$v")
+	for pl in $platforms; do
+		for p in $packages; do
+			log=$work/$(echo "$p-$v-$pl" | tr / _).log
+			env REWIRE="$rewire" REWIRE_RUN_FLAGS="--platform $pl" GOTOOLCHAIN=local \
+				GOFLAGS=-mod=mod CGO_ENABLED=0 timeout 1200 "$go" test -short -count=1 \
+				-exec "$root/scripts/rewire-kernel-exec" "$p" </dev/null >"$log" 2>&1
+			status=$?
+			name="$p (go$v, $pl)"
+			if [ "$status" = 0 ]; then
+				ok "$name"
+				continue
+			fi
+			failed=$(sed -n 's/^--- FAIL: \([^ ]*\).*/\1/p' "$log" | sort -u)
+			unknown="" reasons=""
+			if [ -n "${KNOWN[$p/*]:-}" ]; then
+				reasons=${KNOWN[$p/*]}
+			else
+				[ -n "$failed" ] || unknown="(no test named: the binary itself failed)"
+				for t in $failed; do
+					if [ -n "${KNOWN[$p/$t]:-}" ]; then
+						reasons+="$t: ${KNOWN[$p/$t]}; "
+					else
+						unknown+="$t "
+					fi
+				done
+			fi
+			if [ -z "$unknown" ]; then
+				ok "$name: known failures only: ${reasons%; }"
+			else
+				bad "$name" "failed: $unknown" "$log"
+			fi
+		done
+	done
+done
+echo "stdlib: go ${versions// /,} on ${platforms// /,}"
+report_summary stdlib
