@@ -331,3 +331,14 @@ int run_log_file(struct rw_error *err)
 	unlink(path);
 	return fd;
 }
+
+void run_child_mask(sigset_t *mask)
+{
+	sigset_t ours;
+
+	sigprocmask(SIG_SETMASK, NULL, mask);
+	runner_signals(&ours);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(&ours, sig))
+			sigdelset(mask, sig);
+}

@@ -26,6 +26,10 @@ int run_signals_block(sigset_t *old, struct rw_error *err);
  * restored to *old and signo unblocked. No core dump for SIGQUIT. */
 void run_signals_die(int signo, const sigset_t *old) __attribute__((noreturn));
 
+/* The mask a child starts with: ours as it was before run_signals_block
+ * (the signals that blocks are taken out of the current one). */
+void run_child_mask(sigset_t *mask);
+
 /* The child gets descriptor from (ours) as number to (its). */
 struct run_child_fd {
 	int from, to;

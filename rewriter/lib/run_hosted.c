@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fsutil.h"
 #include "run_child.h"
 #include "run_cmdline.h"
 
@@ -75,19 +76,6 @@ static int environment(const struct run_options *o, char ***envp,
 	return 0;
 }
 
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* Copies the log (from its start) to to_fd (< 0: nowhere); after a
  * timeout, what follows the kernel's quit line comes back instead
  * (malloc'd), NULL without. */
@@ -111,7 +99,7 @@ static char *log_finish(int log_fd, int to_fd, bool timed_out)
 			d = open_memstream(&dump, &dump_len);
 		if (d)
 			fwrite(line, 1, (size_t)len, d);
-		else if (to_fd >= 0 && !write_all(to_fd, line, (size_t)len))
+		else if (to_fd >= 0 && file_write_all(to_fd, line, (size_t)len) < 0)
 			to_fd = -1;
 	}
 	if (d)
@@ -154,13 +142,7 @@ static int hosted_boot(const struct run_platform *p, const struct run_target *t,
 	};
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", FD_IMAGE);
 	const struct run_child_exec x = { .path = path, .argv = argv, .envp = envp };
-	/* The mask the image starts with: ours before run_signals_block. */
-	sigprocmask(SIG_SETMASK, NULL, &mask);
-	sigdelset(&mask, SIGINT);
-	sigdelset(&mask, SIGTERM);
-	sigdelset(&mask, SIGHUP);
-	sigdelset(&mask, SIGQUIT);
-	sigdelset(&mask, SIGCHLD);
+	run_child_mask(&mask);
 	start = run_now_ns();
 	if (run_child_start(&c, &x, map, sizeof(map) / sizeof(map[0]), &mask,
 			    &exec_errno, err) < 0) {

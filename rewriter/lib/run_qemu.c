@@ -280,13 +280,7 @@ static int qemu_boot(const struct run_platform *p, const struct run_target *t,
 	c.pumps[1].to = o->err_fd;
 	c.npumps = 2;
 	f.out[0] = f.err[0] = -1;
-	/* The mask QEMU starts with: ours before run_signals_block. */
-	sigprocmask(SIG_SETMASK, NULL, &mask);
-	sigdelset(&mask, SIGINT);
-	sigdelset(&mask, SIGTERM);
-	sigdelset(&mask, SIGHUP);
-	sigdelset(&mask, SIGQUIT);
-	sigdelset(&mask, SIGCHLD);
+	run_child_mask(&mask);
 	start = run_now_ns();
 	const struct run_child_exec x = { .argv = a.args };
 	if (run_child_start(&c, &x, map, sizeof(map) / sizeof(map[0]), &mask,

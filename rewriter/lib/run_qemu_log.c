@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fsutil.h"
+
 /* "rewire-exit N\n" exactly, N 0-255: *status. */
 static bool exit_record(const char *line, ssize_t len, int *status)
 {
@@ -24,19 +26,6 @@ static bool exit_record(const char *line, ssize_t len, int *status)
 	if (v > 255)
 		return false;
 	*status = v;
-	return true;
-}
-
-static bool write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
 	return true;
 }
 
@@ -59,7 +48,7 @@ bool qemu_log_finish(int log_fd, int to_fd, int *status)
 	while ((len = getline(&line, &cap, f)) > 0) {
 		if (exit_record(line, len, status))
 			found = true;
-		else if (to_fd >= 0 && !write_all(to_fd, line, (size_t)len))
+		else if (to_fd >= 0 && file_write_all(to_fd, line, (size_t)len) < 0)
 			to_fd = -1;
 	}
 	free(line);

@@ -109,3 +109,21 @@ void format_vprintf(void (*write)(const char *, size_t), const char *fmt,
 	}
 	out_flush(&o);
 }
+
+void format_vprintf_whole(void (*write)(const char *, size_t), const char *fmt,
+			  va_list ap)
+{
+	unsigned long flags = platform_irq_save();
+	format_vprintf(write, fmt, ap);
+	platform_irq_restore(flags);
+}
+
+void format_panic(void (*write)(const char *, size_t), const char *file,
+		  int line, const char *fmt, va_list ap)
+{
+	platform_irq_save();
+	platform_printf("\nrewire: panic: %s:%d: ", file, line);
+	format_vprintf(write, fmt, ap);
+	write("\n", 1);
+	platform_exit(PLATFORM_EXIT_CRASH);
+}

@@ -23,10 +23,42 @@ static inline struct cpuid cpuid(uint32_t leaf, uint32_t subleaf)
 	return r;
 }
 
+/* The XSAVE state components Go can use (XCR0 bits): x87, SSE, AVX and
+ * AVX-512's three. Left out: MPX, PKRU, AMX tiles. */
+#define XFEATURE_X87    (1u << 0)
+#define XFEATURE_SSE    (1u << 1)
+#define XFEATURE_AVX    (1u << 2)
+#define XFEATURE_AVX512 (7u << 5) /* opmask, ZMM_Hi256, Hi16_ZMM */
+#define XFEATURES_WANTED (XFEATURE_X87 | XFEATURE_SSE | XFEATURE_AVX | \
+			  XFEATURE_AVX512)
+
+/* program.c: the Go program's headers in the image (NULL: none, as in a
+ * test kernel; a bad header panics). */
+#define PT_LOAD 1
+struct elf64_phdr {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+};
+void program_init(const unsigned char *ehdr);
+/* Its program headers and their count (NULL, 0 without a program). */
+const struct elf64_phdr *program_phdrs(unsigned *count);
+/* The entry point its ELF header names (0 without). */
+uint64_t program_header_entry(void);
+/* Fills out for a program starting at entry: headers, AT_HWCAP; hwcap2
+ * is the platform's to add. */
+void program_describe(struct platform_program *out, uint64_t entry);
+
 /* format.c: printf's formats as platform.h lists them, written through
  * write in pieces. */
 void format_vprintf(void (*write)(const char *, size_t), const char *fmt,
 		    va_list ap);
+/* format_vprintf with interrupts off: one call's output in one piece. */
+void format_vprintf_whole(void (*write)(const char *, size_t), const char *fmt,
+			  va_list ap);
+/* platform_panic's body: "panic: file:line: message" through write (the
+ * console's stderr), then the crash status. */
+void format_panic(void (*write)(const char *, size_t), const char *file,
+		  int line, const char *fmt, va_list ap) __attribute__((noreturn));
 
 /* random.c: looks for RDSEED and RDRAND (platform_random uses them). */
 void random_hw_init(void);

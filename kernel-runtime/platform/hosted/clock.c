@@ -8,7 +8,6 @@
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
 #define SHT_DYNSYM 11
-#define PT_LOAD 1
 
 struct timespec64 {
 	int64_t sec, nsec;
@@ -26,11 +25,6 @@ struct elf64_sym {
 	uint8_t info, other;
 	uint16_t shndx;
 	uint64_t value, size;
-};
-
-struct elf64_phdr {
-	uint32_t type, flags;
-	uint64_t offset, vaddr, paddr, filesz, memsz, align;
 };
 
 typedef long (*clock_gettime_fn)(long clock, struct timespec64 *ts);

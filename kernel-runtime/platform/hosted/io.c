@@ -113,21 +113,17 @@ void hosted_check_input(void)
 void platform_printf(const char *fmt, ...)
 {
 	va_list ap;
-	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	format_vprintf(write_stderr, fmt, ap);
+	format_vprintf_whole(write_stderr, fmt, ap);
 	va_end(ap);
-	platform_irq_restore(flags);
 }
 
 void platform_log(const char *fmt, ...)
 {
 	va_list ap;
-	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	format_vprintf(write_log, fmt, ap);
+	format_vprintf_whole(write_log, fmt, ap);
 	va_end(ap);
-	platform_irq_restore(flags);
 }
 
 void platform_exit(int status)
@@ -161,13 +157,8 @@ void platform_exit_signal(int sig)
 void platform_panic(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
-	platform_irq_save();
-	platform_printf("\nrewire: panic: %s:%d: ", file, line);
 	va_start(ap, fmt);
-	format_vprintf(write_stderr, fmt, ap);
-	va_end(ap);
-	platform_printf("\n");
-	platform_exit(PLATFORM_EXIT_CRASH);
+	format_panic(write_stderr, file, line, fmt, ap);
 }
 
 /* Before the core runs: a host call the platform cannot do without

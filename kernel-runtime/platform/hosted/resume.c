@@ -40,18 +40,3 @@ void platform_regs_init(struct platform_regs *regs, uint64_t rip,
 		.rflags = RFLAGS_IF | 0x2, /* bit 1 always reads as 1 */
 	};
 }
-
-/* Program contexts are captured with IF set, kernel ones without
- * (trap.c's capture, SAVE_CALLER_CONTEXT). */
-bool platform_regs_in_program(const struct platform_regs *regs)
-{
-	return regs->rflags & RFLAGS_IF;
-}
-
-/* GS holds this platform's per-CPU data (percpu.c). */
-int platform_program_gs_base(bool set, uint64_t *base)
-{
-	(void)set;
-	(void)base;
-	return -1;
-}

@@ -4,14 +4,6 @@
  * only enabling components is the host's business. */
 #include "hosted.h"
 
-#define XFEATURE_X87    (1u << 0)
-#define XFEATURE_SSE    (1u << 1)
-#define XFEATURE_AVX    (1u << 2)
-#define XFEATURE_AVX512 (7u << 5) /* opmask, ZMM_Hi256, Hi16_ZMM */
-/* Left out: PKRU (the host's protection keys stay the host's) and AMX
- * tiles (the host hands them out only on request). */
-#define XFEATURES_WANTED (XFEATURE_X87 | XFEATURE_SSE | XFEATURE_AVX | \
-			  XFEATURE_AVX512)
 #define CPUID1_ECX_OSXSAVE (1u << 27)
 
 static int use_xsave;

@@ -24,12 +24,8 @@ void platform_panic(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 	kvm_irq_disable();
-	platform_printf("\nrewire: panic: %s:%d: ", file, line);
 	va_start(ap, fmt);
-	format_vprintf(kvm_serial_stderr, fmt, ap);
-	va_end(ap);
-	platform_printf("\n");
-	platform_exit(PLATFORM_EXIT_CRASH);
+	format_panic(kvm_serial_stderr, file, line, fmt, ap);
 }
 
 void platform_exit_signal(int sig)

@@ -5,32 +5,26 @@
 void platform_printf(const char *fmt, ...)
 {
 	va_list ap;
-	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	format_vprintf(kvm_serial_stderr, fmt, ap);
+	format_vprintf_whole(kvm_serial_stderr, fmt, ap);
 	va_end(ap);
-	platform_irq_restore(flags);
 }
 
 void kvm_printf_stdout(const char *fmt, ...)
 {
 	va_list ap;
-	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	format_vprintf(kvm_serial_stdout, fmt, ap);
+	format_vprintf_whole(kvm_serial_stdout, fmt, ap);
 	va_end(ap);
-	platform_irq_restore(flags);
 }
 
 /* The log is QEMU's debug console (port 0xe9). */
 void platform_log(const char *fmt, ...)
 {
 	va_list ap;
-	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	format_vprintf(kvm_debugcon_write, fmt, ap);
+	format_vprintf_whole(kvm_debugcon_write, fmt, ap);
 	va_end(ap);
-	platform_irq_restore(flags);
 }
 
 void kvm_warn(const char *fmt, ...)
@@ -50,9 +44,7 @@ void kvm_info(const char *fmt, ...)
 	va_list ap;
 	if (!kcore_option("verbose"))
 		return;
-	unsigned long flags = platform_irq_save();
 	va_start(ap, fmt);
-	format_vprintf(kvm_debugcon_write, fmt, ap);
+	format_vprintf_whole(kvm_debugcon_write, fmt, ap);
 	va_end(ap);
-	platform_irq_restore(flags);
 }

@@ -118,17 +118,3 @@ void platform_wait_for_interrupt(void)
 	 * between it and HLT, so a wake-up is never missed. */
 	__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
-
-/* The program runs with interrupts on, the kernel with them off. */
-bool platform_regs_in_program(const struct platform_regs *regs)
-{
-	return regs->rflags & RFLAGS_IF;
-}
-
-/* GS holds this platform's per-CPU data: the program shares ring 0. */
-int platform_program_gs_base(bool set, uint64_t *base)
-{
-	(void)set;
-	(void)base;
-	return -1;
-}

@@ -3,15 +3,6 @@
 #include "cpu.h"
 #include "kvm.h"
 
-#define XFEATURE_X87       (1u << 0)
-#define XFEATURE_SSE       (1u << 1)
-#define XFEATURE_AVX       (1u << 2)
-#define XFEATURE_AVX512    (7u << 5) /* opmask, ZMM_Hi256, Hi16_ZMM */
-/* What Go can use. Left out: MPX (gone from CPUs), PKRU (protection keys
- * are not used), AMX tiles (8 KiB more per thread, and Go has no use). */
-#define XFEATURES_WANTED (XFEATURE_X87 | XFEATURE_SSE | XFEATURE_AVX | \
-			  XFEATURE_AVX512)
-
 #define CPUID1_ECX_XSAVE (1u << 26)
 
 enum save_method { SAVE_FXSAVE, SAVE_XSAVE, SAVE_XSAVEOPT };
