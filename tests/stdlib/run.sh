@@ -34,6 +34,7 @@ declare -A KNOWN=(
 	[sync/TestMutexMisuse]="runs its own binary as a subprocess"
 	[sync/TestIssue76126]="runs its own binary as a subprocess"
 	[sync/ExampleOnceValues]="opens its own source file: no file system"
+	[strconv/TestFp]="reads testdata/testfp.txt: no file system"
 	[encoding/json/TestHTTPDecoding]="listens on a network socket"
 	[time/*]="the package's init reads zoneinfo: no file system"
 )
@@ -52,13 +53,13 @@ for v in $versions; do
 				ok "$name"
 				continue
 			fi
-			failed=$(sed -n 's/^--- FAIL: \([^ ]*\).*/\1/p' "$log" | sort -u)
+			failed_tests=$(sed -n 's/^--- FAIL: \([^ ]*\).*/\1/p' "$log" | sort -u)
 			unknown="" reasons=""
 			if [ -n "${KNOWN[$p/*]:-}" ]; then
 				reasons=${KNOWN[$p/*]}
 			else
-				[ -n "$failed" ] || unknown="(no test named: the binary itself failed)"
-				for t in $failed; do
+				[ -n "$failed_tests" ] || unknown="(no test named: the binary itself failed)"
+				for t in $failed_tests; do
 					if [ -n "${KNOWN[$p/$t]:-}" ]; then
 						reasons+="$t: ${KNOWN[$p/$t]}; "
 					else
