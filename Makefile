@@ -138,7 +138,7 @@ soak: $(KERNEL_TEST_DEPS)
 san-test:
 	$(MAKE) SAN=1 unit-test e2e-test outpath-test
 
-demo: $(REWIRE)
+demo: $(REWIRE) $(KERNEL_TARGETS)
 	@REWIRE=$(abspath $(REWIRE)) bash scripts/demo.sh
 
 # The kernel goes where `rewire image` (and `rewire run`) looks beside an

@@ -66,6 +66,7 @@ echo
 echo "== the kernel runtime: examples/hello on rewire's kernel, its system calls counted"
 go_build "$v" "$root/examples/hello" "$work/hello"
 echo "\$ rewire run --stats --env GREETING=hi hello -- kernel"
-"$REWIRE" run --stats --env GREETING=hi "$work/hello" -- kernel 2>"$work/run.err"
+"$REWIRE" run --stats --env GREETING=hi "$work/hello" -- kernel 2>"$work/run.err" ||
+	{ cat "$work/run.err" >&2; exit 1; }
 grep -E '^(kcore-stats: (syscalls|switches|page_faults|frames_used) |rewire run: platform )' \
 	"$work/run.err" | sed 's/^/  /'
