@@ -44,6 +44,7 @@ static long syscall_hook(struct platform_regs *regs)
 	struct thread *cur = sched_current();
 	long result;
 
+	stats_trap((long)regs->rax);
 	/* clone copies this frame for the child. */
 	cur->syscall_regs = regs;
 	result = kcore_syscall((long)regs->rax, args);

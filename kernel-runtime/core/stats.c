@@ -2,6 +2,7 @@
 #include "stats.h"
 
 #include "frame.h"
+#include "kcore_leaves.h"
 #include "kernel.h"
 #include "linux_abi.h"
 #include "platform.h"
@@ -13,6 +14,9 @@ static uint64_t unknown_logged[STATS_SYSCALLS / 64];
  * a number is never 0). Past the last slot, they are no longer reported. */
 static long unknown_others[32];
 static uint64_t syscalls, switches, page_faults, signals_delivered;
+/* The two doors: SYSCALL traps (by number) and redirected calls (by leaf). */
+static uint64_t traps, trap_counts[STATS_SYSCALLS + 1];
+static uint64_t redirects, redirect_counts[KCORE_LEAF_COUNT];
 static uint64_t signals[KSIG_MAX + 1];
 static uint64_t memlog_period, memlog_next = KCORE_FOREVER;
 
@@ -41,7 +45,12 @@ void stats_init(void)
 		unknown_others[i] = 0;
 	for (unsigned i = 0; i <= KSIG_MAX; i++)
 		signals[i] = 0;
+	for (unsigned i = 0; i <= STATS_SYSCALLS; i++)
+		trap_counts[i] = 0;
+	for (unsigned i = 0; i < KCORE_LEAF_COUNT; i++)
+		redirect_counts[i] = 0;
 	syscalls = switches = page_faults = signals_delivered = 0;
+	traps = redirects = 0;
 	memlog_period = 0;
 	memlog_next = KCORE_FOREVER;
 }
@@ -50,6 +59,19 @@ void stats_syscall(long nr)
 {
 	counter_add(&syscall_counts[slot(nr)]);
 	counter_add(&syscalls);
+}
+
+void stats_trap(long nr)
+{
+	counter_add(&trap_counts[slot(nr)]);
+	counter_add(&traps);
+}
+
+void stats_redirect(unsigned leaf)
+{
+	if (leaf < KCORE_LEAF_COUNT)
+		counter_add(&redirect_counts[leaf]);
+	counter_add(&redirects);
 }
 
 void stats_switch(void)
@@ -108,6 +130,8 @@ void kcore_counters(struct kcore_counters *out)
 
 	frame_stats(&f);
 	out->syscalls = counter_get(&syscalls);
+	out->traps = counter_get(&traps);
+	out->redirects = counter_get(&redirects);
 	out->switches = counter_get(&switches);
 	out->page_faults = counter_get(&page_faults);
 	out->frames_total = f.total;
@@ -115,26 +139,47 @@ void kcore_counters(struct kcore_counters *out)
 	out->frames_peak = f.peak_used;
 }
 
+/* "kcore-stats: KIND NAME N" for every number counted in counts. */
+static void print_by_number(const char *kind, const uint64_t *counts)
+{
+	for (unsigned i = 0; i <= STATS_SYSCALLS; i++) {
+		uint64_t n = counter_get(&counts[i]);
+		if (!n)
+			continue;
+		if (i == STATS_SYSCALLS)
+			platform_log("kcore-stats: %s out-of-range %lu\n", kind,
+				     (unsigned long)n);
+		else if (syscall_name(i))
+			platform_log("kcore-stats: %s %s %lu\n", kind,
+				     syscall_name(i), (unsigned long)n);
+		else
+			platform_log("kcore-stats: %s nr%u %lu\n", kind, i,
+				     (unsigned long)n);
+	}
+}
+
+#define LEAF_NAME(id, name) [id] = #name,
+static const char *const leaf_names[KCORE_LEAF_COUNT] = {
+	KCORE_LEAVES(LEAF_NAME)
+};
+#undef LEAF_NAME
+
 void kcore_print_counters(void)
 {
 	struct kcore_counters c;
 
 	kcore_counters(&c);
+	/* Every system call, by number, through either door; then each
+	 * door's own count: what trapped, what came redirected. */
 	platform_log("kcore-stats: syscalls %lu\n", (unsigned long)c.syscalls);
-	for (unsigned i = 0; i <= STATS_SYSCALLS; i++) {
-		uint64_t n = counter_get(&syscall_counts[i]);
-		if (!n)
-			continue;
-		if (i == STATS_SYSCALLS)
-			platform_log("kcore-stats: syscall out-of-range %lu\n",
-					(unsigned long)n);
-		else if (syscall_name(i))
-			platform_log("kcore-stats: syscall %s %lu\n",
-					syscall_name(i), (unsigned long)n);
-		else
-			platform_log("kcore-stats: syscall nr%u %lu\n", i,
-					(unsigned long)n);
-	}
+	print_by_number("syscall", syscall_counts);
+	platform_log("kcore-stats: traps %lu\n", (unsigned long)c.traps);
+	print_by_number("trap", trap_counts);
+	platform_log("kcore-stats: redirects %lu\n", (unsigned long)c.redirects);
+	for (unsigned i = 0; i < KCORE_LEAF_COUNT; i++)
+		if (counter_get(&redirect_counts[i]))
+			platform_log("kcore-stats: redirect %s %lu\n", leaf_names[i],
+				     (unsigned long)counter_get(&redirect_counts[i]));
 	platform_log("kcore-stats: switches %lu\n", (unsigned long)c.switches);
 	platform_log("kcore-stats: page_faults %lu\n",
 			(unsigned long)c.page_faults);

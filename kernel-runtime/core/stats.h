@@ -1,5 +1,5 @@
-/* Counters: syscalls by number, thread switches, page faults, signals sent
- * and delivered. Lock-free (atomic adds), printed at exit. */
+/* Counters: syscalls by number (and which door they came through), thread
+ * switches, page faults, signals sent and delivered. Lock-free (atomic adds), printed at exit. */
 #ifndef KCORE_STATS_H
 #define KCORE_STATS_H
 
@@ -9,7 +9,9 @@
 #define STATS_SYSCALLS 512 /* numbers at or above share one counter */
 
 void stats_init(void);
-void stats_syscall(long nr);
+void stats_syscall(long nr);          /* every system call, either door */
+void stats_trap(long nr);             /* one that trapped (SYSCALL) */
+void stats_redirect(unsigned leaf);   /* a redirected leaf's call */
 void stats_switch(void);
 void stats_page_fault(void);
 void stats_signal(int sig);          /* sent */

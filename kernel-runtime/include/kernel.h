@@ -157,6 +157,8 @@ long time_sleep_ns(uint64_t ns);
 
 struct kcore_counters {
 	uint64_t syscalls;      /* every kcore_syscall */
+	uint64_t traps;         /* system calls that trapped (SYSCALL) */
+	uint64_t redirects;     /* calls of redirected leaves (kcore_redirect) */
 	uint64_t switches;      /* thread switches */
 	uint64_t page_faults;   /* faults that mapped a page */
 	uint64_t frames_used, frames_peak, frames_total;
@@ -165,7 +167,8 @@ void kcore_counters(struct kcore_counters *out);
 /* Syscalls made with number nr so far. */
 uint64_t kcore_syscall_count(long nr);
 /* Prints every counter, one "kcore-stats: NAME VALUE" line each
- * (syscall lines are "kcore-stats: syscall NAME COUNT"). */
+ * (per-call lines are "kcore-stats: syscall NAME COUNT", the same for
+ * "trap", and "kcore-stats: redirect LEAF COUNT"). */
 void kcore_print_counters(void);
 
 #endif

@@ -321,6 +321,17 @@ int platform_random(void *buf, size_t len);
 uint64_t frame_alloc(void);
 void frame_free(uint64_t pa);
 
+/* Redirect mode: the call of Go runtime leaf id (kcore_leaves.h) whose
+ * entry jumped to the platform's door kcore_door_NAME. regs is the leaf's
+ * caller's context as the leaf's RET would leave it (rip its return
+ * address, rsp above it, every other register as at the jump); the core
+ * does what the leaf does, stores its results (ABI0: the caller's frame at
+ * rsp; ABIInternal: regs), may block and switch threads, and may rewrite
+ * regs to deliver a signal. The door then resumes regs, every register as
+ * it is there. Entered on the thread's kernel stack with interrupts
+ * disabled, like the syscall hook. */
+long kcore_redirect(struct platform_regs *regs, unsigned id);
+
 /* Console input arrived after platform_console_read said -EAGAIN: the
  * readers waiting for it try again. Interrupts disabled; any context. */
 void kcore_console_input(void);

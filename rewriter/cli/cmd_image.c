@@ -10,7 +10,7 @@
 #include "output.h"
 
 static const char usage[] =
-	"usage: rewire image IN -o OUT [--platform kvm|hosted] [--mode trap]\n"
+	"usage: rewire image IN -o OUT [--platform kvm|hosted] [--mode trap|redirect]\n"
 	"                    [--kernel-dir DIR] [--force] [-q]\n"
 	"\n"
 	"Links the kernel runtime into the static Go binary IN and writes OUT, an\n"
@@ -22,15 +22,21 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  -o, --output OUT      the image to write\n"
-	"      --platform NAME   what runs the image (default kvm):\n"
+	"      --platform NAME   what runs the image (default kvm; hosted with\n"
+	"                        --mode redirect):\n"
 	"                        kvm     an ELF that boots with PVH under QEMU\n"
 	"                                (KVM, or TCG without /dev/kvm)\n"
 	"                        hosted  a Linux executable: ./OUT ARGS runs the\n"
 	"                                program on the kernel in this process,\n"
 	"                                its system calls trapped by Syscall\n"
 	"                                User Dispatch\n"
-	"      --mode trap       the program's system calls trap into the kernel\n"
-	"                        (SYSCALL through LSTAR); the only mode so far\n"
+	"      --mode MODE       how the program enters the kernel (default trap):\n"
+	"                        trap      its SYSCALL instructions trap into it\n"
+	"                                  (LSTAR on kvm, Syscall User Dispatch on\n"
+	"                                  hosted)\n"
+	"                        redirect  the Go runtime's OS leaves jump into it\n"
+	"                                  (no trap; hosted only so far, and the\n"
+	"                                  leaves without a door yet still trap)\n"
 	"      --kernel-dir DIR  the kernel build: DIR/platform-NAME.a and .ld and\n"
 	"                        DIR/core/*.o (default: $" IMAGE_KERNEL_DIR_ENV ", else\n"
 	"                        build/kernel beside the rewire binary's build/bin)\n"
@@ -72,8 +78,12 @@ int cmd_image(int argc, char **argv)
 			out = optarg;
 			break;
 		case OPT_MODE:
-			if (strcmp(optarg, "trap") != 0) {
-				cli_error("image: mode '%s': only 'trap' is implemented", optarg);
+			if (strcmp(optarg, "trap") == 0) {
+				opts.mode = IMAGE_MODE_TRAP;
+			} else if (strcmp(optarg, "redirect") == 0) {
+				opts.mode = IMAGE_MODE_REDIRECT;
+			} else {
+				cli_error("image: mode '%s': give trap or redirect", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -102,6 +112,8 @@ int cmd_image(int argc, char **argv)
 				       optind + 1 < argc ? "image: one input binary only" :
 				       "image: no output (-o OUT)");
 	in = argv[optind];
+	if (!opts.platform && opts.mode == IMAGE_MODE_REDIRECT)
+		opts.platform = "hosted";	/* the one platform with doors */
 	rc = output_check(&target, out, in, false, &err);
 	if (rc == OUTPUT_IS_INPUT) {
 		cli_error("image: %s: the input is never modified; write elsewhere", err.msg);
@@ -115,11 +127,15 @@ int cmd_image(int argc, char **argv)
 		cli_error("image: %s", err.msg);
 		return EXIT_FAILED;
 	}
+	if (!quiet && opts.mode == IMAGE_MODE_REDIRECT)
+		printf("%s: %zu runtime leaves jump into the kernel\n", out, res.ndoors);
 	if (!quiet)
-		printf("%s: %s platform, kernel (trap mode) at 0x%" PRIx64 "-0x%" PRIx64
+		printf("%s: %s platform, kernel (%s mode) at 0x%" PRIx64 "-0x%" PRIx64
 		       ", kernel entry 0x%" PRIx64 ", Go entry 0x%" PRIx64
 		       ", %zu kernel symbols, %zu functions named for crash dumps\n",
-		       out, res.platform, res.kernel_base, res.kernel_end,
+		       out, res.platform,
+		       opts.mode == IMAGE_MODE_REDIRECT ? "redirect" : "trap",
+		       res.kernel_base, res.kernel_end,
 		       res.kernel_entry, res.go_entry, res.nsymbols, res.nksyms);
 	return EXIT_OK;
 }

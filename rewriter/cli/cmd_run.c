@@ -44,8 +44,11 @@ static const char usage[] =
 	"                        a hosted image runs hosted, a PVH one on kvm when\n"
 	"                        /dev/kvm opens read-write, else tcg, and BINARY on\n"
 	"                        kvm when it opens, else hosted\n"
-	"      --mode trap       how the program of BINARY enters the kernel: trap,\n"
-	"                        the only mode so far\n"
+	"      --mode MODE       how the program of BINARY enters the kernel: trap\n"
+	"                        (default: its system calls trap) or redirect (the\n"
+	"                        Go runtime's OS leaves jump into it; hosted only\n"
+	"                        so far, and the default platform then), as\n"
+	"                        rewire image --mode\n"
 	"      --mem SIZE        the kernel's memory (default 512M; K, M, G: powers of\n"
 	"                        1024, no suffix: MiB); an image that does not fit is\n"
 	"                        refused\n"
@@ -112,6 +115,7 @@ static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
 
 struct run_cli {
 	struct run_options o;
+	bool redirect;			/* --mode redirect: image BINARY so */
 	const struct run_platform *platform;
 	const char *log_path, *kernel_dir, *input;
 	const char **envs;
@@ -188,8 +192,10 @@ static int options_parse(int argc, char **argv, struct run_cli *cli)
 						   run_platform_names());
 			break;
 		case OPT_MODE:
-			if (strcmp(optarg, "trap") != 0)
-				return usage_error("--mode '%s': only trap is implemented", optarg);
+			if (strcmp(optarg, "redirect") == 0)
+				cli->redirect = true;
+			else if (strcmp(optarg, "trap") != 0)
+				return usage_error("--mode '%s': give trap or redirect", optarg);
 			break;
 		case OPT_MEM:
 			if (run_mem_parse(optarg, &cli->o.mem, &err) < 0)
@@ -312,17 +318,23 @@ static int run(struct run_cli *cli, int *signo)
 	bool image_fault;
 	int status;
 
-	if (!cli->platform) {
-		enum run_kind kind;
+	enum run_kind kind;
 
-		if (run_target_kind(cli->input, &kind, &err) < 0) {
-			say("%s", err.msg);
-			return RUN_EXIT_CANNOT;
-		}
-		cli->platform = run_platform_default(kind);
+	if (run_target_kind(cli->input, &kind, &err) < 0) {
+		say("%s", err.msg);
+		return RUN_EXIT_CANNOT;
 	}
+	if (cli->redirect && kind != RUN_KIND_GO) {
+		say("%s: --mode redirect images a Go binary; an image's mode was set by "
+		    "rewire image --mode", cli->input);
+		return RUN_EXIT_CANNOT;
+	}
+	/* Only hosted has doors: redirect mode picks it. */
+	if (!cli->platform)
+		cli->platform = cli->redirect ? run_platform_find("hosted") :
+			run_platform_default(kind);
 	if (run_target_open(cli->input, cli->kernel_dir, cli->platform->image_platform,
-			    &t, &image_fault, &err) < 0) {
+			    cli->redirect, &t, &image_fault, &err) < 0) {
 		say("%s", err.msg);
 		return image_fault ? RUN_EXIT_CANNOT : RUN_EXIT_FAILED;
 	}

@@ -126,6 +126,8 @@ static int collect(struct c_link *cl, const struct gobin *bin,
 	for (i = 0; i < img->nredirects; i++) {
 		const struct linked_redirect *r = &img->redirects[i];
 		bool abi0 = strcmp(r->abi, "ABI0") == 0;
+		if (r->door)
+			continue; /* a kernel's: rewire image's to use */
 		size_t len = strlen(r->from);
 		char *from = NULL, *origin = NULL;
 

@@ -21,6 +21,8 @@
 #include "gobin.h"
 #include "ksyms.h"
 #include "linker.h"
+#include "plan.h"
+#include "redirect.h"
 #include "rewire_note.h"
 
 #define PAGE_SIZE 4096ULL
@@ -323,6 +325,92 @@ static int program_check(const struct gobin *bin, uint64_t *ehdr, struct rw_erro
 	return 0;
 }
 
+/* The gobin name of a record's Go function: ABI0 ones with ".abi0". */
+static char *door_from(const struct linked_redirect *r)
+{
+	size_t len = strlen(r->from);
+	char *name = NULL;
+
+	if (strcmp(r->abi, "ABI0") == 0 && !(len > 5 && strcmp(r->from + len - 5, ".abi0") == 0)) {
+		if (asprintf(&name, "%s.abi0", r->from) < 0)
+			return NULL;
+		return name;
+	}
+	return strdup(r->from);
+}
+
+/*
+ * Redirect mode: a plan that makes the entry of every leaf of the kernel's
+ * door records (kcore_leaves.h) that this binary has jump to its door,
+ * with the checks every redirect gets (room for the jump, no branch into
+ * it, not inlined). A leaf the Go version lacks is skipped; a door the
+ * platform lacks (its record unresolved) makes redirect mode impossible.
+ */
+static int doors_plan(struct plan *plan, const struct gobin *bin,
+		      const struct linked_image *k, const char *platform,
+		      size_t *ndoors, struct rw_error *err)
+{
+	struct redirect_list list = { 0 };
+	struct plan_target *targets = calloc(k->nredirects + 1, sizeof(*targets));
+	char **names = calloc(k->nredirects + 1, sizeof(*names));
+	size_t n = 0;
+	int rc = -1;
+
+	*ndoors = 0;
+	if (!targets || !names) {
+		rw_fail(err, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < k->nredirects; i++) {
+		const struct linked_redirect *r = &k->redirects[i];
+
+		if (!r->door)
+			continue;
+		if (!(names[n] = door_from(r))) {
+			rw_fail(err, "out of memory");
+			goto out;
+		}
+		if (!gobin_find_func(bin, names[n])) {
+			free(names[n]);
+			names[n] = NULL;
+			continue;
+		}
+		if (!r->to_addr) {
+			rw_fail(err, "redirect mode: the %s platform has no door into the kernel "
+				"(%s for %s); use --platform hosted", platform, r->to, r->from);
+			n++;
+			goto out;
+		}
+		targets[n] = (struct plan_target){ .name = r->to, .stub = r->to,
+						   .addr = r->to_addr };
+		if (redirect_list_add(&list, REDIRECT_REPLACE, names[n], r->to,
+				      "the kernel's redirect set", err) < 0) {
+			n++;
+			goto out;
+		}
+		n++;
+	}
+	struct plan_options opts = { .targets = targets, .ntargets = n };
+	if (list.count == 0) {
+		rw_fail(err, "%s has none of the Go runtime's leaves the kernel redirects", gobin_path(bin));
+		goto out;
+	}
+	if (plan_build(plan, bin, NULL, &list, &opts, err) < 0) {
+		if (plan->nerrors)
+			rw_fail(err, "%s", plan->errors[0].text);
+		goto out;
+	}
+	*ndoors = list.count;
+	rc = 0;
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(targets);
+	redirect_list_free(&list);
+	return rc;
+}
+
 int image_make(const char *in_path, const struct output *out,
 	       const struct image_options *opts, struct image_result *res,
 	       struct rw_error *err)
@@ -344,14 +432,14 @@ int image_make(const char *in_path, const struct output *out,
 		.type = REWIRE_NOTE_TYPE,
 	};
 	struct elf_changes ch = { 0 };
+	struct plan plan = { 0 };
+	struct rewire_note *rec = &record;
 	char *text = NULL;
 	size_t len = 0;
 	uint64_t base;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
-	if (opts->mode != IMAGE_MODE_TRAP)
-		return rw_fail(err, "only trap mode is implemented");
 	if (platform_check(platform, err) < 0)
 		return -1;
 	snprintf(res->platform, sizeof(res->platform), "%s", platform);
@@ -435,19 +523,28 @@ int image_make(const char *in_path, const struct output *out,
 		};
 	res->nsymbols = k.nsymbols;
 
+	/* Redirect mode: the leaves' entries jump to the doors; the plan's
+	 * record of each redirect goes with the image's. */
+	if (opts->mode == IMAGE_MODE_REDIRECT) {
+		if (doors_plan(&plan, bin, &k, platform, &res->ndoors, err) < 0)
+			goto out;
+		rec = &plan.note;
+	}
 	/* The record: "image MODE GO_ENTRY PLATFORM IMAGE_ENTRY KERNEL_BASE". */
-	if (rewire_note_add_redirect(&record, "image", "trap", res->go_entry, platform,
-				     res->image_entry, base) < 0) {
+	if (rewire_note_add_redirect(rec, "image",
+				     opts->mode == IMAGE_MODE_REDIRECT ? "redirect" : "trap",
+				     res->go_entry, platform, res->image_entry, base) < 0) {
 		rw_fail(err, "out of memory");
 		goto out;
 	}
-	if (rewire_note_format(&record, &text, &len, err) < 0)
+	if (rewire_note_format(rec, &text, &len, err) < 0)
 		goto out;
 	note.desc = (const uint8_t *)text;
 	note.desc_len = len;
 	ch = (struct elf_changes){
 		.segments = segs, .nsegments = k.nsegments + 1, .note = &note,
 		.entry = res->image_entry,
+		.patches = plan.patches, .npatches = plan.npatches,
 	};
 	if (k.note_addr) {
 		note_seg = (struct new_note_segment){ .addr = k.note_addr,
@@ -468,6 +565,7 @@ out:
 	free(table);
 	free(script);
 	rewire_note_free(&record);
+	plan_free(&plan);
 	free(segs);
 	free(syms);
 	linked_image_free(&k);

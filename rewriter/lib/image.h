@@ -15,7 +15,9 @@
 #define IMAGE_KERNEL_DIR_ENV "REWIRE_KERNEL_DIR"
 
 enum image_mode {
-	IMAGE_MODE_TRAP,	/* the program's SYSCALLs enter the kernel via LSTAR */
+	IMAGE_MODE_TRAP,	/* the program's SYSCALLs trap into the kernel */
+	IMAGE_MODE_REDIRECT,	/* the runtime's OS leaves jump into the kernel
+				 * through its doors (kcore_leaves.h) */
 };
 
 /* The platform when none is given. */
@@ -47,6 +49,7 @@ struct image_result {
 				   the kernel's when the platform says so */
 	size_t nsymbols;	/* kernel symbols added to .symtab */
 	size_t nksyms;		/* functions in the kernel's own table (ksyms.h) */
+	size_t ndoors;		/* redirect mode: leaves made to jump to a door */
 };
 
 /*

@@ -866,8 +866,10 @@ static int image_redirect(struct linked_image *out, const char *text,
 		goto fail;
 	r.object = strdup(rec ? rec->object : "");
 	sym = linker_symbol(out, r.to);
-	/* An original's function is generated: absent while discovering. */
-	if (r.original && !sym) {
+	/* An original's function is generated: absent while discovering. A
+	 * door a platform does not have (yet) leaves its record unusable:
+	 * to_addr 0, for rewire image to refuse redirect mode there. */
+	if ((r.original || r.door) && !sym) {
 		generated = (struct linked_symbol){ .name = r.to, .is_func = true };
 		sym = &generated;
 	}

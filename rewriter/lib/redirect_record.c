@@ -1,4 +1,4 @@
-/* Redirect records of C objects: "[original] FROM ABI C_FUNCTION[ SIGNATURE]". */
+/* Redirect records of C objects: "[original|door] FROM ABI C_FUNCTION[ SIGNATURE]". */
 #include "redirect_record.h"
 
 #include <stdbool.h>
@@ -42,7 +42,7 @@ static int parse_failed(struct linked_redirect *r)
 	free(r->to);
 	free(r->signature);
 	r->from = r->abi = r->to = r->signature = NULL;
-	r->original = false;
+	r->original = r->door = false;
 	return -1;
 }
 
@@ -57,8 +57,11 @@ int redirect_record_parse(const char *text, struct linked_redirect *r,
 	while (is_blank(*p))
 		p++;
 	r->original = strncmp(p, "original", 8) == 0 && is_blank(p[8]);
+	r->door = strncmp(p, "door", 4) == 0 && is_blank(p[4]);
 	if (r->original)
 		p += 8;
+	if (r->door)
+		p += 4;
 	for (i = 0; i < 3; i++) {
 		while (is_blank(*p))
 			p++;
@@ -68,7 +71,8 @@ int redirect_record_parse(const char *text, struct linked_redirect *r,
 		len[i] = (size_t)(p - word[i]);
 		if (len[i] == 0) {
 			rw_fail(err, "%d word%s where \"%sFROM ABI C_FUNCTION[ GO_SIGNATURE]\" needs at least 3",
-				i, i == 1 ? "" : "s", r->original ? "original " : "");
+				i, i == 1 ? "" : "s",
+				r->original ? "original " : r->door ? "door " : "");
 			return parse_failed(r);
 		}
 	}

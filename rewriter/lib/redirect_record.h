@@ -7,10 +7,10 @@
 #include "linker.h"
 
 /*
- * Splits one record, "[original] FROM ABI C_FUNCTION[ GO_SIGNATURE]" (NUL-
- * terminated, without the NUL), into r's from, abi, to and signature (""
- * when absent), and sets r->original; r->object and r->to_addr are left as
- * they were. Words are separated by blanks (spaces, tabs); the signature is
+ * Splits one record, "[original|door] FROM ABI C_FUNCTION[ GO_SIGNATURE]"
+ * (NUL-terminated, without the NUL), into r's from, abi, to and signature
+ * ("" when absent), and sets r->original and r->door; r->object and
+ * r->to_addr are left as they were. Words are separated by blanks (spaces, tabs); the signature is
  * the rest of the text without blanks at either end, not parsed here.
  *
  * Checks: at least three words; FROM is a Go linker name

@@ -133,11 +133,13 @@ static int read_fd(int fd, off_t size, const char *path, uint8_t **bytes,
 /* Images the Go binary path into a private directory, opens the image
  * and removes the directory: *fd is the only way to the image after. */
 static int image_on_the_fly(const char *path, const char *kernel_dir,
-			    const char *platform, int *fd, bool *image_fault,
-			    struct rw_error *err)
+			    const char *platform, bool redirect, int *fd,
+			    bool *image_fault, struct rw_error *err)
 {
-	struct image_options opts = { .mode = IMAGE_MODE_TRAP, .platform = platform,
-				      .kernel_dir = kernel_dir };
+	struct image_options opts = {
+		.mode = redirect ? IMAGE_MODE_REDIRECT : IMAGE_MODE_TRAP,
+		.platform = platform, .kernel_dir = kernel_dir,
+	};
 	struct image_result res;
 	char dir[PATH_MAX], out[PATH_MAX + 256], found[PATH_MAX];
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
@@ -242,7 +244,7 @@ int run_target_kind(const char *path, enum run_kind *kind, struct rw_error *err)
 }
 
 int run_target_open(const char *path, const char *kernel_dir,
-		    const char *image_platform, struct run_target *t,
+		    const char *image_platform, bool redirect, struct run_target *t,
 		    bool *image_fault, struct rw_error *err)
 {
 	struct pvh_facts f;
@@ -258,8 +260,8 @@ int run_target_open(const char *path, const char *kernel_dir,
 	if (kind == RUN_KIND_GO) {
 		close(fd);
 		fd = -1;
-		if (image_on_the_fly(path, kernel_dir, image_platform, &fd, image_fault,
-				     err) < 0)
+		if (image_on_the_fly(path, kernel_dir, image_platform, redirect, &fd,
+				     image_fault, err) < 0)
 			goto fail;
 		t->made = true;
 		if (fstat(fd, &st) < 0 || read_fd(fd, st.st_size, path, &bytes, err) < 0 ||

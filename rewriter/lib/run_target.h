@@ -35,8 +35,9 @@ int run_target_kind(const char *path, enum run_kind *kind, struct rw_error *err)
 /*
  * Opens path for booting: an image (an ELF with a PVH entry note, or a
  * hosted image) as it is; a Go binary without a kernel goes through
- * image_make for the platform image_platform ("kvm" or "hosted"; with
- * kernel_dir, NULL for the default) into a private temporary directory,
+ * image_make for the platform image_platform ("kvm" or "hosted"), in trap
+ * mode or, with redirect, redirect mode (kernel_dir: NULL for the default)
+ * into a private temporary directory,
  * which is removed again before this returns: the image lives on in t->fd
  * alone. Anything else is refused, naming the file and why. 0, or -1 with
  * err and *image_fault: true when the fault is the file's (not an image,
@@ -44,7 +45,7 @@ int run_target_kind(const char *path, enum run_kind *kind, struct rw_error *err)
  * temporary directory).
  */
 int run_target_open(const char *path, const char *kernel_dir,
-		    const char *image_platform, struct run_target *t,
+		    const char *image_platform, bool redirect, struct run_target *t,
 		    bool *image_fault, struct rw_error *err);
 
 void run_target_close(struct run_target *t);

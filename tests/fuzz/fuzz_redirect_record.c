@@ -92,11 +92,13 @@ static void one_record(const char *text, struct redirect_list *list)
 		abort();
 
 	/* Written back as REWIRE_FROM / REWIRE_ORIGINAL would. */
-	if (asprintf(&canon, "%s%s %s %s%s%s", r.original ? "original " : "", r.from,
+	if (asprintf(&canon, "%s%s %s %s%s%s",
+		     r.original ? "original " : r.door ? "door " : "", r.from,
 		     r.abi, r.to, len ? " " : "", r.signature) < 0)
 		abort();
 	if (redirect_record_parse(canon, &again, &err) < 0 ||
-	    again.original != r.original || strcmp(again.from, r.from) ||
+	    again.original != r.original || again.door != r.door ||
+	    strcmp(again.from, r.from) ||
 	    strcmp(again.abi, r.abi) || strcmp(again.to, r.to) ||
 	    strcmp(again.signature, r.signature))
 		abort();

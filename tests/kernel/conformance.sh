@@ -3,9 +3,10 @@
 # each installed Go toolchain, must print the same stdout and stderr and
 # exit with the same status on the kernel runtime (`rewire image`, `rewire
 # run`) as it does natively on Linux, on each platform: hosted (the kernel
-# in a plain process) for every Go version, and the VM (kvm when /dev/kvm
-# works, else tcg) for every version under KVM and for the oldest and the
-# newest under TCG, which is 10-50 times slower.
+# in a plain process) and hosted-redirect (hosted in redirect mode: the
+# runtime's OS leaves jump into the kernel) for every Go version, and the
+# VM (kvm when /dev/kvm works, else tcg) for every version under KVM and
+# for the oldest and the newest under TCG, which is 10-50 times slower.
 #
 # Both sides get the same arguments and exactly the same environment
 # (env -i natively). The native side runs under `taskset -c 0`, with the
@@ -25,7 +26,7 @@
 #   REWIRE=build/bin/rewire tests/kernel/conformance.sh
 #   REWIRE_GO_VERSIONS="1.26" narrows the toolchains (tests/lib/go.sh).
 #   CONFORMANCE_PLATFORMS="hosted tcg" chooses the platforms (default:
-#   hosted and the VM's); CONFORMANCE_VM_VERSIONS="all" runs the VM for
+#   hosted, hosted-redirect and the VM's); CONFORMANCE_VM_VERSIONS="all" runs the VM for
 #   every version under TCG too (or names the versions).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -92,7 +93,7 @@ if [ -z "$versions" ]; then
 	exit 1
 fi
 programs=$(cd "$corpus" && for d in */; do [ -f "$d/main.go" ] && echo "${d%/}"; done)
-platforms=${CONFORMANCE_PLATFORMS:-hosted $(vm_platform)}
+platforms=${CONFORMANCE_PLATFORMS:-hosted hosted-redirect $(vm_platform)}
 # The versions each platform runs: all on hosted and kvm, the oldest and
 # the newest on tcg (unless told otherwise).
 vm_versions=${CONFORMANCE_VM_VERSIONS:-}
@@ -103,7 +104,7 @@ elif [ -z "$vm_versions" ]; then
 fi
 versions_of() {
 	case $1 in
-	hosted) echo "$versions" ;;
+	hosted | hosted-redirect) echo "$versions" ;;
 	*) echo "$vm_versions" ;;
 	esac
 }
@@ -111,9 +112,9 @@ versions_of() {
 image_platforms=""
 for pl in $platforms; do
 	case $pl in
-	hosted) image_platforms+=" hosted" ;;
-	kvm|tcg) [[ $image_platforms == *kvm* ]] || image_platforms+=" kvm" ;;
-	*) echo "conformance: unknown platform '$pl' (hosted, kvm or tcg)"; exit 1 ;;
+	hosted | hosted-redirect) image_platforms+=" $pl" ;;
+	kvm|tcg) [[ " $image_platforms " == *" kvm "* ]] || image_platforms+=" kvm" ;;
+	*) echo "conformance: unknown platform '$pl' (hosted, hosted-redirect, kvm or tcg)"; exit 1 ;;
 	esac
 done
 build_images "$corpus" "$programs" "$versions"
@@ -146,7 +147,7 @@ start() {
 		[[ " $(versions_of "$pl") " == *" $v "* ]] || continue
 		throttle
 		(
-			run_vm "$(image_of "$bin" "$pl")" --platform "$pl" --timeout 60 --stats \
+			run_vm "$(image_of "$bin" "$pl")" --platform "$(run_platform "$pl")" --timeout 60 --stats \
 				--log "$base.$pl.log" "${vmopts[@]}" -- "${args[@]}" </dev/null \
 				>"$base.$pl.out" 2>"$base.$pl.err"
 			echo $? >"$base.$pl.status"
@@ -195,7 +196,7 @@ check() {
 	local name=$1 mode=$2 base=$3 pl=$4 ns ks ran
 	ns=$(cat "$base.native.status") ks=$(cat "$base.$pl.status")
 	ran=$(platform_of "$base.$pl.log")
-	if [ "$ran" != "$pl" ]; then
+	if [ "$ran" != "$(run_platform "$pl")" ]; then
 		fail "$name" "ran on '$ran', not on $pl" "$base" "$pl"
 		return
 	fi

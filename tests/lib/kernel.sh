@@ -5,12 +5,14 @@
 #   build_images SRC_DIR "PROGRAMS" "VERSIONS" [go build flags...]
 #       builds SRC_DIR/P with every Go version V and makes its images, one
 #       version per background job: $work/P-V (the binary), $work/P-V.img
-#       (kvm) and, when $image_platforms (default "kvm") has hosted,
-#       $work/P-V.hosted.img, $work/P-V.build (the log) and $work/P-V.made
+#       (kvm) and, for hosted or hosted-redirect in $image_platforms
+#       (default "kvm"), $work/P-V.hosted.img or $work/P-V.hosted-redirect.img;
+#       $work/P-V.build (the log) and $work/P-V.made
 #       ("0" when all worked)
 #   image_of BINARY PLATFORM
 #       the image build_images made of BINARY for PLATFORM: kvm or tcg
-#       (the same PVH image), or hosted
+#       (the same PVH image), hosted, or hosted-redirect (hosted in
+#       redirect mode); run_platform PLATFORM gives rewire run's --platform
 #   report_build_failures VERSION "PROGRAMS"
 #       a failure (tests/lib/report.sh's bad) for each program build_images
 #       could not build or image with that version
@@ -32,8 +34,21 @@ image_platforms=${image_platforms:-kvm}
 
 image_of() {
 	case $2 in
-	hosted) echo "$1.hosted.img" ;;
+	hosted | hosted-redirect) echo "$1.$2.img" ;;
 	*) echo "$1.img" ;;
+	esac
+}
+
+run_platform() {
+	echo "${1%-redirect}"
+}
+
+# image_args PLATFORM: rewire image's options for an image of PLATFORM.
+image_args() {
+	case $1 in
+	*-redirect) echo "--platform ${1%-redirect} --mode redirect" ;;
+	tcg) echo "--platform kvm" ;;
+	*) echo "--platform $1" ;;
 	esac
 }
 
@@ -47,7 +62,8 @@ build_images() {
 				status=$?
 				for pl in $image_platforms; do
 					[ "$status" = 0 ] || break
-					"$rewire" image -q --platform "$pl" "$work/$p-$v" \
+					# shellcheck disable=SC2046 # options, split
+					"$rewire" image -q $(image_args "$pl") "$work/$p-$v" \
 						-o "$(image_of "$work/$p-$v" "$pl")" >>"$work/$p-$v.build" 2>&1
 					status=$?
 				done

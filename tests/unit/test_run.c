@@ -292,7 +292,7 @@ static void test_target_made_on_the_fly(void **state)
 	gofixture_path(path, sizeof(path), versions[n - 1], "hello");
 	assert_non_null(mkdtemp(tmpdir));
 	setenv("TMPDIR", tmpdir, 1);
-	if (run_target_open(path, NULL, "kvm", &t, &image_fault, &err) < 0)
+	if (run_target_open(path, NULL, "kvm", false, &t, &image_fault, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_true(t.made);
 	assert_int_equal(t.kind, RUN_KIND_PVH);
@@ -320,7 +320,7 @@ static void test_target_made_on_the_fly(void **state)
 	image_symbols_close(syms);
 
 	/* Imaged for hosted: a hosted image, told apart by its record. */
-	if (run_target_open(path, NULL, "hosted", &t, &image_fault, &err) < 0)
+	if (run_target_open(path, NULL, "hosted", false, &t, &image_fault, &err) < 0)
 		fail_msg("%s", err.msg);
 	assert_int_equal(t.kind, RUN_KIND_HOSTED);
 	assert_true(dir_empty(tmpdir));
@@ -348,15 +348,15 @@ static void test_target_refusals(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "not an ELF\n", 11), 11);
 	close(fd);
-	assert_int_equal(run_target_open(text, NULL, "kvm", &t, &image_fault, &err), -1);
+	assert_int_equal(run_target_open(text, NULL, "kvm", false, &t, &image_fault, &err), -1);
 	assert_true(image_fault);
 	assert_non_null(strstr(err.msg, "not a 64- or 32-bit little-endian ELF"));
 	unlink(text);
-	assert_int_equal(run_target_open("/nonexistent", NULL, "kvm", &t, &image_fault, &err), -1);
+	assert_int_equal(run_target_open("/nonexistent", NULL, "kvm", false, &t, &image_fault, &err), -1);
 	assert_true(image_fault);
 	assert_non_null(strstr(err.msg, "cannot open"));
 	/* A dynamic ELF without Go's build information. */
-	assert_int_equal(run_target_open("/bin/sh", NULL, "kvm", &t, &image_fault, &err), -1);
+	assert_int_equal(run_target_open("/bin/sh", NULL, "kvm", false, &t, &image_fault, &err), -1);
 	assert_true(image_fault);
 	assert_non_null(strstr(err.msg, "is neither an image"));
 	assert_int_equal(t.fd, -1);

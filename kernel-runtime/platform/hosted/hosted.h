@@ -12,6 +12,7 @@
 #define CPU_KSTACK      24
 #define CPU_IRQ_OFF     32
 #define CPU_PENDING     33
+#define CPU_DOOR_ID     36
 #define CPU_HOST_FS     40
 #define CPU_IRQ_STACK   48
 
@@ -101,7 +102,8 @@ struct hosted_cpu {
 	 * of the host timer is only noted in pending. */
 	uint8_t irq_off;
 	uint8_t pending;
-	uint8_t pad[6];
+	uint8_t pad[2];
+	uint32_t door_id;      /* the leaf a door is entered for (door.S) */
 	/* The host FS base: set once, by the program's first ARCH_SET_FS.
 	 * The word at FS:-8 (Go's g) travels with each context instead
 	 * (tls_word), so a switch costs no host call. */
@@ -172,6 +174,10 @@ void hosted_sud_arm(void);
 void hosted_timer_cpu_init(struct hosted_cpu *cpu);
 void hosted_timer_fire(struct platform_regs *regs);
 void hosted_timer_retry(void);
+
+/* door.S, resume.c: redirect mode's way in */
+void hosted_dispatch_redirect(struct platform_regs *regs)
+	__attribute__((noreturn));
 
 /* context.S / resume.c: leaving the kernel for a context */
 void hosted_resume(struct platform_regs *regs) __attribute__((noreturn));

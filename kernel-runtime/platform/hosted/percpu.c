@@ -17,6 +17,7 @@ _Static_assert(__builtin_offsetof(struct hosted_cpu, scratch_rip) ==
 _Static_assert(__builtin_offsetof(struct hosted_cpu, kstack) == CPU_KSTACK, "");
 _Static_assert(__builtin_offsetof(struct hosted_cpu, irq_off) == CPU_IRQ_OFF, "");
 _Static_assert(__builtin_offsetof(struct hosted_cpu, pending) == CPU_PENDING, "");
+_Static_assert(__builtin_offsetof(struct hosted_cpu, door_id) == CPU_DOOR_ID, "");
 _Static_assert(__builtin_offsetof(struct hosted_cpu, host_fs) == CPU_HOST_FS, "");
 _Static_assert(__builtin_offsetof(struct hosted_cpu, irq_stack) ==
 		       CPU_IRQ_STACK, "");

@@ -19,6 +19,13 @@ void hosted_resume(struct platform_regs *regs)
 	hosted_restore(regs);
 }
 
+/* A door's frame (door.S): the leaf's work, then back to its caller. */
+void hosted_dispatch_redirect(struct platform_regs *regs)
+{
+	kcore_redirect(regs, (unsigned)regs->error);
+	hosted_resume(regs);
+}
+
 /* The end of platform_switch, on this CPU's interrupt stack: a copy of the
  * context to resume, since the tick hosted_resume may take rewrites its
  * frame and *to belongs to a thread. */

@@ -1,0 +1,32 @@
+/*
+ * Redirect mode's set: the Go runtime's OS leaves (the small assembly
+ * functions that hold its SYSCALL instructions) whose entry
+ * `rewire image --mode redirect` makes jump straight into the kernel, each
+ * through a door of the platform's (kcore_door_NAME, entered by that JMP
+ * with the Go stack as the leaf would have found it) that calls
+ * kcore_redirect(regs, ID). X(ID, NAME) per leaf; the Go symbols each door
+ * stands for are the core's (core/redirect.c, which declares them with
+ * REWIRE_FROM records of ABI Door). Included by C and by assembly: macros
+ * only.
+ */
+#ifndef KCORE_LEAVES_H
+#define KCORE_LEAVES_H
+
+#define KCORE_LEAVES(X)                                                    \
+	X(0, exit) X(1, open) X(2, closefd) X(3, write1) X(4, read)        \
+	X(5, pipe2) X(6, usleep) X(7, gettid) X(8, raise) X(9, raiseproc)  \
+	X(10, getpid) X(11, tgkill) X(12, setitimer) X(13, timer_create)   \
+	X(14, timer_settime) X(15, timer_delete) X(16, mincore)            \
+	X(17, nanotime1) X(18, rtsigprocmask) X(19, rt_sigaction)          \
+	X(20, sysMmap) X(21, sysMunmap) X(22, madvise) X(23, futex)        \
+	X(24, sigaltstack) X(25, osyield) X(26, sched_getaffinity)         \
+	X(27, time_now) X(28, syscall6) X(29, epollcreate)                 \
+	X(30, epollcreate1) X(31, epollctl) X(32, epollwait)               \
+	X(33, closeonexec)
+
+#define KCORE_LEAF_COUNT 34
+
+/* struct platform_regs.vector of a redirected call's frame. */
+#define PLATFORM_VECTOR_REDIRECT 258
+
+#endif
