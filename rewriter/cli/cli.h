@@ -73,6 +73,12 @@ int cli_next_option(int argc, char **argv, const char *optstring,
  */
 const char *cli_input_binary(const char *cmd, const char *usage, int argc,
 			     char **argv, bool more);
+/* rewire inspect --traps: prints every trap instruction of bin's code
+ * (traps.h), or in --json form the "traps" member of inspect's object
+ * with its trailing comma. -1 (message printed) when the scan failed. */
+struct gobin;
+int inspect_traps(const struct gobin *bin, bool json);
+
 /* Writes s as a JSON string literal. */
 void json_string(FILE *f, const char *s);
 

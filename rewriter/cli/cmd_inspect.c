@@ -14,7 +14,7 @@
 #define SHOWN_INSNS 8
 
 static const char usage[] =
-	"usage: rewire inspect [--json] [--insns N] BINARY [SYMBOL...]\n"
+	"usage: rewire inspect [--json] [--insns N] [--traps] BINARY [SYMBOL...]\n"
 	"\n"
 	"Prints the Go version, module, where function names come from (.symtab or,\n"
 	"for binaries built with -ldflags='-s -w', .gopclntab), and counts. For each\n"
@@ -24,12 +24,22 @@ static const char usage[] =
 	"\n"
 	"  --json      one JSON object on stdout, for scripts\n"
 	"  --insns N   instructions to show per symbol (default 8)\n"
+	"  --traps     every SYSCALL, SYSENTER and INT 0x80 of the code: address,\n"
+	"              function and offset, and a SYSCALL's number when a constant\n"
+	"              is loaded right before it (else \"from a register\"). Found by\n"
+	"              decoding each function from its entry to its end, never by\n"
+	"              searching bytes; code rewire added (C, a kernel, trampolines)\n"
+	"              too, by its .symtab names. Code that no symbol covers (a\n"
+	"              stripped binary's added code) or that does not decode is\n"
+	"              listed as not decoded.\n"
+	"      --syscalls  the same as --traps\n"
 	"\n"
 	"Exit status: 0 all found, 1 unreadable binary or a SYMBOL not found, 2 usage.\n";
 
 struct inspect_opts {
 	bool json;
 	int insns;
+	bool traps;
 };
 
 static const char *source_name(const struct gobin *bin)
@@ -158,10 +168,12 @@ int cmd_inspect(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "insns", required_argument, NULL, 'n' },
+		{ "traps", no_argument, NULL, 't' },
+		{ "syscalls", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct inspect_opts o = { .json = false, .insns = SHOWN_INSNS };
+	struct inspect_opts o = { .json = false, .insns = SHOWN_INSNS, .traps = false };
 	struct dwarf_info *di = NULL;
 	struct rewire_note note;
 	struct rw_error err = { { 0 } };
@@ -175,6 +187,9 @@ int cmd_inspect(int argc, char **argv)
 		switch (c) {
 		case 'j':
 			o.json = true;
+			break;
+		case 't':
+			o.traps = true;
 			break;
 		case 'n':
 			o.insns = (int)strtol(optarg, &end, 10);
@@ -212,7 +227,7 @@ int cmd_inspect(int argc, char **argv)
 		json_string(stdout, gobin_main_package(bin));
 		printf(",\"go_supported\":%s",
 		       gobin_check_go_version(bin, &err) == 0 ? "true" : "false");
-		printf(",\"symbol_source\":\"%s\",\"functions\":%zu,\"dwarf\":%s,\"dynamic\":%s,\"rewired\":%s,\"symbols\":[",
+		printf(",\"symbol_source\":\"%s\",\"functions\":%zu,\"dwarf\":%s,\"dynamic\":%s,\"rewired\":%s,",
 		       source_name(bin), gobin_func_count(bin), di ? "true" : "false",
 		       elf_image_is_dynamic(gobin_elf(bin)) ? "true" : "false",
 		       rewired == 0 ? "true" : "false");
@@ -238,6 +253,10 @@ int cmd_inspect(int argc, char **argv)
 	}
 	if (rewired == 0)
 		rewire_note_free(&note);
+	if (o.traps && inspect_traps(bin, o.json) < 0)
+		rc = EXIT_FAILED;
+	if (o.json)
+		printf("\"symbols\":[");
 	for (i = optind + 1; i < argc; i++)
 		if (inspect_symbol(bin, di, argv[i], &o, &shown) < 0)
 			rc = EXIT_FAILED;

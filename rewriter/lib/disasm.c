@@ -83,6 +83,47 @@ static bool ends_flow(const ZydisDecodedInstruction *zi)
 	}
 }
 
+static enum disasm_trap trap_kind(const ZydisDecodedInstruction *zi,
+				  const ZydisDecodedOperand *ops)
+{
+	switch (zi->mnemonic) {
+	case ZYDIS_MNEMONIC_SYSCALL:
+		return DISASM_TRAP_SYSCALL;
+	case ZYDIS_MNEMONIC_SYSENTER:
+		return DISASM_TRAP_SYSENTER;
+	case ZYDIS_MNEMONIC_INT:
+		/* cd 80; INT3 (cc) and INT1 (f1) have mnemonics of their own. */
+		if (zi->operand_count > 0 &&
+		    ops[0].type == ZYDIS_OPERAND_TYPE_IMMEDIATE &&
+		    ops[0].imm.value.u == 0x80)
+			return DISASM_TRAP_INT80;
+		return DISASM_TRAP_NONE;
+	default:
+		return DISASM_TRAP_NONE;
+	}
+}
+
+/* A constant into the whole of RAX: a write to EAX zero-extends; AX and AL
+ * writes keep the rest, so they are not constants. */
+static bool rax_constant(const ZydisDecodedInstruction *zi,
+			 const ZydisDecodedOperand *ops, uint64_t *value)
+{
+	if (zi->mnemonic != ZYDIS_MNEMONIC_MOV || zi->operand_count < 2 ||
+	    ops[0].type != ZYDIS_OPERAND_TYPE_REGISTER ||
+	    ops[1].type != ZYDIS_OPERAND_TYPE_IMMEDIATE)
+		return false;
+	if (ops[0].reg.value == ZYDIS_REGISTER_EAX) {
+		*value = (uint32_t)ops[1].imm.value.u;
+		return true;
+	}
+	if (ops[0].reg.value == ZYDIS_REGISTER_RAX) {
+		/* Zydis has already sign-extended simm32 to 64 bits. */
+		*value = ops[1].imm.value.u;
+		return true;
+	}
+	return false;
+}
+
 /* Fills the address-dependent facts of insn from Zydis' decoding. */
 static void insn_fill(struct disasm_insn *insn, uint64_t addr,
 		      const ZydisDecodedInstruction *zi,
@@ -93,6 +134,10 @@ static void insn_fill(struct disasm_insn *insn, uint64_t addr,
 	insn->len = zi->length;
 	insn->is_call = zi->meta.category == ZYDIS_CATEGORY_CALL;
 	insn->ends_flow = ends_flow(zi);
+	insn->is_padding = zi->mnemonic == ZYDIS_MNEMONIC_INT3 ||
+			   zi->mnemonic == ZYDIS_MNEMONIC_NOP;
+	insn->trap = trap_kind(zi, ops);
+	insn->sets_rax = rax_constant(zi, ops, &insn->rax_value);
 	for (unsigned i = 0; i < zi->operand_count; i++) {
 		const ZydisDecodedOperand *op = &ops[i];
 		ZyanU64 abs;

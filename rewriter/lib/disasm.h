@@ -18,6 +18,15 @@ enum disasm_branch_kind {
 	DISASM_BRANCH_XBEGIN,	/* xbegin rel16 / rel32 */
 };
 
+/* The instructions that enter the kernel from user mode: a program's system
+ * calls. INT with any vector but 0x80 is not one (INT3 is a breakpoint). */
+enum disasm_trap {
+	DISASM_TRAP_NONE = 0,
+	DISASM_TRAP_SYSCALL,	/* 0f 05 */
+	DISASM_TRAP_SYSENTER,	/* 0f 34 */
+	DISASM_TRAP_INT80,	/* cd 80 */
+};
+
 enum disasm_syntax {
 	DISASM_INTEL = 0,
 	DISASM_ATT,
@@ -50,6 +59,14 @@ struct disasm_insn {
 	uint64_t rip_address;		/* absolute address it refers to */
 	bool is_call;			/* any call, relative or not */
 	bool ends_flow;			/* ret, jmp (any form), int3, ud2, hlt: no fall-through */
+	bool is_padding;		/* int3 or a nop of any length: what assemblers
+					   and linkers fill the room between functions with */
+	enum disasm_trap trap;		/* NONE unless it enters the kernel */
+	/* mov eax, imm32 (zero-extended), mov rax, simm32 (sign-extended)
+	 * or movabs rax, imm64: RAX holds a known constant after it. How a
+	 * system call's number is set, right before the trap. */
+	bool sets_rax;
+	uint64_t rax_value;
 	char text[DISASM_TEXT_MAX];	/* "jbe 0x499a2e <time.Now+0x8e>"; "" from scans */
 };
 

@@ -49,8 +49,23 @@ static int compare_addr(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-int symtab_read_funcs(const struct elf_image *img, struct symtab_func **funcs,
-		      size_t *count, struct rw_error *err)
+/* Whether symbol s is one of the kind asked for: a sized function, or a
+ * label of assembly code (a function without a size). */
+static bool symbol_wanted(const struct elf_image *img, const Elf64_Sym *s,
+			  bool labels)
+{
+	if (ELF64_ST_TYPE(s->st_info) != STT_FUNC || s->st_shndx == SHN_UNDEF)
+		return false;
+	if (!labels)
+		return s->st_size != 0;
+	/* Absolute markers (__kernel_text_end) are no code. */
+	return s->st_size == 0 && s->st_shndx < img->nsections &&
+	       (img->sections[s->st_shndx].flags & SHF_EXECINSTR);
+}
+
+static int symtab_collect(const struct elf_image *img, bool labels,
+			  struct symtab_func **funcs, size_t *count,
+			  struct rw_error *err)
 {
 	const uint8_t *syms;
 	const char *strs = NULL;
@@ -70,8 +85,7 @@ int symtab_read_funcs(const struct elf_image *img, struct symtab_func **funcs,
 		Elf64_Sym s;
 
 		memcpy(&s, syms + i * sizeof(s), sizeof(s));
-		if (ELF64_ST_TYPE(s.st_info) != STT_FUNC || s.st_size == 0 ||
-		    s.st_shndx == SHN_UNDEF)
+		if (!symbol_wanted(img, &s, labels))
 			continue;
 		out[n].name = sym_name(strs, strsize, s.st_name);
 		if (!out[n].name) {
@@ -87,6 +101,18 @@ int symtab_read_funcs(const struct elf_image *img, struct symtab_func **funcs,
 	*funcs = out;
 	*count = n;
 	return 0;
+}
+
+int symtab_read_funcs(const struct elf_image *img, struct symtab_func **funcs,
+		      size_t *count, struct rw_error *err)
+{
+	return symtab_collect(img, false, funcs, count, err);
+}
+
+int symtab_read_labels(const struct elf_image *img, struct symtab_func **labels,
+		       size_t *count, struct rw_error *err)
+{
+	return symtab_collect(img, true, labels, count, err);
 }
 
 /* The first symbol called name into *out; false when there is none. */

@@ -20,6 +20,14 @@ struct symtab_func {
 int symtab_read_funcs(const struct elf_image *img, struct symtab_func **funcs,
 		      size_t *count, struct rw_error *err);
 
+/* The STT_FUNC symbols without a size in executable sections, sorted by
+ * address: labels of assembly code that lacks .size directives (rewire
+ * image adds an assembly kernel's untyped entry points so). Where such
+ * code ends is unknown; messages name it by them. Same ownership as
+ * symtab_read_funcs. */
+int symtab_read_labels(const struct elf_image *img, struct symtab_func **labels,
+		       size_t *count, struct rw_error *err);
+
 /* Value of the first symbol called name (any type), 0 if absent. */
 uint64_t symtab_lookup(const struct elf_image *img, const char *name);
 

@@ -287,6 +287,125 @@ for i in range(n):
 	go_build "$v" "$root/tests/fixtures/hello" "$d/hello" && go_build "$v" "$root/tests/fixtures/hello" "$d/hello-s" -ldflags='-s -w' &&
 		expect_output "go$v inspect matches nm -S (symtab and pclntab)" "match" \
 		python3 "$here/inspect_vs_nm.py" "$REWIRE" "$d/hello" "$d/hello-s"
+	traps_version "$v"
+}
+
+# SYSCALLs and functions holding them in hello (REDIRECT.md, Table A).
+hello_traps() {
+	case $1 in
+	1.19) echo "43 37" ;;
+	1.21 | 1.22) echo "38 32" ;;
+	*) echo "39 33" ;;
+	esac
+}
+
+# traps_json FILE CHECK...: `rewire inspect --json --traps FILE`, then a
+# Python expression over t (its "traps" member) and d (the whole object)
+# per CHECK; prints the first one that is false, or "ok".
+traps_json() {
+	local f=$1
+	shift
+	"$REWIRE" inspect --json --traps "$f" time.Now 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+t = d["traps"]
+def fn(name, origin="go"):
+    return [f for f in t["functions"] if f["name"] == name and f["origin"] == origin]
+def sites(name, origin="go"):
+    return [s for s in t["sites"] if s["function"] == name and s["origin"] == origin]
+for check in sys.argv[1:]:
+    if not eval(check):
+        print("false:", check)
+        sys.exit(0)
+print("ok")' "$@"
+}
+
+# rewire inspect --traps: plain and JSON, stripped twins, a rewired binary
+# (trampolines), kvm and hosted images.
+traps_version() {
+	local v=$1 d="$work/go$v" want n f kd
+	kd=${REWIRE_KERNEL_DIR:-$root/build/kernel}
+	want=$(hello_traps "$v")
+	n=${want% *}
+	f=${want#* }
+	expect_output "go$v inspect --traps: $n SYSCALLs in $f functions, all code decoded" \
+		"traps       $n in $f functions ($n syscall, 0 sysenter, 0 int 0x80); all code decoded" \
+		"$REWIRE" inspect --traps "$d/hello"
+	"$REWIRE" inspect --traps "$d/hello" >"$work/log" 2>&1 &&
+		grep -Eq '^  0x[0-9a-f]+ +syscall +202 +runtime\.futex\.abi0\+0x[0-9a-f]+$' "$work/log" &&
+		grep -Eq '^  0x[0-9a-f]+ +syscall +from a register +[a-z/]*runtime/[a-z/]*syscall[a-z/]*\.Syscall6\+0x[0-9a-f]+$' "$work/log" &&
+		! grep -q 'newosproc' "$work/log" &&
+		ok "go$v inspect --traps lists futex (202), Syscall6 (from a register), no newosproc" ||
+		bad_log "go$v inspect --traps lists futex (202), Syscall6 (from a register), no newosproc" "a line is missing or wrong"
+	expect_output "go$v inspect --syscalls is --traps" "traps       $n in $f functions" \
+		"$REWIRE" inspect --syscalls "$d/hello"
+	expect_output "go$v inspect --json --traps: counts, futex 202, clone's three, the symbol too" "ok" \
+		traps_json "$d/hello" "t['count'] == $n" "t['functions_with_traps'] == $f" \
+		"t['not_decoded'] == []" "[s['number'] for s in sites('runtime.futex.abi0')] == [202]" \
+		"[s['number'] for s in sites('runtime.clone.abi0')] == [56, 186, 60]" \
+		"[s['number'] for s in sites('time.now')] == [228, 228]" \
+		"all(x['first_offset'] >= 5 and x['branches_into_entry'] == 0 and x['refs_into_body'] == 0 for x in t['functions'])" \
+		"d['symbols'][0]['name'] == 'time.Now'"
+	# The stripped twin: the same sites, by address.
+	"$REWIRE" inspect --json --traps "$d/hello" >"$work/a.json" 2>&1 &&
+		"$REWIRE" inspect --json --traps "$d/hello-s" >"$work/b.json" 2>&1 &&
+		python3 -c '
+import json, sys
+a, b = (json.load(open(p))["traps"]["sites"] for p in sys.argv[1:])
+key = lambda s: (s["addr"], s["offset"], s["len"], s["kind"], s["number"])
+sys.exit(0 if a and list(map(key, a)) == list(map(key, b)) else 1)' "$work/a.json" "$work/b.json" &&
+		ok "go$v inspect --traps: -s -w gives the same sites" ||
+		bad "go$v inspect --traps: -s -w gives the same sites" "they differ" "$work/b.json"
+
+	# Rewired: a redirected leaf keeps its SYSCALL behind the jump, one
+	# moved into a trampoline is listed there.
+	go_build "$v" "$root/tests/fixtures/traps" "$d/traps" &&
+		"$REWIRE" patch -q --redirect main.getpidLeaf.abi0=main.fakeGetpid.abi0 \
+			--original main.getpidLeaf.abi0=main.realGetpid.abi0 \
+			--redirect main.syscallFirst.abi0=main.fakeGetpid.abi0 \
+			--original main.syscallFirst.abi0=main.realFirst.abi0 \
+			--redirect main.behindJump.abi0=main.fakeGetpid.abi0 "$d/traps" -o "$d/traps.out" ||
+		{ bad_log "go$v build and patch the traps fixture" "failed"; return; }
+	"$REWIRE" inspect --traps "$d/traps.out" >"$work/log" 2>&1 &&
+		grep -Eq ' syscall +from a register +main\.syscallFirst\.abi0\+0x2 \(its trampoline\)$' "$work/log" &&
+		grep -Eq ' syscall +184 +main\.behindJump\.abi0\+0x9 \(entry patched\)$' "$work/log" &&
+		grep -Eq ' syscall +from a register +main\.getpidLeaf\.abi0\+0x5 \(entry patched\)$' "$work/log" &&
+		grep -Eq ' int 0x80 +- +main\.int80Leaf\.abi0\+0x5$' "$work/log" &&
+		grep -Eq ' sysenter +- +main\.sysenterLeaf\.abi0\+0x0$' "$work/log" &&
+		grep -q 'all code decoded' "$work/log" &&
+		ok "go$v inspect --traps on a rewired binary: trampolines, patched entries" ||
+		bad_log "go$v inspect --traps on a rewired binary" "a line is missing or wrong"
+	expect_output "go$v inspect --json --traps on a rewired binary: references into bodies" "ok" \
+		traps_json "$d/traps.out" "t['trampolines'] == 2" \
+		"fn('main.getpidLeaf.abi0')[0]['refs_into_body'] == 1" \
+		"fn('main.getpidLeaf.abi0')[0]['entry_patched']" \
+		"fn('main.yieldLoop.abi0')[0]['branches_into_entry'] == 1" \
+		"fn('main.syscallFirst.abi0') == [] and len(fn('main.syscallFirst.abi0', 'trampoline')) == 1"
+
+	# Images: the hosted kernel's own SYSCALLs reach its host; the kvm
+	# kernel has none, and its 32-bit PVH entry is named as not decoded.
+	"$REWIRE" image -q --kernel-dir "$kd" --platform hosted "$d/hello" -o "$d/hello.hosted" &&
+		"$REWIRE" inspect --traps "$d/hello.hosted" >"$work/log" 2>&1 &&
+		grep -Eq ' syscall +from a register +host_syscall6\+0x[0-9a-f]+ \(added code\)$' "$work/log" &&
+		grep -Eq ' syscall +15 +hosted_sigreturn\+0x[0-9a-f]+ \(added code\)$' "$work/log" &&
+		grep -Eq ' syscall +271 +hosted_idle_wait\+0x[0-9a-f]+ \(added code\)$' "$work/log" &&
+		grep -q "traps       $((n + 3)) in $((f + 3)) functions .*; all code decoded" "$work/log" &&
+		ok "go$v inspect --traps on a hosted image: the kernel's host calls by name" ||
+		bad_log "go$v inspect --traps on a hosted image" "a line is missing or wrong"
+	"$REWIRE" image -q --kernel-dir "$kd" "$d/hello" -o "$d/hello.img" &&
+		"$REWIRE" inspect --traps "$d/hello.img" >"$work/log" 2>&1 &&
+		grep -q "traps       $n in $f functions .*NOT all code decoded: 1 range" "$work/log" &&
+		grep -Eq '^  not decoded: 0x[0-9a-f]+-0x[0-9a-f]+ \([0-9]+ bytes\) in \.rewire\.c\.text: no function symbol covers it; symbols without a size in it: .*pvh_entry' "$work/log" &&
+		ok "go$v inspect --traps on a kvm image: no kernel SYSCALL, the 32-bit entry not decoded" ||
+		bad_log "go$v inspect --traps on a kvm image" "a line is missing or wrong"
+	expect_output "go$v inspect --json --traps on a kvm image: valid JSON, the gap named" "ok" \
+		traps_json "$d/hello.img" "t['count'] == $n" "len(t['not_decoded']) == 1" \
+		"'pvh_entry' in t['not_decoded'][0]['symbols_without_size']" \
+		"t['not_decoded'][0]['reason'] == 'no symbol'"
+	"$REWIRE" image -q --kernel-dir "$kd" "$d/hello-s" -o "$d/hello-s.img" &&
+		expect_output "go$v inspect --traps on a stripped image: its kernel not decoded, and why" \
+			"(no .symtab: built with -s, the code rewire added has no function names to decode it by)" \
+			"$REWIRE" inspect --traps "$d/hello-s.img"
 }
 
 bad_inputs() {
@@ -294,6 +413,9 @@ bad_inputs() {
 	expect_error "bad input: not ELF" 1 "not an ELF file" "$REWIRE" inspect "$work/text"
 	expect_error "bad input: missing file" 1 "cannot open" "$REWIRE" inspect "$work/nonexistent"
 	expect_error "bad input: ELF but not Go" 1 "not a Go binary" "$REWIRE" inspect /bin/true
+	expect_error "bad input: ELF but not Go (--traps)" 1 "/bin/true: not a Go binary" "$REWIRE" inspect --traps /bin/true
+	expect_error "bad input: ELF but not Go (--json --traps)" 1 "not a Go binary" "$REWIRE" inspect --json --traps /bin/true
+	expect_error "bad input: not ELF (--traps)" 1 "not an ELF file" "$REWIRE" inspect --traps "$work/text"
 	local v
 	v=$(go_versions | awk '{print $NF}')
 	go_build "$v" "$root/tests/fixtures/hello" "$work/hello" || { bad_log "build hello" "go build"; return; }

@@ -304,6 +304,72 @@ static void test_morestack_return_none(void **state)
 						      0x1000, &m, &err), -1);
 }
 
+/* The trap instructions, by decoding: SYSCALL, SYSENTER, INT 0x80 (not
+ * INT with another vector, not INT3). */
+static void test_trap_kinds(void **state)
+{
+	static const struct {
+		uint8_t bytes[4];
+		size_t len;
+		enum disasm_trap trap;
+		bool padding;
+	} cases[] = {
+		{ { 0x0f, 0x05 }, 2, DISASM_TRAP_SYSCALL, false },
+		{ { 0x0f, 0x34 }, 2, DISASM_TRAP_SYSENTER, false },
+		{ { 0xcd, 0x80 }, 2, DISASM_TRAP_INT80, false },
+		{ { 0xcd, 0x03 }, 2, DISASM_TRAP_NONE, false },
+		{ { 0xcd, 0x81 }, 2, DISASM_TRAP_NONE, false },
+		{ { 0xcc }, 1, DISASM_TRAP_NONE, true },
+		{ { 0x90 }, 1, DISASM_TRAP_NONE, true },
+		{ { 0x66, 0x90 }, 2, DISASM_TRAP_NONE, true },
+		{ { 0x0f, 0x1f, 0x40, 0x00 }, 4, DISASM_TRAP_NONE, true },
+		{ { 0x0f, 0x07 }, 2, DISASM_TRAP_NONE, false },	/* sysret */
+	};
+	struct disasm_insn insn;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		decode_ok(cases[i].bytes, cases[i].len, 0x1000, NULL, &insn);
+		assert_int_equal(insn.len, cases[i].len);
+		assert_int_equal(insn.trap, cases[i].trap);
+		assert_int_equal(insn.is_padding, cases[i].padding);
+	}
+}
+
+/* A constant into the whole of RAX: mov eax (zero-extends), mov rax
+ * (sign-extends imm32), movabs; not AX or AL (the rest stays), not
+ * another register, not a load from memory. */
+static void test_rax_constants(void **state)
+{
+	static const struct {
+		uint8_t bytes[10];
+		size_t len;
+		bool sets;
+		uint64_t value;
+	} cases[] = {
+		{ { 0xb8, 0xca, 0x00, 0x00, 0x00 }, 5, true, 202 },
+		{ { 0xb8, 0xff, 0xff, 0xff, 0xff }, 5, true, 0xffffffffu },
+		{ { 0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00 }, 7, true, 15 },
+		{ { 0x48, 0xc7, 0xc0, 0xff, 0xff, 0xff, 0xff }, 7, true, UINT64_MAX },
+		{ { 0x48, 0xb8, 1, 2, 3, 4, 5, 6, 7, 8 }, 10, true, 0x0807060504030201ull },
+		{ { 0x66, 0xb8, 0x01, 0x00 }, 4, false, 0 },	/* mov ax, 1 */
+		{ { 0xb0, 0x01 }, 2, false, 0 },		/* mov al, 1 */
+		{ { 0xbb, 0x27, 0x00, 0x00, 0x00 }, 5, false, 0 },	/* mov ebx, 39 */
+		{ { 0x8b, 0x44, 0x24, 0x08 }, 4, false, 0 },	/* mov eax, [rsp+8] */
+		{ { 0x31, 0xc0 }, 2, false, 0 },		/* xor eax, eax */
+	};
+	struct disasm_insn insn;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		decode_ok(cases[i].bytes, cases[i].len, 0x1000, NULL, &insn);
+		assert_int_equal(insn.len, cases[i].len);
+		assert_int_equal(insn.sets_rax, cases[i].sets);
+		if (cases[i].sets)
+			assert_int_equal(insn.rax_value, cases[i].value);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +383,8 @@ int main(void)
 		cmocka_unit_test(test_morestack_return_rel8_with_spills),
 		cmocka_unit_test(test_morestack_return_rel32),
 		cmocka_unit_test(test_morestack_return_none),
+		cmocka_unit_test(test_trap_kinds),
+		cmocka_unit_test(test_rax_constants),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,7 +2,9 @@
  * the way into and out of kernel code from a host signal, the idle wait and
  * the context switch. No code here ever runs on the program's stack, and
  * none of it is in the range Syscall User Dispatch traps, so its SYSCALLs
- * go to the host. */
+ * go to the host. Every function carries .type and .size: `rewire inspect
+ * --traps` decodes the image's code by its sized symbols only, and crash
+ * dumps name addresses by them. */
 #include "hosted.h"
 
 	.text
@@ -17,6 +19,7 @@ hosted_start:
 	andq $-16, %rsp
 	call hosted_main
 	ud2
+	.size hosted_start, .-hosted_start
 
 /* long host_syscall6(long nr, long a..f) */
 	.globl host_syscall6
@@ -31,6 +34,7 @@ host_syscall6:
 	movq 8(%rsp), %r9
 	syscall
 	ret
+	.size host_syscall6, .-host_syscall6
 
 /* The restorer of the host's signal frames (sa_restorer): handlers that
  * return normally come back through here. */
@@ -40,6 +44,7 @@ hosted_sigreturn:
 	movl $HOST_rt_sigreturn, %eax
 	syscall
 	ud2
+	.size hosted_sigreturn, .-hosted_sigreturn
 
 /* void hosted_call_on_stack(void *top, void (*fn)(void *)): calls fn(top)
  * with RSP = top (16-byte aligned; what is above it is fn's argument).
@@ -51,6 +56,7 @@ hosted_call_on_stack:
 	xorl %ebp, %ebp			/* the end of the frame chain */
 	call *%rsi
 	ud2
+	.size hosted_call_on_stack, .-hosted_call_on_stack
 
 /* void hosted_restore(const struct platform_regs *regs): loads every
  * register of regs and jumps to its RIP, without a host call. RSP and RIP
@@ -91,6 +97,7 @@ hosted_restore_begin:
 	jmpq *%gs:CPU_SCRATCH_RIP
 	.globl hosted_restore_end
 hosted_restore_end:
+	.size hosted_restore, .-hosted_restore
 
 /* int hosted_idle_wait(struct host_pollfd *fds, unsigned long nfds):
  * sleeps in the host until a signal comes or fds has an event, unless a
@@ -116,6 +123,7 @@ hosted_idle_syscall:
 	.globl hosted_idle_end
 hosted_idle_end:
 	ret
+	.size hosted_idle_wait, .-hosted_idle_wait
 
 /* Saves a kernel context that returns from the calling function into
  * *%rdi: callee-saved registers, the return address as RIP, the caller's
@@ -164,6 +172,7 @@ platform_switch:
 3:	movq %rsi, %rdi
 	call hosted_switch_to
 	ud2
+	.size platform_switch, .-platform_switch
 
 /* void hosted_soft_irq(void): takes the pending timer tick now, as an
  * interrupt of the caller (interrupts were just enabled): the caller's
@@ -178,5 +187,6 @@ hosted_soft_irq:
 	movq %rdi, %rsp
 	call hosted_resume
 	ud2
+	.size hosted_soft_irq, .-hosted_soft_irq
 
 	.section .note.GNU-stack, "", @progbits

@@ -34,6 +34,9 @@
 
 	.section .text.boot, "ax"
 	.code32
+	/* No .type or .size, on purpose: a sized function is decoded as 64-bit
+	 * code by `rewire inspect --traps`, which would misread this 32-bit
+	 * code. Unsized, it is listed as code it could not decode. */
 	.globl pvh_entry
 pvh_entry:
 	/* First of all, for the boot-time measurement (.data, not .bss). */
@@ -104,6 +107,7 @@ pvh_entry:
 	ljmp $KERNEL_CS, $long_entry
 
 	.code64
+	.type long_entry, @function
 long_entry:
 	mov $KERNEL_DS, %eax
 	mov %eax, %ds
@@ -121,6 +125,7 @@ long_entry:
 4:	cli
 	hlt
 	jmp 4b
+	.size long_entry, .-long_entry
 
 	.section .rodata
 	.balign 8

@@ -8,9 +8,11 @@
 /* void platform_resume(const struct platform_regs *regs): the frame itself
  * becomes the stack that kvm_trap_exit unwinds. */
 	.globl platform_resume
+	.type platform_resume, @function
 platform_resume:
 	movq %rdi, %rsp
 	jmp kvm_trap_exit
+	.size platform_resume, .-platform_resume
 
 /* void platform_switch(struct platform_regs *save,
  *                      const struct platform_regs *to, int *released)
@@ -18,6 +20,7 @@ platform_resume:
  * (the others are dead across a call), the return address as RIP and the
  * caller's RSP after the return. */
 	.globl platform_switch
+	.type platform_switch, @function
 platform_switch:
 	movq (%rsp), %rax
 	movq %rax, REGS_RIP(%rdi)
@@ -41,5 +44,6 @@ platform_switch:
 	jz 1f
 	movl $0, (%rdx)
 1:	jmp kvm_trap_exit
+	.size platform_switch, .-platform_switch
 
 	.section .note.GNU-stack, "", @progbits

@@ -9,6 +9,7 @@
 
 	.text
 	.globl kvm_syscall_entry
+	.type kvm_syscall_entry, @function
 kvm_syscall_entry:
 	/* The caller's stack may be a goroutine's: switch before pushing. */
 	movq %rsp, %gs:CPU_SCRATCH_RSP
@@ -45,5 +46,6 @@ kvm_syscall_entry:
 	movq 24(%rsp), %rsp		/* the caller's rsp */
 	sti
 	jmp *%rcx
+	.size kvm_syscall_entry, .-kvm_syscall_entry
 
 	.section .note.GNU-stack, "", @progbits

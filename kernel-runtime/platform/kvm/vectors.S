@@ -9,6 +9,7 @@
 	/* Stub i is at kvm_trap_stubs + 16 * i (idt.c relies on it). */
 	.balign 16
 	.globl kvm_trap_stubs
+	.type kvm_trap_stubs, @function
 kvm_trap_stubs:
 	vector = 0
 	.rept 256
@@ -24,7 +25,9 @@ kvm_trap_stubs:
 	jmp trap_common
 	vector = vector + 1
 	.endr
+	.size kvm_trap_stubs, .-kvm_trap_stubs
 
+	.type trap_common, @function
 trap_common:
 	REGS_PUSH
 	/* The IST stack is 16-byte aligned and 24 words were pushed: RSP is
@@ -32,11 +35,14 @@ trap_common:
 	cld
 	movq %rsp, %rdi
 	call kvm_trap_dispatch
+	.size trap_common, .-trap_common
 	/* Also the way out of context.S: RSP points at a struct
 	 * platform_regs. */
 	.globl kvm_trap_exit
+	.type kvm_trap_exit, @function
 kvm_trap_exit:
 	REGS_POP
 	iretq
+	.size kvm_trap_exit, .-kvm_trap_exit
 
 	.section .note.GNU-stack, "", @progbits
