@@ -57,75 +57,90 @@ struct plain {
 
 #define AT_FDCWD (-100)
 
-/* Indexed by leaf ID; the leaves with glue of their own (leaf_call) have
- * no row. */
+/* Indexed by leaf; the leaves with glue of their own (leaf_call) have no
+ * row. The frames are the same in Go 1.19 to 1.26, but for
+ * rawVforkSyscall's (a door per layout). */
+#define ROW(leaf) [KCORE_LEAF_##leaf]
 static const struct plain plain[KCORE_LEAF_COUNT] = {
-	[0] = { NR_exit_group, { U32(0) }, RES_NONE, 0 },
-	[1] = { NR_openat, { CONST(AT_FDCWD), U64(0), U32(8), U32(12) },
-		RES_U32_OR_M1, 16 },
-	[2] = { NR_close, { U32(0) }, RES_U32_OR_M1, 8 },
-	[3] = { NR_write, { U64(0), U64(8), U32(16) }, RES_U32, 24 },
-	[4] = { NR_read, { U32(0), U64(8), U32(16) }, RES_U32, 24 },
-	[5] = { NR_pipe2, { ADDR(8), U32(0) }, RES_U32, 16 },
-	[7] = { NR_gettid, { { 0 } }, RES_U32, 0 },
-	[10] = { NR_getpid, { { 0 } }, RES_U64, 0 },
-	[11] = { NR_tgkill, { U64(0), U64(8), U64(16) }, RES_NONE, 0 },
-	[12] = { NR_setitimer, { U32(0), U64(8), U64(16) }, RES_NONE, 0 },
-	[13] = { NR_timer_create, { U32(0), U64(8), U64(16) }, RES_U32, 24 },
-	[14] = { NR_timer_settime, { U32(0), U32(4), U64(8), U64(16) },
-		 RES_U32, 24 },
-	[15] = { NR_timer_delete, { U32(0) }, RES_U32, 8 },
-	[16] = { NR_mincore, { U64(0), U64(8), U64(16) }, RES_U32, 24 },
-	[18] = { NR_rt_sigprocmask, { U32(0), U64(8), U64(16), U32(24) },
-		 RES_CRASH_ON_ERROR, 0 },
-	[19] = { NR_rt_sigaction, { U64(0), U64(8), U64(16), U64(24) },
-		 RES_U32, 32 },
-	[20] = { NR_mmap, { U64(0), U64(8), U32(16), U32(20), U32(24), U32(28) },
-		 RES_MMAP, 32 },
-	[21] = { NR_munmap, { U64(0), U64(8) }, RES_CRASH_ON_ERROR, 0 },
-	[22] = { NR_madvise, { U64(0), U64(8), U32(16) }, RES_U32, 24 },
-	[23] = { NR_futex, { U64(0), U32(8), U32(12), U64(16), U64(24), U32(32) },
-		 RES_U32, 40 },
-	[24] = { NR_sigaltstack, { U64(0), U64(8) }, RES_CRASH_ON_ERROR, 0 },
-	[25] = { NR_sched_yield, { { 0 } }, RES_NONE, 0 },
-	[26] = { NR_sched_getaffinity, { U64(0), U64(8), U64(16) }, RES_U32, 24 },
-	[29] = { NR_epoll_create, { U32(0) }, RES_U32, 8 },
-	[30] = { NR_epoll_create1, { U32(0) }, RES_U32, 8 },
-	[31] = { NR_epoll_ctl, { U32(0), U32(4), U32(8), U64(16) }, RES_U32, 24 },
-	[32] = { NR_epoll_pwait, { U32(0), U64(8), U32(16), U32(20), CONST(0) },
-		 RES_U32, 24 },
-	[33] = { NR_fcntl, { U32(0), CONST(2 /* F_SETFD */), CONST(1 /* FD_CLOEXEC */) },
-		 RES_NONE, 0 },
+	ROW(exit) = { NR_exit_group, { U32(0) }, RES_NONE, 0 },
+	ROW(open) = { NR_openat, { CONST(AT_FDCWD), U64(0), U32(8), U32(12) },
+		      RES_U32_OR_M1, 16 },
+	ROW(closefd) = { NR_close, { U32(0) }, RES_U32_OR_M1, 8 },
+	ROW(write1) = { NR_write, { U64(0), U64(8), U32(16) }, RES_U32, 24 },
+	ROW(read) = { NR_read, { U32(0), U64(8), U32(16) }, RES_U32, 24 },
+	ROW(pipe2) = { NR_pipe2, { ADDR(8), U32(0) }, RES_U32, 16 },
+	ROW(gettid) = { NR_gettid, { { 0 } }, RES_U32, 0 },
+	ROW(getpid) = { NR_getpid, { { 0 } }, RES_U64, 0 },
+	ROW(tgkill) = { NR_tgkill, { U64(0), U64(8), U64(16) }, RES_NONE, 0 },
+	ROW(setitimer) = { NR_setitimer, { U32(0), U64(8), U64(16) }, RES_NONE, 0 },
+	ROW(timer_create) = { NR_timer_create, { U32(0), U64(8), U64(16) },
+			      RES_U32, 24 },
+	ROW(timer_settime) = { NR_timer_settime,
+			       { U32(0), U32(4), U64(8), U64(16) }, RES_U32, 24 },
+	ROW(timer_delete) = { NR_timer_delete, { U32(0) }, RES_U32, 8 },
+	ROW(mincore) = { NR_mincore, { U64(0), U64(8), U64(16) }, RES_U32, 24 },
+	ROW(rtsigprocmask) = { NR_rt_sigprocmask,
+			       { U32(0), U64(8), U64(16), U32(24) },
+			       RES_CRASH_ON_ERROR, 0 },
+	ROW(rt_sigaction) = { NR_rt_sigaction,
+			      { U64(0), U64(8), U64(16), U64(24) }, RES_U32, 32 },
+	ROW(sysMmap) = { NR_mmap,
+			 { U64(0), U64(8), U32(16), U32(20), U32(24), U32(28) },
+			 RES_MMAP, 32 },
+	ROW(sysMunmap) = { NR_munmap, { U64(0), U64(8) }, RES_CRASH_ON_ERROR, 0 },
+	ROW(madvise) = { NR_madvise, { U64(0), U64(8), U32(16) }, RES_U32, 24 },
+	ROW(futex) = { NR_futex,
+		       { U64(0), U32(8), U32(12), U64(16), U64(24), U32(32) },
+		       RES_U32, 40 },
+	ROW(sigaltstack) = { NR_sigaltstack, { U64(0), U64(8) },
+			     RES_CRASH_ON_ERROR, 0 },
+	ROW(osyield) = { NR_sched_yield, { { 0 } }, RES_NONE, 0 },
+	ROW(sched_getaffinity) = { NR_sched_getaffinity,
+				   { U64(0), U64(8), U64(16) }, RES_U32, 24 },
+	ROW(epollcreate) = { NR_epoll_create, { U32(0) }, RES_U32, 8 },
+	ROW(epollcreate1) = { NR_epoll_create1, { U32(0) }, RES_U32, 8 },
+	ROW(epollctl) = { NR_epoll_ctl, { U32(0), U32(4), U32(8), U64(16) },
+			  RES_U32, 24 },
+	ROW(epollwait) = { NR_epoll_pwait,
+			   { U32(0), U64(8), U32(16), U32(20), CONST(0) }, RES_U32, 24 },
+	ROW(closeonexec) = { NR_fcntl,
+			     { U32(0), CONST(2 /* F_SETFD */), CONST(1 /* FD_CLOEXEC */) },
+			     RES_NONE, 0 },
 };
 
-/* The Go symbols of each door, as redirect records rewire image reads
+/* The Go symbols of each door, as records rewire image reads
  * (rewriter/lib/linker.h): Go 1.19's epoll leaves among them, the generic
- * Syscall6 under each package path it had. A Go version lacks some: those
- * records go unused. */
-#define DOOR(id, go_name, abi)                                              \
-	__asm__(".pushsection .rewire.redirects,\"a\"\n\t"                 \
-		".asciz \"door " go_name " " #abi " kcore_door_" #id "\"\n\t" \
+ * Syscall6 under each package path it had. "args N" is the size of the
+ * frame the glue reads and writes, checked against the leaf's (the
+ * pclntab's args) where the assembly declares one: a Go version whose
+ * frame differs is refused, or takes the door of its layout. A Go version
+ * lacks some leaves: those records go unused. */
+#define DOOR_RECORD(id, go_name, abi, check)                                \
+	__asm__(".pushsection .rewire.redirects,\"a\"\n\t"                  \
+		".asciz \"door " go_name " " #abi " kcore_door_" #id check "\"\n\t" \
 		".popsection")
-DOOR(exit, "runtime.exit", ABI0);
-DOOR(open, "runtime.open", ABI0);
-DOOR(closefd, "runtime.closefd", ABI0);
-DOOR(write1, "runtime.write1", ABI0);
-DOOR(read, "runtime.read", ABI0);
-DOOR(pipe2, "runtime.pipe2", ABI0);
+#define DOOR(id, go_name, abi) DOOR_RECORD(id, go_name, abi, "")
+#define DOOR_ARGS(id, go_name, abi, args) DOOR_RECORD(id, go_name, abi, " args " #args)
+DOOR_ARGS(exit, "runtime.exit", ABI0, 4);
+DOOR_ARGS(open, "runtime.open", ABI0, 20);
+DOOR_ARGS(closefd, "runtime.closefd", ABI0, 12);
+DOOR_ARGS(write1, "runtime.write1", ABI0, 28);
+DOOR_ARGS(read, "runtime.read", ABI0, 28);
+DOOR_ARGS(pipe2, "runtime.pipe2", ABI0, 20);
 DOOR(usleep, "runtime.usleep", ABI0);
-DOOR(gettid, "runtime.gettid", ABI0);
+DOOR_ARGS(gettid, "runtime.gettid", ABI0, 4);
 DOOR(raise, "runtime.raise", ABI0);
 DOOR(raiseproc, "runtime.raiseproc", ABI0);
-DOOR(getpid, "runtime.getpid", ABI0);
+DOOR_ARGS(getpid, "runtime.getpid", ABI0, 8);
 DOOR(tgkill, "runtime.tgkill", ABI0);
 DOOR(setitimer, "runtime.setitimer", ABI0);
-DOOR(timer_create, "runtime.timer_create", ABI0);
-DOOR(timer_settime, "runtime.timer_settime", ABI0);
-DOOR(timer_delete, "runtime.timer_delete", ABI0);
-DOOR(mincore, "runtime.mincore", ABI0);
-DOOR(nanotime1, "runtime.nanotime1", ABI0);
-DOOR(rtsigprocmask, "runtime.rtsigprocmask", ABI0);
-DOOR(rt_sigaction, "runtime.rt_sigaction", ABI0);
+DOOR_ARGS(timer_create, "runtime.timer_create", ABI0, 28);
+DOOR_ARGS(timer_settime, "runtime.timer_settime", ABI0, 28);
+DOOR_ARGS(timer_delete, "runtime.timer_delete", ABI0, 12);
+DOOR_ARGS(mincore, "runtime.mincore", ABI0, 28);
+DOOR_ARGS(nanotime1, "runtime.nanotime1", ABI0, 8);
+DOOR_ARGS(rtsigprocmask, "runtime.rtsigprocmask", ABI0, 28);
+DOOR_ARGS(rt_sigaction, "runtime.rt_sigaction", ABI0, 36);
 DOOR(sysMmap, "runtime.sysMmap", ABI0);
 DOOR(sysMunmap, "runtime.sysMunmap", ABI0);
 DOOR(madvise, "runtime.madvise", ABI0);
@@ -133,7 +148,7 @@ DOOR(futex, "runtime.futex", ABI0);
 DOOR(sigaltstack, "runtime.sigaltstack", ABI0);
 DOOR(osyield, "runtime.osyield", ABI0);
 DOOR(sched_getaffinity, "runtime.sched_getaffinity", ABI0);
-DOOR(time_now, "time.now", ABIInternal);
+DOOR_ARGS(time_now, "time.now", ABIInternal, 24);
 DOOR(syscall6, "runtime/internal/syscall.Syscall6", ABIInternal);
 DOOR(syscall6, "internal/runtime/syscall.Syscall6", ABIInternal);
 DOOR(syscall6, "internal/runtime/syscall/linux.Syscall6", ABIInternal);
@@ -142,6 +157,23 @@ DOOR(epollcreate1, "runtime.epollcreate1", ABI0);
 DOOR(epollctl, "runtime.epollctl", ABI0);
 DOOR(epollwait, "runtime.epollwait", ABI0);
 DOOR(closeonexec, "runtime.closeonexec", ABI0);
+DOOR_ARGS(rawSyscallNoError, "syscall.rawSyscallNoError", ABI0, 48);
+DOOR_ARGS(rawVfork32, "syscall.rawVforkSyscall", ABI0, 32);	/* 1.19, 1.20 */
+DOOR_ARGS(rawVfork40, "syscall.rawVforkSyscall", ABI0, 40);	/* 1.21 */
+DOOR_ARGS(rawVfork48, "syscall.rawVforkSyscall", ABI0, 48);	/* 1.22 on */
+DOOR(clone, "runtime.clone", ABI0);
+DOOR(settls, "runtime.settls", ABI0);
+DOOR_ARGS(exitThread, "runtime.exitThread", ABI0, 8);
+DOOR(sigreturn, "runtime.sigreturn", ABI0);			/* up to 1.20 */
+DOOR(sigreturn, "runtime.sigreturn__sigaction", ABI0);	/* 1.21 on */
+
+/* What rewire image read from this binary's runtime.clone (leaf_facts.h):
+ * absolute symbols of the image's link; weak, so that a trap-mode image,
+ * which defines none, links (they are 0 there, and clone's door unused). */
+extern const char rewire_go_clone_child[] __attribute__((weak));
+extern const char rewire_go_clone_bare[] __attribute__((weak));
+extern const char rewire_go_m_tls[] __attribute__((weak));
+extern const char rewire_go_m_procid[] __attribute__((weak));
 
 static uint64_t frame_u64(const uint8_t *frame, unsigned off)
 {
@@ -252,19 +284,130 @@ static void glue_syscall6(struct platform_regs *regs)
 	}
 }
 
-static void leaf_call(struct platform_regs *regs, unsigned id)
+/* rawSyscallNoError(trap, a1, a2, a3 uintptr) (r1, r2 uintptr): r2 is
+ * what RDX (a3) held after the SYSCALL. */
+static void glue_raw_syscall_no_error(uint8_t *frame)
+{
+	const long args[6] = { (long)frame_u64(frame, 8), (long)frame_u64(frame, 16),
+			       (long)frame_u64(frame, 24) };
+
+	*(uint64_t *)(frame + 32) = (uint64_t)kcore_syscall((long)frame_u64(frame, 0), args);
+	*(uint64_t *)(frame + 40) = (uint64_t)args[2];
+}
+
+/* rawVforkSyscall(trap, a1[, a2[, a3]] uintptr) (r1, err uintptr): as many
+ * arguments as the frame of args bytes holds; r1 -1 and err the errno on
+ * an error. */
+static void glue_raw_vfork(uint8_t *frame, unsigned args_size)
+{
+	long args[6] = { 0 };
+	unsigned nargs = (args_size - 24) / 8;
+
+	for (unsigned i = 0; i < nargs; i++)
+		args[i] = (long)frame_u64(frame, 8 + 8 * i);
+	long r = kcore_syscall((long)frame_u64(frame, 0), args);
+	bool failed = (unsigned long)r >= (unsigned long)-4095;
+	*(uint64_t *)(frame + args_size - 16) = failed ? (uint64_t)-1 : (uint64_t)r;
+	*(uint64_t *)(frame + args_size - 8) = failed ? (uint64_t)-r : 0;
+}
+
+/* clone(flags int32, stk, mp, gp, fn unsafe.Pointer) int32: a thread that
+ * resumes inside the leaf, past its system calls, with the registers its
+ * child path reads (R13 mp, R9 gp, R12 fn, SI and SP stk). With m and g
+ * the kernel does what the child's gettid and the parent's CLONE_SETTLS
+ * would have: m.procid is the new tid, FS points past m.tls. */
+static void glue_clone(struct platform_regs *regs, uint8_t *frame)
+{
+	const unsigned long settid = CLONE_PARENT_SETTID | CLONE_CHILD_SETTID |
+				     CLONE_CHILD_CLEARTID;
+	unsigned long flags = frame_u32(frame, 0);
+	uint64_t stk = frame_u64(frame, 8), mp = frame_u64(frame, 16),
+		 gp = frame_u64(frame, 24), tls = 0;
+	struct platform_regs child = *regs;
+	long tid;
+
+	if (!rewire_go_clone_child)
+		PLATFORM_PANIC("runtime.clone redirected without its facts "
+			       "(rewire image reads them in redirect mode)");
+	child.r13 = mp;
+	child.r9 = gp;
+	child.r12 = frame_u64(frame, 32);
+	child.rsi = stk;
+	if (mp && gp) {
+		flags |= CLONE_SETTLS;
+		tls = mp + (uintptr_t)rewire_go_m_tls + 8; /* Go's g is at FS-8 */
+		child.rip = (uintptr_t)rewire_go_clone_child;
+	} else {
+		child.rip = (uintptr_t)rewire_go_clone_bare;
+	}
+	/* Go passes no tid pointers: without them there is nothing to set. */
+	if (flags & settid)
+		tid = -EINVAL;
+	else
+		tid = thread_clone(flags, stk, NULL, NULL, tls, &child);
+	if (tid > 0 && mp && gp)
+		*(uint64_t *)(uintptr_t)(mp + (uintptr_t)rewire_go_m_procid) = (uint64_t)tid;
+	*(uint32_t *)(frame + 40) = (uint32_t)tid;
+}
+
+/* settls(DI = &m.tls): FS past it, where Go's g slot (FS-8) is m.tls[0]. */
+static void glue_settls(const struct platform_regs *regs)
+{
+	const long args[6] = { ARCH_SET_FS, (long)(regs->rdi + 8) };
+	long r = kcore_syscall(NR_arch_prctl, args);
+
+	if (r < 0)
+		PLATFORM_PANIC("settls(0x%lx) failed with %ld, which the Go runtime "
+			       "takes for a crash", (unsigned long)regs->rdi, r);
+}
+
+/* exitThread(wait *atomic.Uint32): the thread's stack is free once *wait
+ * is 0; this runs on the kernel's, so it can say so before exiting. */
+static void glue_exit_thread(const uint8_t *frame)
+{
+	const long args[6] = { 0 };
+
+	__atomic_store_n((uint32_t *)(uintptr_t)frame_u64(frame, 0), 0, __ATOMIC_RELEASE);
+	kcore_syscall(NR_exit, args);
+}
+
+/* sigreturn: reached by the handler's RET, not a call: the signal frame
+ * (its ucontext) is at the RSP the door found, which the door took for a
+ * return address. */
+static void glue_sigreturn(struct platform_regs *regs)
+{
+	const long args[6] = { 0 };
+	long r;
+
+	regs->rsp -= 8;
+	r = kcore_syscall(NR_rt_sigreturn, args);
+	if (regs->vector != PLATFORM_VECTOR_SYSCALL_RESTORE)
+		PLATFORM_PANIC("rt_sigreturn with a bad signal frame at 0x%lx (%ld)",
+			       (unsigned long)regs->rsp, r);
+	regs->rax = (uint64_t)r;
+}
+
+static void leaf_call(struct platform_regs *regs, enum kcore_leaf id)
 {
 	/* An ABI0 leaf's arguments and results: above the return address,
 	 * where regs->rsp points (the leaf's caller's SP after the RET). */
 	uint8_t *frame = (uint8_t *)(uintptr_t)regs->rsp;
 
 	switch (id) {
-	case 6: glue_usleep(frame); break;
-	case 8: glue_raise(frame); break;
-	case 9: glue_raiseproc(frame); break;
-	case 17: glue_nanotime1(frame); break;
-	case 27: glue_time_now(regs); break;
-	case 28: glue_syscall6(regs); break;
+	case KCORE_LEAF_usleep: glue_usleep(frame); break;
+	case KCORE_LEAF_raise: glue_raise(frame); break;
+	case KCORE_LEAF_raiseproc: glue_raiseproc(frame); break;
+	case KCORE_LEAF_nanotime1: glue_nanotime1(frame); break;
+	case KCORE_LEAF_time_now: glue_time_now(regs); break;
+	case KCORE_LEAF_syscall6: glue_syscall6(regs); break;
+	case KCORE_LEAF_rawSyscallNoError: glue_raw_syscall_no_error(frame); break;
+	case KCORE_LEAF_rawVfork32: glue_raw_vfork(frame, 32); break;
+	case KCORE_LEAF_rawVfork40: glue_raw_vfork(frame, 40); break;
+	case KCORE_LEAF_rawVfork48: glue_raw_vfork(frame, 48); break;
+	case KCORE_LEAF_clone: glue_clone(regs, frame); break;
+	case KCORE_LEAF_settls: glue_settls(regs); break;
+	case KCORE_LEAF_exitThread: glue_exit_thread(frame); break;
+	case KCORE_LEAF_sigreturn: glue_sigreturn(regs); break;
 	default: plain_call(&plain[id], frame); break;
 	}
 }
@@ -279,7 +422,7 @@ long kcore_redirect(struct platform_regs *regs, unsigned id)
 	/* As in a syscall: clone would copy this frame, faults here are the
 	 * kernel's, a signal waits for the way out. */
 	cur->syscall_regs = regs;
-	leaf_call(regs, id);
+	leaf_call(regs, (enum kcore_leaf)id);
 	cur->syscall_regs = NULL;
 	if (__atomic_load_n(&cur->sigpending, __ATOMIC_RELAXED))
 		signal_deliver_pending(cur, regs);

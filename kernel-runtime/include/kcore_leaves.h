@@ -5,9 +5,9 @@
  * through a door of the platform's (kcore_door_NAME, entered by that JMP
  * with the Go stack as the leaf would have found it) that calls
  * kcore_redirect(regs, ID). X(ID, NAME) per leaf; the Go symbols each door
- * stands for are the core's (core/redirect.c, which declares them with
- * REWIRE_FROM records of ABI Door). Included by C and by assembly: macros
- * only.
+ * stands for are the core's (core/redirect.c, which declares them as door
+ * records). A leaf whose frame changed between Go versions has a door per
+ * layout (rawVfork32/40/48). Included by C and by assembly.
  */
 #ifndef KCORE_LEAVES_H
 #define KCORE_LEAVES_H
@@ -22,11 +22,22 @@
 	X(24, sigaltstack) X(25, osyield) X(26, sched_getaffinity)         \
 	X(27, time_now) X(28, syscall6) X(29, epollcreate)                 \
 	X(30, epollcreate1) X(31, epollctl) X(32, epollwait)               \
-	X(33, closeonexec)
+	X(33, closeonexec) X(34, rawSyscallNoError) X(35, rawVfork32)      \
+	X(36, rawVfork40) X(37, rawVfork48) X(38, clone) X(39, settls)     \
+	X(40, exitThread) X(41, sigreturn)
 
-#define KCORE_LEAF_COUNT 34
+#define KCORE_LEAF_COUNT 42
 
 /* struct platform_regs.vector of a redirected call's frame. */
 #define PLATFORM_VECTOR_REDIRECT 258
+
+#ifndef __ASSEMBLER__
+/* The leaves' IDs by name: KCORE_LEAF_futex... */
+enum kcore_leaf {
+#define KCORE_LEAF_ENUM(id, name) KCORE_LEAF_##name = id,
+	KCORE_LEAVES(KCORE_LEAF_ENUM)
+#undef KCORE_LEAF_ENUM
+};
+#endif
 
 #endif

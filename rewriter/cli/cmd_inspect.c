@@ -99,6 +99,7 @@ static int inspect_symbol(const struct gobin *bin, struct dwarf_info *di,
 	char sigtext[512] = "";
 	size_t nsites = 0, i;
 	bool first = true;
+	int32_t args;
 
 	if (!fn) {
 		cli_error("%s: no function %s", gobin_path(bin), name);
@@ -107,6 +108,7 @@ static int inspect_symbol(const struct gobin *bin, struct dwarf_info *di,
 	if (di && dwarf_info_func_signature(di, fn->name, &sig, &err) == 0)
 		go_signature_format(&sig, sigtext, sizeof(sigtext));
 	go_signature_free(&sig);
+	args = gobin_func_args(bin, fn);
 	if (gobin_inline_sites(bin, fn->name, &sites, &nsites, &err) < 0) {
 		cli_error("%s", err.msg);
 		return -1;
@@ -114,8 +116,13 @@ static int inspect_symbol(const struct gobin *bin, struct dwarf_info *di,
 	if (o->json) {
 		printf("%s{\"name\":", *shown ? "," : "");
 		json_string(stdout, fn->name);
-		printf(",\"entry\":\"0x%" PRIx64 "\",\"size\":%" PRIu64 ",\"signature\":",
+		printf(",\"entry\":\"0x%" PRIx64 "\",\"size\":%" PRIu64 ",\"args\":",
 		       fn->entry, fn->size);
+		if (args >= 0)
+			printf("%d", args);
+		else
+			printf("null");
+		printf(",\"signature\":");
 		if (sigtext[0])
 			json_string(stdout, sigtext);
 		else
@@ -139,6 +146,8 @@ static int inspect_symbol(const struct gobin *bin, struct dwarf_info *di,
 		printf("\n%s\n", fn->name);
 		printf("  entry      0x%" PRIx64 "\n", fn->entry);
 		printf("  size       %" PRIu64 " bytes\n", fn->size);
+		if (args >= 0)
+			printf("  args       %d bytes (arguments and results on the stack)\n", args);
 		printf("  signature  %s\n", sigtext[0] ? sigtext :
 		       di ? "unknown (not in DWARF: assembly or generated)" :
 			    "unknown (no DWARF)");

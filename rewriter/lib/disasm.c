@@ -124,6 +124,46 @@ static bool rax_constant(const ZydisDecodedInstruction *zi,
 	return false;
 }
 
+/* The encoding number of a 64-bit general register, -1 for any other. */
+static int gpr64(ZydisRegister reg)
+{
+	return ZydisRegisterGetClass(reg) == ZYDIS_REGCLASS_GPR64 ?
+		ZydisRegisterGetId(reg) : -1;
+}
+
+/* mov reg64, [base+disp] / mov [base+disp], reg64 / lea reg64, [base+disp]. */
+static void mem_move(struct disasm_insn *insn, const ZydisDecodedInstruction *zi,
+		     const ZydisDecodedOperand *ops)
+{
+	const ZydisDecodedOperand *reg, *mem;
+	bool lea = zi->mnemonic == ZYDIS_MNEMONIC_LEA;
+
+	if ((!lea && zi->mnemonic != ZYDIS_MNEMONIC_MOV) || zi->operand_count_visible != 2)
+		return;
+	if (ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+	    ops[1].type == ZYDIS_OPERAND_TYPE_MEMORY) {
+		reg = &ops[0], mem = &ops[1];
+		insn->mem_op = lea ? DISASM_MEM_LEA : DISASM_MEM_LOAD;
+	} else if (!lea && ops[0].type == ZYDIS_OPERAND_TYPE_MEMORY &&
+		   ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER) {
+		mem = &ops[0], reg = &ops[1];
+		insn->mem_op = DISASM_MEM_STORE;
+	} else {
+		return;
+	}
+	if (gpr64(reg->reg.value) < 0 || gpr64(mem->mem.base) < 0 ||
+	    mem->mem.index != ZYDIS_REGISTER_NONE ||
+	    mem->mem.segment != (ZydisRegister)(mem->mem.base == ZYDIS_REGISTER_RSP ||
+						 mem->mem.base == ZYDIS_REGISTER_RBP ?
+						 ZYDIS_REGISTER_SS : ZYDIS_REGISTER_DS)) {
+		insn->mem_op = DISASM_MEM_NONE;
+		return;
+	}
+	insn->mem_reg = (uint8_t)gpr64(reg->reg.value);
+	insn->mem_base = (uint8_t)gpr64(mem->mem.base);
+	insn->mem_disp = mem->mem.disp.has_displacement ? mem->mem.disp.value : 0;
+}
+
 /* Fills the address-dependent facts of insn from Zydis' decoding. */
 static void insn_fill(struct disasm_insn *insn, uint64_t addr,
 		      const ZydisDecodedInstruction *zi,
@@ -138,6 +178,7 @@ static void insn_fill(struct disasm_insn *insn, uint64_t addr,
 			   zi->mnemonic == ZYDIS_MNEMONIC_NOP;
 	insn->trap = trap_kind(zi, ops);
 	insn->sets_rax = rax_constant(zi, ops, &insn->rax_value);
+	mem_move(insn, zi, ops);
 	for (unsigned i = 0; i < zi->operand_count; i++) {
 		const ZydisDecodedOperand *op = &ops[i];
 		ZyanU64 abs;

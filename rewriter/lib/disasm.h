@@ -27,6 +27,17 @@ enum disasm_trap {
 	DISASM_TRAP_INT80,	/* cd 80 */
 };
 
+/* A register-memory MOV or LEA (struct disasm_insn.mem_op). */
+enum disasm_mem_op {
+	DISASM_MEM_NONE = 0,
+	DISASM_MEM_LOAD,	/* mov reg, [base+disp] */
+	DISASM_MEM_STORE,	/* mov [base+disp], reg */
+	DISASM_MEM_LEA,		/* lea reg, [base+disp] */
+};
+
+/* Register numbers of struct disasm_insn.mem_reg and mem_base. */
+enum { DISASM_RAX = 0, DISASM_R8 = 8, DISASM_R13 = 13 };
+
 enum disasm_syntax {
 	DISASM_INTEL = 0,
 	DISASM_ATT,
@@ -67,6 +78,14 @@ struct disasm_insn {
 	 * system call's number is set, right before the trap. */
 	bool sets_rax;
 	uint64_t rax_value;
+	/* A 64-bit MOV or LEA between a general register and [base+disp]
+	 * (no index, base a general register): how a leaf reaches a struct
+	 * field, e.g. clone's `lea r8, [r13+m_tls]`. Registers by their
+	 * encoding number (rax 0 ... r15 15). */
+	enum disasm_mem_op mem_op;
+	uint8_t mem_reg;
+	uint8_t mem_base;
+	int64_t mem_disp;
 	char text[DISASM_TEXT_MAX];	/* "jbe 0x499a2e <time.Now+0x8e>"; "" from scans */
 };
 

@@ -78,6 +78,11 @@ bool gobin_is_data_symbol(const struct gobin *bin, const char *name);
 /* The function whose [entry, entry+size) holds addr, or NULL. */
 const struct gofunc *gobin_func_at(const struct gobin *bin, uint64_t addr);
 
+/* The size in bytes of a function's arguments and results on the stack
+ * (the pclntab's args: an assembly function's $FRAME-ARGS), -1 when the
+ * pclntab does not say (no record). */
+int32_t gobin_func_args(const struct gobin *bin, const struct gofunc *fn);
+
 /* The file bytes of a function's code (size bytes), or NULL. */
 const uint8_t *gobin_func_code(const struct gobin *bin, const struct gofunc *fn);
 

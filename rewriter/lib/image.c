@@ -20,6 +20,7 @@
 #include "fsutil.h"
 #include "gobin.h"
 #include "ksyms.h"
+#include "leaf_facts.h"
 #include "linker.h"
 #include "plan.h"
 #include "redirect.h"
@@ -339,12 +340,69 @@ static char *door_from(const struct linked_redirect *r)
 	return strdup(r->from);
 }
 
+/* A door record's frame check, "args N" in its signature field: the
+ * bytes of arguments and results the glue reads and writes above the
+ * return address. -1 when the record has none (the door takes registers
+ * or a frame the pclntab does not size). */
+static long door_args(const struct linked_redirect *r)
+{
+	long n;
+	int used = 0;
+
+	if (sscanf(r->signature, "args %ld%n", &n, &used) == 1 && r->signature[used] == 0)
+		return n;
+	return -1;
+}
+
+/* Whether record r fits fn: its frame check, if any, matches the
+ * pclntab's size of fn's arguments and results. */
+static bool door_fits(const struct linked_redirect *r, const struct gobin *bin,
+		      const struct gofunc *fn)
+{
+	long want = door_args(r);
+
+	return want < 0 || gobin_func_args(bin, fn) == want;
+}
+
+/* Fails when the leaf called name (fn) has door records but none fits: a
+ * Go version whose frame the kernel's glue does not know. */
+static int door_none_fits(const struct linked_image *k, const char *name,
+			  const struct gofunc *fn, const struct gobin *bin,
+			  struct rw_error *err)
+{
+	char wanted[128] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < k->nredirects; i++) {
+		const struct linked_redirect *r = &k->redirects[i];
+		char *from;
+		bool same;
+
+		if (!r->door || !(from = door_from(r)))
+			continue;
+		same = strcmp(from, name) == 0;
+		free(from);
+		if (!same)
+			continue;
+		if (door_fits(r, bin, fn))
+			return 0;
+		if (used < sizeof(wanted))
+			used += (size_t)snprintf(wanted + used, sizeof(wanted) - used, "%s%ld",
+						 used ? " or " : "", door_args(r));
+	}
+	return rw_fail(err, "redirect mode: %s's frame holds %d bytes of arguments and "
+		       "results, the kernel's door expects %s: this Go version's leaf is "
+		       "not one the kernel knows", name, gobin_func_args(bin, fn), wanted);
+}
+
 /*
  * Redirect mode: a plan that makes the entry of every leaf of the kernel's
  * door records (kcore_leaves.h) that this binary has jump to its door,
  * with the checks every redirect gets (room for the jump, no branch into
- * it, not inlined). A leaf the Go version lacks is skipped; a door the
- * platform lacks (its record unresolved) makes redirect mode impossible.
+ * it, not inlined). A leaf the Go version lacks is skipped; of a leaf's
+ * records (one per frame layout: "args N") the one that fits its frame is
+ * taken, and none fitting is an error; a door the platform lacks (its
+ * record unresolved) makes redirect mode impossible.
  */
 static int doors_plan(struct plan *plan, const struct gobin *bin,
 		      const struct linked_image *k, const char *platform,
@@ -370,7 +428,12 @@ static int doors_plan(struct plan *plan, const struct gobin *bin,
 			rw_fail(err, "out of memory");
 			goto out;
 		}
-		if (!gobin_find_func(bin, names[n])) {
+		const struct gofunc *fn = gobin_find_func(bin, names[n]);
+		if (!fn || !door_fits(r, bin, fn)) {
+			if (fn && door_none_fits(k, names[n], fn, bin, err) < 0) {
+				n++;
+				goto out;
+			}
 			free(names[n]);
 			names[n] = NULL;
 			continue;
@@ -419,7 +482,7 @@ int image_make(const char *in_path, const struct output *out,
 	struct gobin *bin = NULL;
 	struct linked_image k = { 0 };
 	struct kernel_layout layout = { 0 };
-	char *script = NULL;
+	char *script = NULL, *defines = NULL;
 	struct inputs in = { 0 };
 	struct new_segment *segs = NULL;
 	uint8_t *table = NULL;
@@ -469,7 +532,18 @@ int image_make(const char *in_path, const struct output *out,
 	if (kernel_inputs(&in, res->kernel_dir, platform, err) < 0)
 		goto out;
 	base = elf_writer_next_vaddr(gobin_elf(bin));
-	layout = (struct kernel_layout){ script, res->program_ehdr, res->go_entry };
+	/* Redirect mode: what the clone glue needs of this runtime.clone. */
+	if (opts->mode == IMAGE_MODE_REDIRECT) {
+		struct clone_facts cf;
+
+		if (clone_facts_read(bin, &cf, err) < 0)
+			goto out;
+		if (cf.found && !(defines = clone_facts_script(&cf))) {
+			rw_fail(err, "out of memory");
+			goto out;
+		}
+	}
+	layout = (struct kernel_layout){ script, res->program_ehdr, res->go_entry, defines };
 	if (linker_link_kernel(&k, bin, (const char *const *)in.paths, in.count, base,
 			       &layout, err) < 0) {
 		rw_wrap(err, "linking the kernel (platform %s) from %s: ", platform,
@@ -564,6 +638,7 @@ out:
 	free(text);
 	free(table);
 	free(script);
+	free(defines);
 	rewire_note_free(&record);
 	plan_free(&plan);
 	free(segs);

@@ -470,10 +470,11 @@ static int script_write(const char *path, const struct go_symbols *gs, uint64_t 
 			(unsigned long long)gs->items[i].addr);
 	if (opts->kernel)
 		fprintf(f, "REWIRE_BASE = 0x%llx;\nrewire_program_ehdr = 0x%llx;\n"
-			"rewire_program_entry = 0x%llx;\n%s\n",
+			"rewire_program_entry = 0x%llx;\n%s%s\n",
 			(unsigned long long)base,
 			(unsigned long long)opts->kernel->program_ehdr,
 			(unsigned long long)opts->kernel->program_entry,
+			opts->kernel->defines ? opts->kernel->defines : "",
 			opts->kernel->script);
 	else
 		fprintf(f, script_layout, (unsigned long long)base);
@@ -886,6 +887,10 @@ static int image_redirect(struct linked_image *out, const char *text,
 		const struct linked_redirect *o = &out->redirects[i];
 
 		if (strcmp(o->from, r.from) != 0 || o->original != r.original)
+			continue;
+		/* A kernel's doors for one leaf, one per frame layout ("args
+		 * N"): rewire image takes the one that fits. */
+		if (r.door && o->door && strcmp(o->signature, r.signature) != 0)
 			continue;
 		if (strcmp(o->abi, r.abi) == 0 && strcmp(o->to, r.to) == 0 &&
 		    strcmp(o->signature, r.signature) == 0) {

@@ -143,12 +143,13 @@ struct kernel_layout {
 	const char *script;	/* linker script text: PHDRS, SECTIONS... */
 	uint64_t program_ehdr;	/* the Go program's ELF header in memory */
 	uint64_t program_entry;	/* the Go program's entry point */
+	const char *defines;	/* more "NAME = VALUE;" lines, or NULL */
 };
 
 /*
  * linker_link with a platform's kernel layout instead of the C one: the
- * generated script defines REWIRE_BASE = base, rewire_program_ehdr and
- * rewire_program_entry, then holds layout->script, which places the
+ * generated script defines REWIRE_BASE = base, rewire_program_ehdr,
+ * rewire_program_entry and layout->defines, then holds layout->script, which places the
  * sections from REWIRE_BASE on, may add a PT_NOTE segment (out->note_addr,
  * note_size) and defines rewire_image_entry when the image's ELF entry
  * must be its own. Used by `rewire image`.

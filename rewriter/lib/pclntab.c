@@ -196,6 +196,7 @@ int pclntab_func_read(const struct pclntab *t, uint32_t i,
 			       t->path, i, (unsigned long long)f->off,
 			       read_u32(p), f->entry_off);
 	f->name_off = (int32_t)read_u32(p + 4);
+	f->args = (int32_t)read_u32(p + 8);
 	f->pcsp = read_u32(p + 16);
 	f->pcfile = read_u32(p + 20);
 	f->pcln = read_u32(p + 24);

@@ -40,6 +40,7 @@ struct pclntab_func {
 	uint32_t index;		/* in the function table */
 	uint32_t entry_off;	/* from the text start */
 	int32_t name_off;
+	int32_t args;		/* bytes of arguments and results on the stack */
 	uint32_t pcsp, pcfile, pcln;
 	uint32_t npcdata;
 	uint32_t cu_off;

@@ -4,7 +4,7 @@
 # exit with the same status on the kernel runtime (`rewire image`, `rewire
 # run`) as it does natively on Linux, on each platform: hosted (the kernel
 # in a plain process) and hosted-redirect (hosted in redirect mode: the
-# runtime's OS leaves jump into the kernel) for every Go version, and the
+# runtime's OS leaves jump into the kernel; it must trap not once) for every Go version, and the
 # VM (kvm when /dev/kvm works, else tcg) for every version under KVM and
 # for the oldest and the newest under TCG, which is 10-50 times slower.
 #
@@ -234,6 +234,12 @@ check() {
 		fi
 		;;
 	esac
+	# Redirect mode: not one system call trapped, first instruction to
+	# exit (the run's --stats counters).
+	if [ "$pl" = hosted-redirect ] && ! grep -qx "kcore-stats: traps 0" "$base.$pl.log"; then
+		fail "$name" "$(grep -m1 '^kcore-stats: traps ' "$base.$pl.log" || echo 'no traps counter') in redirect mode: $(sed -n 's/^kcore-stats: trap //p' "$base.$pl.log" | xargs)" "$base" "$pl"
+		return
+	fi
 	ok "$name (status $ks)"
 }
 
