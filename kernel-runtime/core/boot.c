@@ -33,8 +33,12 @@ static const char *cmdline_error, *cmdline_source;
 /* The options the core reads from cmdline.options (env=, stats and trace
  * have fields of their own); the platform lists its own. */
 static const char *const core_options[] = {
-	"memlog", "nosignals", "verbose", NULL,
+	"memlog", "nosignals", "notraps", "verbose", NULL,
 };
+
+/* "notraps": a trap is a crash naming its function (redirect mode's strict
+ * check: everything should enter through a door). */
+static bool traps_fatal;
 
 static long syscall_hook(struct platform_regs *regs)
 {
@@ -45,6 +49,14 @@ static long syscall_hook(struct platform_regs *regs)
 	long result;
 
 	stats_trap((long)regs->rax);
+	if (traps_fatal) {
+		uint64_t off = 0;
+		const char *fn = kcore_symbolize(regs->rip, &off);
+
+		PLATFORM_PANIC("notraps: system call %ld trapped at %lx (%s+0x%lx)",
+			       (long)regs->rax, (unsigned long)regs->rip,
+			       fn ? fn : "?", (unsigned long)off);
+	}
 	/* clone copies this frame for the child. */
 	cur->syscall_regs = regs;
 	result = kcore_syscall((long)regs->rax, args);
@@ -245,6 +257,7 @@ int kcore_init(void)
 	futex_init();
 	fd_init();
 	signals_init(!cmdline_option(&cmdline, "nosignals"));
+	traps_fatal = cmdline_option(&cmdline, "notraps");
 	process_init(cmdline.stats);
 	random_init();
 	syscall_init(cmdline.trace);

@@ -36,6 +36,7 @@ enum result_kind {
 	RES_U64,	/* MOVQ AX, off(FP) */
 	RES_U32_OR_M1,	/* MOVL AX, off(FP), -1 for an error (open, closefd) */
 	RES_MMAP,	/* p at off, errno at off + 8 (sysMmap) */
+	RES_ERRNO,	/* MOVQ 0 or the error number (-AX), off(FP) */
 	RES_CRASH_ON_ERROR, /* the leaf writes to 0xf1 on an error */
 };
 
@@ -106,6 +107,8 @@ static const struct plain plain[KCORE_LEAF_COUNT] = {
 	ROW(closeonexec) = { NR_fcntl,
 			     { U32(0), CONST(2 /* F_SETFD */), CONST(1 /* FD_CLOEXEC */) },
 			     RES_NONE, 0 },
+	/* syscall.gettimeofday(tv) (err Errno): the vDSO's or the call's. */
+	ROW(gettimeofday) = { NR_gettimeofday, { U64(0), CONST(0) }, RES_ERRNO, 8 },
 };
 
 /* The Go symbols of each door, as records rewire image reads
@@ -158,6 +161,12 @@ DOOR(epollctl, "runtime.epollctl", ABI0);
 DOOR(epollwait, "runtime.epollwait", ABI0);
 DOOR(closeonexec, "runtime.closeonexec", ABI0);
 DOOR_ARGS(rawSyscallNoError, "syscall.rawSyscallNoError", ABI0, 48);
+/* golang.org/x/sys/unix's own, for the programs that link it: the same
+ * frame (its SyscallNoError's entersyscall is skipped, as for the runtime's
+ * leaves: the kernel does not take the P away). */
+DOOR_ARGS(rawSyscallNoError, "golang.org/x/sys/unix.RawSyscallNoError", ABI0, 48);
+DOOR_ARGS(rawSyscallNoError, "golang.org/x/sys/unix.SyscallNoError", ABI0, 48);
+DOOR_ARGS(gettimeofday, "syscall.gettimeofday", ABI0, 16);
 DOOR_ARGS(rawVfork32, "syscall.rawVforkSyscall", ABI0, 32);	/* 1.19, 1.20 */
 DOOR_ARGS(rawVfork40, "syscall.rawVforkSyscall", ABI0, 40);	/* 1.21 */
 DOOR_ARGS(rawVfork48, "syscall.rawVforkSyscall", ABI0, 48);	/* 1.22 on */
@@ -216,6 +225,9 @@ static void plain_call(const struct plain *p, uint8_t *frame)
 		break;
 	case RES_U32_OR_M1:
 		*(uint32_t *)(frame + p->off) = r < 0 ? (uint32_t)-1 : (uint32_t)r;
+		break;
+	case RES_ERRNO:
+		*(uint64_t *)(frame + p->off) = r < 0 ? (uint64_t)-r : 0;
 		break;
 	case RES_MMAP:
 		*(uint64_t *)(frame + p->off) = r < 0 ? 0 : (uint64_t)r;

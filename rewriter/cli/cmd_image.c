@@ -22,8 +22,7 @@ static const char usage[] =
 	"\n"
 	"options:\n"
 	"  -o, --output OUT      the image to write\n"
-	"      --platform NAME   what runs the image (default kvm; hosted with\n"
-	"                        --mode redirect):\n"
+	"      --platform NAME   what runs the image (default kvm):\n"
 	"                        kvm     an ELF that boots with PVH under QEMU\n"
 	"                                (KVM, or TCG without /dev/kvm)\n"
 	"                        hosted  a Linux executable: ./OUT ARGS runs the\n"
@@ -35,8 +34,7 @@ static const char usage[] =
 	"                                  (LSTAR on kvm, Syscall User Dispatch on\n"
 	"                                  hosted)\n"
 	"                        redirect  the Go runtime's OS leaves jump into it\n"
-	"                                  (no trap; hosted only so far, and the\n"
-	"                                  leaves without a door yet still trap)\n"
+	"                                  through doors: no trap\n"
 	"      --kernel-dir DIR  the kernel build: DIR/platform-NAME.a and .ld and\n"
 	"                        DIR/core/*.o (default: $" IMAGE_KERNEL_DIR_ENV ", else\n"
 	"                        build/kernel beside the rewire binary's build/bin)\n"
@@ -112,8 +110,6 @@ int cmd_image(int argc, char **argv)
 				       optind + 1 < argc ? "image: one input binary only" :
 				       "image: no output (-o OUT)");
 	in = argv[optind];
-	if (!opts.platform && opts.mode == IMAGE_MODE_REDIRECT)
-		opts.platform = "hosted";	/* the one platform with doors */
 	rc = output_check(&target, out, in, false, &err);
 	if (rc == OUTPUT_IS_INPUT) {
 		cli_error("image: %s: the input is never modified; write elsewhere", err.msg);

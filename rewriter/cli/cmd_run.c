@@ -46,8 +46,7 @@ static const char usage[] =
 	"                        kvm when it opens, else hosted\n"
 	"      --mode MODE       how the program of BINARY enters the kernel: trap\n"
 	"                        (default: its system calls trap) or redirect (the\n"
-	"                        Go runtime's OS leaves jump into it; hosted only\n"
-	"                        so far, and the default platform then), as\n"
+	"                        Go runtime's OS leaves jump into it, no trap), as\n"
 	"                        rewire image --mode\n"
 	"      --mem SIZE        the kernel's memory (default 512M; K, M, G: powers of\n"
 	"                        1024, no suffix: MiB); an image that does not fit is\n"
@@ -329,10 +328,8 @@ static int run(struct run_cli *cli, int *signo)
 		    "rewire image --mode", cli->input);
 		return RUN_EXIT_CANNOT;
 	}
-	/* Only hosted has doors: redirect mode picks it. */
 	if (!cli->platform)
-		cli->platform = cli->redirect ? run_platform_find("hosted") :
-			run_platform_default(kind);
+		cli->platform = run_platform_default(kind);
 	if (run_target_open(cli->input, cli->kernel_dir, cli->platform->image_platform,
 			    cli->redirect, &t, &image_fault, &err) < 0) {
 		say("%s", err.msg);

@@ -173,6 +173,22 @@ static Elf_Scn *add_section(Elf *elf, const GElf_Shdr *hdr, void *bytes,
 	return scn;
 }
 
+/* The section named name, NULL if none. */
+static Elf_Scn *section_named(Elf *elf, size_t shstrndx, const char *name)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		const char *n;
+
+		if (gelf_getshdr(scn, &sh) &&
+		    (n = elf_strptr(elf, shstrndx, sh.sh_name)) && strcmp(n, name) == 0)
+			return scn;
+	}
+	return NULL;
+}
+
 /* Builds a note record: namesz, descsz, type, name (4-aligned), desc (4-aligned). */
 static uint8_t *note_build(const struct new_note *n, size_t *len)
 {
@@ -364,7 +380,7 @@ static int write_changes(int fd, const struct elf_image *img,
 	uint8_t *note = NULL;
 	size_t note_len = 0, i, shstrndx;
 	uint64_t end = img->size, tail;
-	Elf_Scn *shstr;
+	Elf_Scn *shstr, *old_note = NULL;
 	GElf_Shdr shstr_hdr;
 	GElf_Ehdr eh;
 	int rc = -1;
@@ -410,8 +426,13 @@ static int write_changes(int fd, const struct elf_image *img,
 		if (shstrtab_add(shstr, &shstr_hdr, ch->segments[i].section_name,
 				 &names[i]) < 0)
 			goto libelf_fail;
-	if (ch->note && shstrtab_add(shstr, &shstr_hdr, ch->note->section_name,
-				     &names[ch->nsegments]) < 0)
+	/* A binary rewire changed before (an image of a patched binary) has
+	 * the note already: its section takes the new one, whole. */
+	if (ch->note)
+		old_note = section_named(elf, shstrndx, ch->note->section_name);
+	if (ch->note && !old_note &&
+	    shstrtab_add(shstr, &shstr_hdr, ch->note->section_name,
+			 &names[ch->nsegments]) < 0)
 		goto libelf_fail;
 	end = shstr_hdr.sh_offset + shstr_hdr.sh_size;
 
@@ -474,8 +495,22 @@ static int write_changes(int fd, const struct elf_image *img,
 		sh.sh_addralign = 4;
 		sh.sh_offset = align_up(end, 8);
 		sh.sh_size = note_len;
-		if (!add_section(elf, &sh, note, note_len, 4))
+		if (old_note) {
+			GElf_Shdr old;
+			Elf_Data *d = elf_getdata(old_note, NULL);
+
+			if (!d || !gelf_getshdr(old_note, &old))
+				goto libelf_fail;
+			sh.sh_name = old.sh_name;
+			d->d_buf = note;
+			d->d_size = note_len;
+			d->d_off = 0;
+			if (!gelf_update_shdr(old_note, &sh) ||
+			    !elf_flagdata(d, ELF_C_SET, ELF_F_DIRTY))
+				goto libelf_fail;
+		} else if (!add_section(elf, &sh, note, note_len, 4)) {
 			goto libelf_fail;
+		}
 		end = sh.sh_offset + note_len;
 	}
 	if (ch->nsymbols && add_symbols(elf, img, ch, scn_index, &end, err) < 0)

@@ -317,12 +317,51 @@ static int program_check(const struct gobin *bin, uint64_t *ehdr, struct rw_erro
 		if (ph->p_offset == 0 && !*ehdr)
 			*ehdr = ph->p_vaddr;
 	}
-	if (elf_image_section(img, REWIRE_NOTE_SECTION))
-		return rw_fail(err, "%s was already rewired (it has a %s record): image a binary as go build wrote it",
-			       gobin_path(bin), REWIRE_NOTE_SECTION);
 	if (!*ehdr)
 		return rw_fail(err, "%s: no PT_LOAD maps the ELF header (file offset 0); the kernel finds the program through it",
 			       gobin_path(bin));
+	return 0;
+}
+
+/* What rewire did to bin before, into *prior (empty when nothing): a
+ * patched binary (its Go -> Go fakes, its linked C) can be imaged, an image
+ * cannot be imaged again. */
+static int prior_read(const struct gobin *bin, struct rewire_note *prior,
+		      struct rw_error *err)
+{
+	int rc = rewire_note_read(gobin_elf(bin), prior, err);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 1) {
+		memset(prior, 0, sizeof(*prior));
+		return 0;
+	}
+	for (size_t i = 0; i < prior->nredirects; i++)
+		if (strcmp(prior->redirects[i].kind, "image") == 0)
+			return rw_fail(err, "%s is an image already (%s mode, %s platform): image the Go binary it was made of",
+				       gobin_path(bin), prior->redirects[i].from,
+				       prior->redirects[i].to);
+	return 0;
+}
+
+/* Appends what plan recorded to rec. */
+static int note_append(struct rewire_note *rec, const struct rewire_note *more)
+{
+	for (size_t i = 0; i < more->nredirects; i++) {
+		const struct note_redirect *r = &more->redirects[i];
+
+		if (rewire_note_add_redirect(rec, r->kind, r->from, r->from_addr, r->to,
+					     r->to_addr, r->via) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < more->npatches; i++) {
+		const struct note_patch *p = &more->patches[i];
+
+		if (rewire_note_add_patch(rec, p->addr, p->old_bytes, p->new_bytes,
+					  p->len) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -439,8 +478,8 @@ static int doors_plan(struct plan *plan, const struct gobin *bin,
 			continue;
 		}
 		if (!r->to_addr) {
-			rw_fail(err, "redirect mode: the %s platform has no door into the kernel "
-				"(%s for %s); use --platform hosted", platform, r->to, r->from);
+			rw_fail(err, "redirect mode: the %s platform's kernel build has no door %s "
+				"(for %s); rebuild the kernel (make) or give --kernel-dir", platform, r->to, r->from);
 			n++;
 			goto out;
 		}
@@ -453,7 +492,8 @@ static int doors_plan(struct plan *plan, const struct gobin *bin,
 		}
 		n++;
 	}
-	struct plan_options opts = { .targets = targets, .ntargets = n };
+	struct plan_options opts = { .targets = targets, .ntargets = n,
+				     .beside_recorded = true };
 	if (list.count == 0) {
 		rw_fail(err, "%s has none of the Go runtime's leaves the kernel redirects", gobin_path(bin));
 		goto out;
@@ -496,7 +536,6 @@ int image_make(const char *in_path, const struct output *out,
 	};
 	struct elf_changes ch = { 0 };
 	struct plan plan = { 0 };
-	struct rewire_note *rec = &record;
 	char *text = NULL;
 	size_t len = 0;
 	uint64_t base;
@@ -526,7 +565,8 @@ int image_make(const char *in_path, const struct output *out,
 		rw_fail(err, "%s (--force: image it anyway)", why.msg);
 		goto out;
 	}
-	if (program_check(bin, &res->program_ehdr, err) < 0)
+	if (program_check(bin, &res->program_ehdr, err) < 0 ||
+	    prior_read(bin, &record, err) < 0)
 		goto out;
 	res->go_entry = gobin_elf(bin)->ehdr.e_entry;
 	if (kernel_inputs(&in, res->kernel_dir, platform, err) < 0)
@@ -598,20 +638,24 @@ int image_make(const char *in_path, const struct output *out,
 	res->nsymbols = k.nsymbols;
 
 	/* Redirect mode: the leaves' entries jump to the doors; the plan's
-	 * record of each redirect goes with the image's. */
+	 * record of each redirect goes with the image's, after what a patch
+	 * of the binary recorded. */
 	if (opts->mode == IMAGE_MODE_REDIRECT) {
 		if (doors_plan(&plan, bin, &k, platform, &res->ndoors, err) < 0)
 			goto out;
-		rec = &plan.note;
+		if (note_append(&record, &plan.note) < 0) {
+			rw_fail(err, "out of memory");
+			goto out;
+		}
 	}
 	/* The record: "image MODE GO_ENTRY PLATFORM IMAGE_ENTRY KERNEL_BASE". */
-	if (rewire_note_add_redirect(rec, "image",
+	if (rewire_note_add_redirect(&record, "image",
 				     opts->mode == IMAGE_MODE_REDIRECT ? "redirect" : "trap",
 				     res->go_entry, platform, res->image_entry, base) < 0) {
 		rw_fail(err, "out of memory");
 		goto out;
 	}
-	if (rewire_note_format(rec, &text, &len, err) < 0)
+	if (rewire_note_format(&record, &text, &len, err) < 0)
 		goto out;
 	note.desc = (const uint8_t *)text;
 	note.desc_len = len;

@@ -561,18 +561,50 @@ static void check_chains(struct plan *plan, const struct redirect_list *list)
 	}
 }
 
+/* A plan for a binary rewired before is refused where a new patch would
+ * touch bytes a recorded one changed. */
+static int check_beside(const struct plan *plan, const struct gobin *bin,
+			const struct rewire_note *done, struct rw_error *err)
+{
+	for (size_t i = 0; i < plan->npatches; i++) {
+		const struct byte_patch *p = &plan->patches[i];
+
+		for (size_t j = 0; j < done->npatches; j++) {
+			const struct note_patch *q = &done->patches[j];
+			const struct gofunc *fn;
+
+			if (p->addr >= q->addr + q->len || q->addr >= p->addr + p->len)
+				continue;
+			fn = gobin_func_at(bin, p->addr);
+			return rw_fail(err, "%s: %s at 0x%" PRIx64 " was patched before (its record); that patch and this one cannot both hold",
+				       gobin_path(bin), fn ? fn->name : "the code", p->addr);
+		}
+	}
+	return 0;
+}
+
+static int plan_make(struct plan *plan, const struct gobin *bin,
+		     struct dwarf_info *di, const struct redirect_list *list,
+		     const struct plan_options *opt, struct rw_error *err);
+
 int plan_build(struct plan *plan, const struct gobin *bin,
 	       struct dwarf_info *di, const struct redirect_list *list,
 	       const struct plan_options *opt, struct rw_error *err)
 {
 	struct rewire_note done;
-	size_t i;
 	int rc;
 
 	memset(plan, 0, sizeof(*plan));
 	rc = rewire_note_read(gobin_elf(bin), &done, err);
 	if (rc < 0)
 		return -1;
+	if (rc == 0 && opt->beside_recorded) {
+		rc = plan_make(plan, bin, di, list, opt, err);
+		if (rc == 0)
+			rc = check_beside(plan, bin, &done, err);
+		rewire_note_free(&done);
+		return rc;
+	}
 	if (rc == 0) {
 		rw_fail(err, "%s was already rewired (%zu redirect(s), first: %s -> %s); patch the original binary with all redirects at once",
 			gobin_path(bin), done.nredirects,
@@ -581,6 +613,15 @@ int plan_build(struct plan *plan, const struct gobin *bin,
 		rewire_note_free(&done);
 		return -1;
 	}
+	return plan_make(plan, bin, di, list, opt, err);
+}
+
+static int plan_make(struct plan *plan, const struct gobin *bin,
+		     struct dwarf_info *di, const struct redirect_list *list,
+		     const struct plan_options *opt, struct rw_error *err)
+{
+	size_t i;
+
 	if (list->count == 0)
 		return rw_fail(err, "no redirects given (use --redirect, --spec or --annotations)");
 	plan->text_addr = opt->text_addr ? opt->text_addr :

@@ -38,6 +38,9 @@ struct plan_options {
 	const struct plan_target *targets;
 	size_t ntargets;
 	uint64_t text_addr;	/* trampolines' segment; 0: after the last one */
+	/* bin may be rewired already (rewire image of a patched binary): the
+	 * plan goes beside the recorded patches, never over them. */
+	bool beside_recorded;
 };
 
 /* A message about one redirect, already prefixed with it and its origin. */

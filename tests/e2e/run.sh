@@ -16,6 +16,21 @@ trap 'rm -rf "$work"' EXIT
 # checks below write it to $work/log).
 bad_log() { bad "$1" "$2" "$work/log"; }
 
+# redirect_image NAME BINARY: a test binary `rewire patch` gave a fake,
+# imaged in redirect mode (hosted), passes its tests and traps not once.
+redirect_image() {
+	local img="$2.redirect"
+	if env REWIRE_KERNEL_DIR="${REWIRE_KERNEL_DIR:-$root/build/kernel}" \
+		"$REWIRE" image -q --platform hosted --mode redirect "$2" -o "$img" >"$work/log" 2>&1 &&
+		"$REWIRE" verify -q "$img" >>"$work/log" 2>&1 &&
+		REWIRE_KERNEL=stats "$img" -test.v >>"$work/log" 2>&1 &&
+		grep -qx "PASS" "$work/log" && grep -qx "kcore-stats: traps 0" "$work/log"; then
+		ok "$1"
+	else
+		bad_log "$1" "$(grep -m1 -E "^(rewire|kcore-stats: traps|--- FAIL)" "$work/log" || tail -1 "$work/log")"
+	fi
+}
+
 # expect_output NAME WANT CMD...: CMD succeeds and its stdout contains WANT.
 expect_output() {
 	local name=$1 want=$2
@@ -222,6 +237,8 @@ for i in range(n):
 	expect_error "go$v test binary fails unpatched" 1 "FAIL" "$d/greeting.test"
 	"$REWIRE" patch -q --go "$go" --annotations "$root/examples/greeting" "$d/greeting.test" -o "$d/greeting.out" &&
 		expect_output "go$v test binary passes rewired" "PASS" "$d/greeting.out" -test.v
+	redirect_image "go$v test binary with its Go fakes, imaged in redirect mode: PASS, 0 traps" \
+		"$d/greeting.out"
 	local pkg="$d/greeting-src"
 	cp -r "$root/examples/greeting" "$pkg"
 	printf 'module example.com/greeting\n\ngo %s\n' "$v" >"$pkg/go.mod"
@@ -685,6 +702,15 @@ run_c_version() {
 		"$REWIRE" patch -q --link "$work/c/getpid_fake.o" "$d/cgetpid.test" -o "$d/cgetpid.out" &&
 		expect_output "go$v C: test binary with os.Getpid faked in C" "PASS" "$d/cgetpid.out" -test.v ||
 		bad_log "go$v C: cgetpid test binary" "build or patch failed"
+	redirect_image "go$v C: test binary with its C fake, imaged in redirect mode: PASS, 0 traps" \
+		"$d/cgetpid.out"
+	# A leaf the binary's own C took (cfunc: runtime.nanotime1) cannot
+	# take the kernel's door too: refused, by name.
+	env REWIRE_KERNEL_DIR="${REWIRE_KERNEL_DIR:-$root/build/kernel}" \
+		"$REWIRE" image --platform hosted --mode redirect "$d/cfunc.out" -o "$d/cfunc.img" >"$work/log" 2>&1
+	[ $? = 1 ] && grep -q "runtime.nanotime1.* was patched before" "$work/log" && [ ! -e "$d/cfunc.img" ] &&
+		ok "go$v C: redirect mode refuses a leaf the binary's C took" ||
+		bad_log "go$v C: redirect mode over a patched leaf" "not refused by name"
 	local pkg="$d/cgetpid-src"
 	cp -r "$root/examples/cgetpid" "$pkg"
 	printf 'module example.com/cgetpid\n\ngo %s\n' "$v" >"$pkg/go.mod"

@@ -4,9 +4,10 @@
 # exit with the same status on the kernel runtime (`rewire image`, `rewire
 # run`) as it does natively on Linux, on each platform: hosted (the kernel
 # in a plain process) and hosted-redirect (hosted in redirect mode: the
-# runtime's OS leaves jump into the kernel; it must trap not once) for every Go version, and the
-# VM (kvm when /dev/kvm works, else tcg) for every version under KVM and
-# for the oldest and the newest under TCG, which is 10-50 times slower.
+# runtime's OS leaves jump into the kernel; it must trap not once) for
+# every Go version, and the VM (kvm when /dev/kvm works, else tcg), in
+# trap and in redirect mode, for every version under KVM and for the
+# oldest and the newest under TCG, which is 10-50 times slower.
 #
 # Both sides get the same arguments and exactly the same environment
 # (env -i natively). The native side runs under `taskset -c 0`, with the
@@ -26,8 +27,9 @@
 #   REWIRE=build/bin/rewire tests/kernel/conformance.sh
 #   REWIRE_GO_VERSIONS="1.26" narrows the toolchains (tests/lib/go.sh).
 #   CONFORMANCE_PLATFORMS="hosted tcg" chooses the platforms (default:
-#   hosted, hosted-redirect and the VM's); CONFORMANCE_VM_VERSIONS="all" runs the VM for
-#   every version under TCG too (or names the versions).
+#   hosted, hosted-redirect, the VM's and its -redirect, e.g.
+#   tcg-redirect); CONFORMANCE_VM_VERSIONS="all" runs the VM for every
+#   version under TCG too (or names the versions).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -93,7 +95,7 @@ if [ -z "$versions" ]; then
 	exit 1
 fi
 programs=$(cd "$corpus" && for d in */; do [ -f "$d/main.go" ] && echo "${d%/}"; done)
-platforms=${CONFORMANCE_PLATFORMS:-hosted hosted-redirect $(vm_platform)}
+platforms=${CONFORMANCE_PLATFORMS:-hosted hosted-redirect $(vm_platform) $(vm_platform)-redirect}
 # The versions each platform runs: all on hosted and kvm, the oldest and
 # the newest on tcg (unless told otherwise).
 vm_versions=${CONFORMANCE_VM_VERSIONS:-}
@@ -114,7 +116,9 @@ for pl in $platforms; do
 	case $pl in
 	hosted | hosted-redirect) image_platforms+=" $pl" ;;
 	kvm|tcg) [[ " $image_platforms " == *" kvm "* ]] || image_platforms+=" kvm" ;;
-	*) echo "conformance: unknown platform '$pl' (hosted, hosted-redirect, kvm or tcg)"; exit 1 ;;
+	kvm-redirect|tcg-redirect)
+		[[ " $image_platforms " == *" kvm-redirect "* ]] || image_platforms+=" kvm-redirect" ;;
+	*) echo "conformance: unknown platform '$pl' (hosted, kvm or tcg, each with -redirect or not)"; exit 1 ;;
 	esac
 done
 build_images "$corpus" "$programs" "$versions"
@@ -236,7 +240,7 @@ check() {
 	esac
 	# Redirect mode: not one system call trapped, first instruction to
 	# exit (the run's --stats counters).
-	if [ "$pl" = hosted-redirect ] && ! grep -qx "kcore-stats: traps 0" "$base.$pl.log"; then
+	if [ "${pl%-redirect}" != "$pl" ] && ! grep -qx "kcore-stats: traps 0" "$base.$pl.log"; then
 		fail "$name" "$(grep -m1 '^kcore-stats: traps ' "$base.$pl.log" || echo 'no traps counter') in redirect mode: $(sed -n 's/^kcore-stats: trap //p' "$base.$pl.log" | xargs)" "$base" "$pl"
 		return
 	fi

@@ -54,13 +54,18 @@ fi
 
 programs="hello exit3 panic nilcrash preempt"
 
-# Each program runs on the VM (kvm, else tcg), on hosted and on hosted in
-# redirect mode; a hosted run's names end in -hosted, a redirect mode
-# one's in -hosted-redirect.
-image_platforms="kvm hosted hosted-redirect"
-platforms="$(vm_platform) hosted hosted-redirect"
+# Each program runs on the VM (kvm, else tcg) and on hosted, in trap mode
+# and in redirect mode; a hosted run's names end in -hosted, a redirect
+# mode one's in -redirect (VM) or -hosted-redirect.
+image_platforms="kvm kvm-redirect hosted hosted-redirect"
+platforms="$(vm_platform) $(vm_platform)-redirect hosted hosted-redirect"
 build_images "$here/go" "$programs" "$versions"
-suffix() { case $1 in hosted*) echo "-$1" ;; esac; }
+suffix() {
+	case $1 in
+	hosted*) echo "-$1" ;;
+	*-redirect) echo "-redirect" ;;
+	esac
+}
 
 # boot NAME IMAGE [rewire run options...] [-- ARGS]: in the background,
 # at most one VM per CPU (and one more) at a time; stdout, stderr (the
@@ -144,7 +149,7 @@ for v in $versions; do
 		expect "hello-$v$s" "$(image_of "$work/hello-$v" "$pl")" 0 "hello from go $gov" \
 			"args: 2 [boottime two words]" "GREETING: hi there"
 		[ "$ran" = "$(run_platform "$pl")" ] || bad "hello-$v$s: ran on $pl" "ran on '$ran'" "$work/hello-$v$s.err"
-		[ "$pl" = hosted-redirect ] && redirect_counts "hello-$v$s"
+		[ "${pl%-redirect}" != "$pl" ] && redirect_counts "hello-$v$s"
 		in=$(stat -c %s "$work/hello-$v") out=$(stat -c %s "$(image_of "$work/hello-$v" "$pl")")
 		printf '      hello-%s: %s, boot to main %s us (its clock, %d runs at a time), image %d -> %d bytes (+%d KiB)\n' \
 			"$v$s" "${ran:-?}" \
@@ -322,16 +327,20 @@ fi
 [ $? = 2 ] && ok "image --mode direct is a usage error (trap or redirect)" ||
 	bad "image --mode direct" "status not 2"
 
-# Redirect mode: only hosted has doors; kvm is refused with the way out,
-# and no output is left.
-"$rewire" image "$work/hello-$last" -o "$work/x.img" --platform kvm --mode redirect \
+# Redirect mode: a door record whose frame fits no leaf of that name (a
+# kernel built for another Go's layout) is refused, naming both sizes, and
+# no output is left.
+cp -r "$(dirname "$rewire")/../kernel" "$work/kd"
+printf '\t.section .rewire.redirects,"a"\n\t.asciz "door main.main ABIInternal kcore_door_exit args 99"\n' |
+	as -o "$work/kd/core/zz-bad-door.o" -
+"$rewire" image "$work/hello-$last" -o "$work/x.img" --kernel-dir "$work/kd" --mode redirect \
 	>/dev/null 2>"$work/x.err"
 status=$?
-if [ "$status" = 1 ] && grep -q "redirect mode: the kvm platform has no door.*use --platform hosted" \
-	"$work/x.err" && [ ! -e "$work/x.img" ]; then
-	ok "image --platform kvm --mode redirect is refused (no doors on kvm yet)"
+if [ "$status" = 1 ] && grep -q "main.main's frame holds 0 bytes.*expects 99" "$work/x.err" &&
+	[ ! -e "$work/x.img" ]; then
+	ok "image --mode redirect refuses a door whose frame does not fit the leaf's"
 else
-	bad "image --platform kvm --mode redirect" "status $status" "$work/x.err"
+	bad "image --mode redirect with a door of another frame" "status $status" "$work/x.err"
 fi
 redirected=$(image_of "$work/hello-$last" hosted-redirect)
 if "$rewire" verify "$redirected" >"$work/verify-redirect.out" 2>&1 &&
@@ -357,6 +366,26 @@ status=$?
 [ "$status" = 126 ] && grep -q "an image's mode was set by rewire image" "$work/run-redirect-img.err" &&
 	ok "run --mode redirect IMAGE is refused (status 126): the image's mode is set" ||
 	bad "run --mode redirect IMAGE" "status $status" "$work/run-redirect-img.err"
+"$rewire" image "$redirected" -o "$work/x.img" >/dev/null 2>"$work/x.err"
+status=$?
+[ "$status" = 1 ] && grep -q "is an image already (redirect mode, hosted platform)" "$work/x.err" &&
+	[ ! -e "$work/x.img" ] &&
+	ok "image of an image is refused, naming its mode and platform" ||
+	bad "image of an image" "status $status" "$work/x.err"
+# notraps: in trap mode the first system call is a crash that names its
+# function; in redirect mode nothing traps, so the program runs.
+run_vm "$(image_of "$work/hello-$last" hosted)" --platform hosted --cmdline notraps </dev/null \
+	>/dev/null 2>"$work/notraps.err"
+status=$?
+[ "$status" = 70 ] && grep -q "notraps: system call [0-9]* trapped at [0-9a-f]* (runtime\.[a-zA-Z0-9_.]*+0x" "$work/notraps.err" &&
+	ok "notraps: a trap is a crash naming its function (trap mode, status 70)" ||
+	bad "notraps in trap mode" "status $status" "$work/notraps.err"
+run_vm "$redirected" --platform hosted --cmdline notraps -- x </dev/null \
+	>"$work/notraps.out" 2>"$work/notraps.err"
+status=$?
+[ "$status" = 0 ] && grep -qxF "args: 1 [x]" "$work/notraps.out" &&
+	ok "notraps: a redirect mode image runs (nothing traps)" ||
+	bad "notraps in redirect mode" "status $status" "$work/notraps.err"
 if "$rewire" verify "$work/hello-$last.img" >"$work/verify.out" 2>&1 &&
 	grep -q "^ok *image (trap mode, kvm platform)" "$work/verify.out"; then
 	ok "verify reads the image record"

@@ -5,14 +5,16 @@
 #   build_images SRC_DIR "PROGRAMS" "VERSIONS" [go build flags...]
 #       builds SRC_DIR/P with every Go version V and makes its images, one
 #       version per background job: $work/P-V (the binary), $work/P-V.img
-#       (kvm) and, for hosted or hosted-redirect in $image_platforms
-#       (default "kvm"), $work/P-V.hosted.img or $work/P-V.hosted-redirect.img;
+#       (kvm) and, for hosted, hosted-redirect or kvm-redirect in
+#       $image_platforms (default "kvm"), $work/P-V.hosted.img,
+#       $work/P-V.hosted-redirect.img or $work/P-V.redirect.img;
 #       $work/P-V.build (the log) and $work/P-V.made
 #       ("0" when all worked)
 #   image_of BINARY PLATFORM
 #       the image build_images made of BINARY for PLATFORM: kvm or tcg
-#       (the same PVH image), hosted, or hosted-redirect (hosted in
-#       redirect mode); run_platform PLATFORM gives rewire run's --platform
+#       (the same PVH image), kvm-redirect or tcg-redirect (that in
+#       redirect mode), hosted, or hosted-redirect (hosted in redirect
+#       mode); run_platform PLATFORM gives rewire run's --platform
 #   report_build_failures VERSION "PROGRAMS"
 #       a failure (tests/lib/report.sh's bad) for each program build_images
 #       could not build or image with that version
@@ -35,6 +37,7 @@ image_platforms=${image_platforms:-kvm}
 image_of() {
 	case $2 in
 	hosted | hosted-redirect) echo "$1.$2.img" ;;
+	*-redirect) echo "$1.redirect.img" ;;
 	*) echo "$1.img" ;;
 	esac
 }
@@ -46,7 +49,8 @@ run_platform() {
 # image_args PLATFORM: rewire image's options for an image of PLATFORM.
 image_args() {
 	case $1 in
-	*-redirect) echo "--platform ${1%-redirect} --mode redirect" ;;
+	hosted-redirect) echo "--platform hosted --mode redirect" ;;
+	*-redirect) echo "--platform kvm --mode redirect" ;;
 	tcg) echo "--platform kvm" ;;
 	*) echo "--platform $1" ;;
 	esac

@@ -2,7 +2,9 @@
 # Go's own package tests on the kernel runtime (opt-in: `make stdlib-test`,
 # not part of `make test`): `go test -short -exec rewire-kernel-exec` of
 # STDLIB_PACKAGES for every Go version of REWIRE_GO_VERSIONS (default: 1.22
-# and the newest) on every platform of STDLIB_PLATFORMS (default hosted).
+# and the newest) on every platform of STDLIB_PLATFORMS (default hosted
+# and hosted-redirect; a -redirect platform runs in redirect mode, and
+# its runs must not trap once: the kernel's counters say "traps 0").
 # A package passes when go test says ok; a failing one lists its failed
 # tests, and a test named in KNOWN below fails for a reason the kernel does
 # not cover yet (files, subprocesses, a network): such a package counts as
@@ -20,7 +22,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 packages=${STDLIB_PACKAGES:-strings sort sync sync/atomic container/list bytes strconv math/big encoding/json fmt time}
-platforms=${STDLIB_PLATFORMS:-hosted}
+platforms=${STDLIB_PLATFORMS:-hosted hosted-redirect}
 if [ -n "${REWIRE_GO_VERSIONS:-}" ]; then
 	versions=$(go_versions)
 else
@@ -44,11 +46,19 @@ for v in $versions; do
 	for pl in $platforms; do
 		for p in $packages; do
 			log=$work/$(echo "$p-$v-$pl" | tr / _).log
-			env REWIRE="$rewire" REWIRE_RUN_FLAGS="--platform $pl" GOTOOLCHAIN=local \
+			flags="--platform ${pl%-redirect}"
+			[ "${pl%-redirect}" != "$pl" ] &&
+				flags+=" --mode redirect --stats --log $log.kernel"
+			env REWIRE="$rewire" REWIRE_RUN_FLAGS="$flags" GOTOOLCHAIN=local \
 				GOFLAGS=-mod=mod CGO_ENABLED=0 timeout 1200 "$go" test -short -count=1 \
 				-exec "$root/scripts/rewire-kernel-exec" "$p" </dev/null >"$log" 2>&1
 			status=$?
 			name="$p (go$v, $pl)"
+			if [ "$status" = 0 ] && [ "${pl%-redirect}" != "$pl" ] &&
+				! grep -qx "kcore-stats: traps 0" "$log.kernel" 2>/dev/null; then
+				bad "$name" "redirect mode trapped: $(grep -m1 '^kcore-stats: traps' "$log.kernel" 2>/dev/null || echo 'no counters')" "$log"
+				continue
+			fi
 			if [ "$status" = 0 ]; then
 				ok "$name"
 				continue

@@ -12,6 +12,10 @@
 #define TIMER_ABSTIME 1
 /* A tick deferred while resuming a context is retried this soon. */
 #define RETRY_NS 20000
+/* Deadlines beyond this (146 years) arm the host timer for it: the host
+ * refuses a time whose seconds do not fit a signed 64-bit count (EINVAL),
+ * and Go asks for "never" as now + nearly 2^63 ns. */
+#define HOST_HORIZON_NS (1ull << 62)
 
 struct sigevent64 {
 	uint64_t value;
@@ -43,6 +47,8 @@ void hosted_timer_cpu_init(struct hosted_cpu *cpu)
 
 static void host_arm(struct hosted_cpu *cpu, uint64_t host_ns)
 {
+	if (host_ns > HOST_HORIZON_NS)
+		host_ns = HOST_HORIZON_NS;
 	struct itimerspec64 its = {
 		.value_sec = (int64_t)(host_ns / 1000000000ull),
 		.value_nsec = (int64_t)(host_ns % 1000000000ull),
@@ -66,7 +72,8 @@ void platform_timer_arm(uint64_t deadline_ns)
 		return;
 	cpu->armed_ns = deadline_ns;
 	/* Never 0: a zero it_value disarms the host timer. */
-	host_arm(cpu, hosted_host_monotonic(deadline_ns) | 1);
+	host_arm(cpu, deadline_ns > HOST_HORIZON_NS ? HOST_HORIZON_NS :
+		 hosted_host_monotonic(deadline_ns) | 1);
 }
 
 void platform_timer_cancel(void)

@@ -24,6 +24,7 @@
 #define CPU_SELF          0
 #define CPU_SCRATCH_RSP   8
 #define CPU_SYSCALL_STACK 16
+#define CPU_DOOR_ID       24
 
 /* struct platform_regs offsets, for the assembly that builds and reads
  * the frame (regs_frame.h, syscall_entry.S, context.S). */
@@ -35,6 +36,7 @@
 #define REGS_RBX    120
 #define REGS_RAX    128
 #define REGS_VECTOR 136
+#define REGS_ERROR  144
 #define REGS_RIP    152
 #define REGS_CS     160
 #define REGS_RFLAGS 168
@@ -55,6 +57,7 @@ struct kvm_cpu {
 	struct kvm_cpu *self;
 	uint64_t scratch_rsp;  /* the caller's RSP during syscall entry */
 	uint64_t syscall_stack;
+	uint64_t door_id;      /* the leaf a door is entering (door.S) */
 	unsigned id;
 	void *local;           /* the core's per-CPU pointer */
 	uint64_t timer_ticks;

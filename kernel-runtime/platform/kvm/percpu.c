@@ -17,6 +17,7 @@ _Static_assert(__builtin_offsetof(struct kvm_cpu, scratch_rsp) ==
 		       CPU_SCRATCH_RSP, "");
 _Static_assert(__builtin_offsetof(struct kvm_cpu, syscall_stack) ==
 		       CPU_SYSCALL_STACK, "");
+_Static_assert(__builtin_offsetof(struct kvm_cpu, door_id) == CPU_DOOR_ID, "");
 
 struct kvm_cpu *kvm_percpu_init(unsigned id)
 {

@@ -45,10 +45,12 @@ $(KVM_IMAGE_LD): $(KVM_DIR)/image.ld
 # The core's pieces the test image needs: ksyms.o, which the platform calls
 # (the crash dump's names), and cmdline.o (the test kernel's decoding).
 KVM_TEST_CORE_OBJ := build/kernel/core/ksyms.o build/kernel/core/cmdline.o
+# The doors enter the core's kcore_redirect: not for a kernel without it.
+KVM_TEST_PLATFORM_OBJ := $(filter-out %/door.o,$(KVM_OBJ))
 
-$(KVM_TEST_IMAGE): $(KVM_OBJ) $(PLATFORM_COMMON_OBJ) $(KVM_TEST_OBJ) $(KVM_TEST_CORE_OBJ) $(KVM_DIR)/link.ld
+$(KVM_TEST_IMAGE): $(KVM_TEST_PLATFORM_OBJ) $(PLATFORM_COMMON_OBJ) $(KVM_TEST_OBJ) $(KVM_TEST_CORE_OBJ) $(KVM_DIR)/link.ld
 	$(KVM_LD) -nostdlib -static -T $(KVM_DIR)/link.ld -z max-page-size=4096 \
-		-z noexecstack -o $@ $(KVM_OBJ) $(PLATFORM_COMMON_OBJ) $(KVM_TEST_OBJ) $(KVM_TEST_CORE_OBJ)
+		-z noexecstack -o $@ $(KVM_TEST_PLATFORM_OBJ) $(PLATFORM_COMMON_OBJ) $(KVM_TEST_OBJ) $(KVM_TEST_CORE_OBJ)
 
 KERNEL_TARGETS += $(KVM_LIB) $(KVM_IMAGE_LD) $(KVM_TEST_IMAGE)
 KERNEL_TEST_DEPS += $(KVM_TEST_IMAGE)

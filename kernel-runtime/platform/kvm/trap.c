@@ -9,6 +9,7 @@ _Static_assert(sizeof(struct platform_regs) == 24 * 8, "platform_regs size");
 _Static_assert(__builtin_offsetof(struct platform_regs, r15) == REGS_R15, "");
 _Static_assert(__builtin_offsetof(struct platform_regs, rax) == REGS_RAX, "");
 _Static_assert(__builtin_offsetof(struct platform_regs, vector) == REGS_VECTOR, "");
+_Static_assert(__builtin_offsetof(struct platform_regs, error) == REGS_ERROR, "");
 _Static_assert(__builtin_offsetof(struct platform_regs, rip) == REGS_RIP, "");
 _Static_assert(__builtin_offsetof(struct platform_regs, ss) == REGS_SS, "");
 

@@ -7,13 +7,6 @@
 #include "kcore_leaves.h"
 #include "linux_abi.h"
 
-/* The leaf IDs by name, from the one list. */
-enum {
-#define X(id, name) LEAF_##name = id,
-	KCORE_LEAVES(X)
-#undef X
-};
-
 /* Calls leaf id as its door would: interrupts off, RSP at the leaf's
  * frame (the arguments above the return address). */
 static void redirect(unsigned id, void *frame, struct platform_regs *regs)
@@ -39,7 +32,7 @@ static void test_getpid_fills_a_quadword(void **state)
 {
 	uint64_t frame[1] = { 0xdeadbeefdeadbeefull };
 	(void)state;
-	redirect(LEAF_getpid, frame, NULL);
+	redirect(KCORE_LEAF_getpid, frame, NULL);
 	assert_int_equal(frame[0], 1);
 }
 
@@ -54,12 +47,12 @@ static void test_write1_reaches_the_console(void **state)
 	} frame = { 1, "door\n", 5, 0x77777777, 0xffffffff, 0x55555555 };
 	(void)state;
 	fake_console_clear();
-	redirect(LEAF_write1, &frame, NULL);
+	redirect(KCORE_LEAF_write1, &frame, NULL);
 	assert_string_equal(fake_console(), "door\n");
 	assert_int_equal(frame.ret, 5);
 	assert_int_equal(frame.pad2, 0x55555555); /* MOVL: 4 bytes only */
 	frame.fd = 9;
-	redirect(LEAF_write1, &frame, NULL);
+	redirect(KCORE_LEAF_write1, &frame, NULL);
 	assert_int_equal((int32_t)frame.ret, -EBADF);
 }
 
@@ -72,7 +65,7 @@ static void test_open_failure_is_minus_one(void **state)
 		int32_t ret;
 	} frame = { "/etc/passwd", 0, 0, 12345 };
 	(void)state;
-	redirect(LEAF_open, &frame, NULL);
+	redirect(KCORE_LEAF_open, &frame, NULL);
 	assert_int_equal(frame.ret, -1);
 }
 
@@ -88,14 +81,30 @@ static void test_sysmmap_splits_pointer_and_errno(void **state)
 	} frame = { 0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 		    -1, 0, 1, 1 };
 	(void)state;
-	redirect(LEAF_sysMmap, &frame, NULL);
+	redirect(KCORE_LEAF_sysMmap, &frame, NULL);
 	assert_true(frame.p != 0);
 	assert_int_equal(frame.err, 0);
 	frame.flags = MAP_PRIVATE;
 	frame.fd = 3;
-	redirect(LEAF_sysMmap, &frame, NULL);
+	redirect(KCORE_LEAF_sysMmap, &frame, NULL);
 	assert_int_equal(frame.p, 0);
 	assert_int_equal(frame.err, ENODEV);
+}
+
+/* syscall.gettimeofday(tv *Timeval) (err Errno): 0 or the error number,
+ * a quadword at 8. */
+static void test_gettimeofday_errno(void **state)
+{
+	int64_t tv[2] = { 0, 0 };
+	uint64_t frame[2] = { (uintptr_t)tv, 0xdeadbeefdeadbeefull };
+	(void)state;
+	redirect(KCORE_LEAF_gettimeofday, frame, NULL);
+	assert_int_equal(frame[1], 0);
+	assert_true(tv[0] > 1700000000); /* after 2023 */
+	assert_true(tv[1] >= 0 && tv[1] < 1000000);
+	frame[0] = 0xffff800000000000ull; /* the upper half: never the program's */
+	redirect(KCORE_LEAF_gettimeofday, frame, NULL);
+	assert_int_equal(frame[1], EFAULT);
 }
 
 /* nanotime1() int64: the monotonic clock, which does not go back. */
@@ -103,8 +112,8 @@ static void test_nanotime1_is_monotonic(void **state)
 {
 	uint64_t a[1] = { 0 }, b[1] = { 0 };
 	(void)state;
-	redirect(LEAF_nanotime1, a, NULL);
-	redirect(LEAF_nanotime1, b, NULL);
+	redirect(KCORE_LEAF_nanotime1, a, NULL);
+	redirect(KCORE_LEAF_nanotime1, b, NULL);
 	assert_true(b[0] >= a[0]);
 	assert_true(b[0] <= clock_monotonic_ns());
 }
@@ -120,7 +129,7 @@ static void test_syscall6_registers(void **state)
 	platform_regs_init(&regs, 0x401000, (uintptr_t)stack);
 	regs.rax = NR_getpid;
 	regs.rcx = 77;
-	redirect(LEAF_syscall6, NULL, &regs);
+	redirect(KCORE_LEAF_syscall6, NULL, &regs);
 	assert_int_equal(regs.rax, 1);
 	assert_int_equal(regs.rcx, 0);
 
@@ -129,14 +138,14 @@ static void test_syscall6_registers(void **state)
 	regs.rcx = (uintptr_t)"six\n";
 	regs.rdi = 4;
 	fake_console_clear();
-	redirect(LEAF_syscall6, NULL, &regs);
+	redirect(KCORE_LEAF_syscall6, NULL, &regs);
 	assert_int_equal(regs.rax, 4);
 	assert_int_equal(regs.rbx, 4); /* r2: what RDX (a3) held */
 	assert_int_equal(regs.rcx, 0);
 	assert_string_equal(fake_console(), "six\n");
 
 	regs.rax = 400;
-	redirect(LEAF_syscall6, NULL, &regs);
+	redirect(KCORE_LEAF_syscall6, NULL, &regs);
 	assert_int_equal(regs.rax, (uint64_t)-1);
 	assert_int_equal(regs.rbx, 0);
 	assert_int_equal(regs.rcx, ENOSYS);
@@ -150,7 +159,7 @@ static void test_time_now_registers(void **state)
 	(void)state;
 
 	platform_regs_init(&regs, 0x401000, (uintptr_t)stack);
-	redirect(LEAF_time_now, NULL, &regs);
+	redirect(KCORE_LEAF_time_now, NULL, &regs);
 	assert_true(regs.rbx < 1000000000ull);
 	assert_true(regs.rax * 1000000000ull + regs.rbx <= clock_realtime_ns());
 	assert_true(regs.rcx <= clock_monotonic_ns());
@@ -166,7 +175,7 @@ static void test_redirects_are_counted_apart_from_traps(void **state)
 
 	kcore_counters(&before);
 	for (int i = 0; i < 3; i++)
-		redirect(LEAF_getpid, frame, NULL);
+		redirect(KCORE_LEAF_getpid, frame, NULL);
 	fake_syscall(NR_getpid, 0, 0, 0, 0, 0, 0);
 	kcore_counters(&after);
 	assert_int_equal(after.redirects, before.redirects + 3);
@@ -183,6 +192,7 @@ int main(void)
 		RTEST(test_write1_reaches_the_console),
 		RTEST(test_open_failure_is_minus_one),
 		RTEST(test_sysmmap_splits_pointer_and_errno),
+		RTEST(test_gettimeofday_errno),
 		RTEST(test_nanotime1_is_monotonic),
 		RTEST(test_syscall6_registers),
 		RTEST(test_time_now_registers),
