@@ -19,6 +19,7 @@
 #include "stats.h"
 #include "syscalls.h"
 #include "thread.h"
+#include "time.h"
 
 /* How a plain leaf takes an argument. */
 enum arg_kind {
@@ -167,6 +168,19 @@ DOOR_ARGS(rawSyscallNoError, "syscall.rawSyscallNoError", ABI0, 48);
 DOOR_ARGS(rawSyscallNoError, "golang.org/x/sys/unix.RawSyscallNoError", ABI0, 48);
 DOOR_ARGS(rawSyscallNoError, "golang.org/x/sys/unix.SyscallNoError", ABI0, 48);
 DOOR_ARGS(gettimeofday, "syscall.gettimeofday", ABI0, 16);
+/* Go-level fast paths ("fast": rewire image skips one the compiler inlined
+ * anywhere, whose leaf's door then does the work). Their failure paths are
+ * Go's results (sysAllocOS and sysReserveOS: nil), not throws: sysMapOS,
+ * whose failure throws, keeps to its leaf. Go 1.26 added a name argument
+ * to the sys*OS that map (ignored: the kernel names no mappings). */
+#define FAST(id, go_name, args) DOOR_RECORD(id, go_name, ABIInternal, " args " #args " fast")
+FAST(futexsleep, "runtime.futexsleep", 24);
+FAST(futexwakeup, "runtime.futexwakeup", 16);
+FAST(sysAllocOS, "runtime.sysAllocOS", 8);
+FAST(sysAllocOS, "runtime.sysAllocOS", 24);
+FAST(sysReserveOS, "runtime.sysReserveOS", 16);
+FAST(sysReserveOS, "runtime.sysReserveOS", 32);
+FAST(sysFreeOS, "runtime.sysFreeOS", 16);
 DOOR_ARGS(rawVfork32, "syscall.rawVforkSyscall", ABI0, 32);	/* 1.19, 1.20 */
 DOOR_ARGS(rawVfork40, "syscall.rawVforkSyscall", ABI0, 40);	/* 1.21 */
 DOOR_ARGS(rawVfork48, "syscall.rawVforkSyscall", ABI0, 48);	/* 1.22 on */
@@ -296,6 +310,48 @@ static void glue_syscall6(struct platform_regs *regs)
 	}
 }
 
+/* futexsleep(addr *uint32, val uint32, ns int64): AX, BX, CX; ns < 0
+ * sleeps with no deadline. Its result is ignored, as Go's is. */
+static void glue_futexsleep(struct platform_regs *regs)
+{
+	int64_t ns = (int64_t)regs->rcx;
+
+	futex_wait((uint32_t *)(uintptr_t)regs->rax, (uint32_t)regs->rbx,
+		   ns < 0 ? KCORE_FOREVER : deadline_after((uint64_t)ns));
+}
+
+/* futexwakeup(addr *uint32, cnt uint32): AX, BX. */
+static void glue_futexwakeup(struct platform_regs *regs)
+{
+	long r = futex_wake((uint32_t *)(uintptr_t)regs->rax, (int)(uint32_t)regs->rbx);
+
+	if (r < 0)
+		PLATFORM_PANIC("futexwakeup addr=%lx returned %ld",
+			       (unsigned long)regs->rax, r);
+}
+
+/* sysAllocOS(n[, name]) and sysReserveOS(v, n[, name]) unsafe.Pointer:
+ * anonymous private memory, read-write or none, in AX; nil on an error. */
+static void glue_map(struct platform_regs *regs, uint64_t addr, uint64_t n, long prot)
+{
+	const long args[6] = { (long)addr, (long)n, prot, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0 };
+	long r = kcore_syscall(NR_mmap, args);
+
+	regs->rax = (unsigned long)r >= (unsigned long)-4095 ? 0 : (uint64_t)r;
+}
+
+/* sysFreeOS(v unsafe.Pointer, n uintptr): AX, BX; Go's munmap leaf
+ * crashes on an error, so does this. */
+static void glue_free(struct platform_regs *regs)
+{
+	const long args[6] = { (long)regs->rax, (long)regs->rbx };
+	long r = kcore_syscall(NR_munmap, args);
+
+	if (r < 0)
+		PLATFORM_PANIC("sysFreeOS(%lx, %lx): munmap failed (%ld)",
+			       (unsigned long)regs->rax, (unsigned long)regs->rbx, r);
+}
+
 /* rawSyscallNoError(trap, a1, a2, a3 uintptr) (r1, r2 uintptr): r2 is
  * what RDX (a3) held after the SYSCALL. */
 static void glue_raw_syscall_no_error(uint8_t *frame)
@@ -420,6 +476,13 @@ static void leaf_call(struct platform_regs *regs, enum kcore_leaf id)
 	case KCORE_LEAF_settls: glue_settls(regs); break;
 	case KCORE_LEAF_exitThread: glue_exit_thread(frame); break;
 	case KCORE_LEAF_sigreturn: glue_sigreturn(regs); break;
+	case KCORE_LEAF_futexsleep: glue_futexsleep(regs); break;
+	case KCORE_LEAF_futexwakeup: glue_futexwakeup(regs); break;
+	case KCORE_LEAF_sysAllocOS:
+		glue_map(regs, 0, regs->rax, PROT_READ | PROT_WRITE);
+		break;
+	case KCORE_LEAF_sysReserveOS: glue_map(regs, regs->rax, regs->rbx, PROT_NONE); break;
+	case KCORE_LEAF_sysFreeOS: glue_free(regs); break;
 	default: plain_call(&plain[id], frame); break;
 	}
 }

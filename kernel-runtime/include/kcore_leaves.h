@@ -7,7 +7,10 @@
  * kcore_redirect(regs, ID). X(ID, NAME) per leaf; the Go symbols each door
  * stands for are the core's (core/redirect.c, which declares them as door
  * records). A leaf whose frame changed between Go versions has a door per
- * layout (rawVfork32/40/48). Included by C and by assembly.
+ * layout (rawVfork32/40/48). futexsleep and the others after it are Go
+ * functions, not leaves: fast paths taken where the binary has them whole
+ * (never inlined), their leaves' doors the cover. Included by C and by
+ * assembly.
  */
 #ifndef KCORE_LEAVES_H
 #define KCORE_LEAVES_H
@@ -24,9 +27,11 @@
 	X(30, epollcreate1) X(31, epollctl) X(32, epollwait)               \
 	X(33, closeonexec) X(34, rawSyscallNoError) X(35, rawVfork32)      \
 	X(36, rawVfork40) X(37, rawVfork48) X(38, clone) X(39, settls)     \
-	X(40, exitThread) X(41, sigreturn) X(42, gettimeofday)
+	X(40, exitThread) X(41, sigreturn) X(42, gettimeofday)             \
+	X(43, futexsleep) X(44, futexwakeup) X(45, sysAllocOS)             \
+	X(46, sysReserveOS) X(47, sysFreeOS)
 
-#define KCORE_LEAF_COUNT 43
+#define KCORE_LEAF_COUNT 48
 
 /* struct platform_regs.vector of a redirected call's frame. */
 #define PLATFORM_VECTOR_REDIRECT 258

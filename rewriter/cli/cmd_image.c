@@ -124,7 +124,10 @@ int cmd_image(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	if (!quiet && opts.mode == IMAGE_MODE_REDIRECT)
-		printf("%s: %zu runtime leaves jump into the kernel\n", out, res.ndoors);
+		printf("%s: %zu runtime leaves and %zu Go-level fast paths jump into the kernel%s%s%s\n",
+		       out, res.ndoors - res.nfast, res.nfast,
+		       res.fast_skipped[0] ? " (left to their leaves: " : "",
+		       res.fast_skipped, res.fast_skipped[0] ? ")" : "");
 	if (!quiet)
 		printf("%s: %s platform, kernel (%s mode) at 0x%" PRIx64 "-0x%" PRIx64
 		       ", kernel entry 0x%" PRIx64 ", Go entry 0x%" PRIx64

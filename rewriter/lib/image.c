@@ -388,9 +388,41 @@ static long door_args(const struct linked_redirect *r)
 	long n;
 	int used = 0;
 
-	if (sscanf(r->signature, "args %ld%n", &n, &used) == 1 && r->signature[used] == 0)
+	if (sscanf(r->signature, "args %ld%n", &n, &used) == 1 &&
+	    (r->signature[used] == 0 || strcmp(r->signature + used, " fast") == 0))
 		return n;
 	return -1;
+}
+
+/* A record whose signature ends in "fast" is a Go-level fast path: taken
+ * only where it fits whole, never a reason to refuse the image (the leaves
+ * it calls have doors of their own). */
+static bool door_fast(const struct linked_redirect *r)
+{
+	size_t len = strlen(r->signature);
+
+	return len >= 4 && strcmp(r->signature + len - 4, "fast") == 0 &&
+	       (len == 4 || r->signature[len - 5] == ' ');
+}
+
+/* Why fast path fn cannot be taken (into why), or false when it can: the
+ * compiler inlined copies of it, which would keep calling its leaves. */
+static bool fast_unfit(const struct gobin *bin, const struct gofunc *fn,
+		       char *why, size_t len)
+{
+	struct inline_site *sites = NULL;
+	size_t count = 0;
+	struct rw_error ignored;
+
+	if (gobin_inline_sites(bin, fn->name, &sites, &count, &ignored) < 0)
+		count = 1;
+	free(sites);
+	if (count == 0)
+		return false;
+	size_t used = strlen(why);
+	snprintf(why + used, len - used, "%s%s inlined at %zu site(s)", used ? "; " : "",
+		 fn->name, count);
+	return true;
 }
 
 /* Whether record r fits fn: its frame check, if any, matches the
@@ -445,7 +477,7 @@ static int door_none_fits(const struct linked_image *k, const char *name,
  */
 static int doors_plan(struct plan *plan, const struct gobin *bin,
 		      const struct linked_image *k, const char *platform,
-		      size_t *ndoors, struct rw_error *err)
+		      struct image_result *res, struct rw_error *err)
 {
 	struct redirect_list list = { 0 };
 	struct plan_target *targets = calloc(k->nredirects + 1, sizeof(*targets));
@@ -453,7 +485,8 @@ static int doors_plan(struct plan *plan, const struct gobin *bin,
 	size_t n = 0;
 	int rc = -1;
 
-	*ndoors = 0;
+	res->ndoors = res->nfast = 0;
+	res->fast_skipped[0] = 0;
 	if (!targets || !names) {
 		rw_fail(err, "out of memory");
 		goto out;
@@ -468,8 +501,12 @@ static int doors_plan(struct plan *plan, const struct gobin *bin,
 			goto out;
 		}
 		const struct gofunc *fn = gobin_find_func(bin, names[n]);
+		bool fast = door_fast(r);
+		if (fn && fast && door_fits(r, bin, fn) &&
+		    fast_unfit(bin, fn, res->fast_skipped, sizeof(res->fast_skipped)))
+			fn = NULL;
 		if (!fn || !door_fits(r, bin, fn)) {
-			if (fn && door_none_fits(k, names[n], fn, bin, err) < 0) {
+			if (fn && !fast && door_none_fits(k, names[n], fn, bin, err) < 0) {
 				n++;
 				goto out;
 			}
@@ -490,6 +527,7 @@ static int doors_plan(struct plan *plan, const struct gobin *bin,
 			n++;
 			goto out;
 		}
+		res->nfast += fast;
 		n++;
 	}
 	struct plan_options opts = { .targets = targets, .ntargets = n,
@@ -503,7 +541,7 @@ static int doors_plan(struct plan *plan, const struct gobin *bin,
 			rw_fail(err, "%s", plan->errors[0].text);
 		goto out;
 	}
-	*ndoors = list.count;
+	res->ndoors = list.count;
 	rc = 0;
 out:
 	for (size_t i = 0; i < n; i++)
@@ -641,7 +679,7 @@ int image_make(const char *in_path, const struct output *out,
 	 * record of each redirect goes with the image's, after what a patch
 	 * of the binary recorded. */
 	if (opts->mode == IMAGE_MODE_REDIRECT) {
-		if (doors_plan(&plan, bin, &k, platform, &res->ndoors, err) < 0)
+		if (doors_plan(&plan, bin, &k, platform, res, err) < 0)
 			goto out;
 		if (note_append(&record, &plan.note) < 0) {
 			rw_fail(err, "out of memory");

@@ -118,6 +118,52 @@ static void test_nanotime1_is_monotonic(void **state)
 	assert_true(b[0] <= clock_monotonic_ns());
 }
 
+/* The Go-level fast paths take registers (ABIInternal). futexsleep with
+ * a value that no longer matches returns at once; futexwakeup with nobody
+ * waiting is no error. */
+static void test_futex_fast_paths(void **state)
+{
+	struct platform_regs regs;
+	uint64_t stack[2] = { 0 };
+	uint32_t word = 1;
+	(void)state;
+
+	platform_regs_init(&regs, 0x401000, (uintptr_t)stack);
+	regs.rax = (uintptr_t)&word;
+	regs.rbx = 0;
+	regs.rcx = (uint64_t)-1; /* no deadline: it would sleep forever */
+	redirect(KCORE_LEAF_futexsleep, NULL, &regs);
+	assert_int_equal(regs.rax, (uintptr_t)&word); /* registers as they were */
+	regs.rbx = 5;
+	redirect(KCORE_LEAF_futexwakeup, NULL, &regs);
+	assert_int_equal(word, 1);
+}
+
+/* sysAllocOS(n) and sysReserveOS(v, n) give memory in AX, nil when the
+ * mapping fails; sysFreeOS(v, n) gives it back. */
+static void test_memory_fast_paths(void **state)
+{
+	struct platform_regs regs;
+	uint64_t stack[2] = { 0 };
+	(void)state;
+
+	platform_regs_init(&regs, 0x401000, (uintptr_t)stack);
+	regs.rax = 8192;
+	redirect(KCORE_LEAF_sysAllocOS, NULL, &regs);
+	assert_true(regs.rax != 0 && regs.rax % 4096 == 0);
+	regs.rbx = 8192;
+	redirect(KCORE_LEAF_sysFreeOS, NULL, &regs);
+
+	regs.rax = 0;
+	regs.rbx = 1ull << 20;
+	redirect(KCORE_LEAF_sysReserveOS, NULL, &regs);
+	assert_true(regs.rax != 0 && regs.rax % 4096 == 0);
+	regs.rax = 0;
+	regs.rbx = 0; /* mmap of 0 bytes: EINVAL, so nil */
+	redirect(KCORE_LEAF_sysReserveOS, NULL, &regs);
+	assert_int_equal(regs.rax, 0);
+}
+
 /* Syscall6(num, a1..a6 uintptr) (r1, r2, errno uintptr): num in AX, the
  * arguments in BX, CX, DI, SI, R8, R9; r1, r2, errno back in AX, BX, CX. */
 static void test_syscall6_registers(void **state)
@@ -195,6 +241,8 @@ int main(void)
 		RTEST(test_gettimeofday_errno),
 		RTEST(test_nanotime1_is_monotonic),
 		RTEST(test_syscall6_registers),
+		RTEST(test_futex_fast_paths),
+		RTEST(test_memory_fast_paths),
 		RTEST(test_time_now_registers),
 		RTEST(test_redirects_are_counted_apart_from_traps),
 	};
