@@ -11,7 +11,12 @@
  * registers hold the context's state while the kernel (which never touches
  * them) runs, as on a CPU. Handlers are installed with SA_NODEFER and an
  * empty mask, so that leaving one without rt_sigreturn leaves no host
- * signal blocked. */
+ * signal blocked; but the timer's: a tick it defers re-arms the host timer
+ * 20 us ahead, and on a loaded host that fires before the handler is out,
+ * nesting handler in handler until the alternate stack overflows (the
+ * host then kills the process with SIGSEGV). Blocked in its own handler,
+ * the next tick waits for the rt_sigreturn, or for the unblock of a tick
+ * that is taken (interrupts off by then: it is only noted). */
 #include "hosted.h"
 #include "linux_signal.h"
 
@@ -150,6 +155,10 @@ static void on_timer(int sig, struct linux_siginfo *info,
 	}
 	struct platform_regs regs;
 	cpu->irq_off = 1;
+	/* Leaving without rt_sigreturn: the timer signal comes on again
+	 * here, where a tick is only noted (interrupts are off). */
+	uint64_t timer_set = 1ull << (HOSTED_TIMER_SIGNAL - 1);
+	host_syscall(HOST_rt_sigprocmask, SIG_UNBLOCK, &timer_set, 0, 8);
 	capture(&regs, uc, 1);
 	/* Not yet asleep: skip the sleep, as HLT would wake at once. */
 	if (idle && rip <= (uint64_t)hosted_idle_syscall)
@@ -216,11 +225,11 @@ void hosted_dump(const struct platform_regs *r, uint64_t fault_address)
 	crash_dump(r, fault_address, hosted_page_readable);
 }
 
-static void handle(int sig, handler_fn *fn)
+static void handle(int sig, handler_fn *fn, uint64_t nodefer)
 {
 	struct host_sigaction sa = {
 		.handler = (void *)fn,
-		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER | SA_NODEFER,
+		.flags = SA_SIGINFO | SA_ONSTACK | SA_RESTORER | nodefer,
 		.restorer = hosted_sigreturn,
 	};
 	long err = host_syscall(HOST_rt_sigaction, sig, &sa, 0, 8);
@@ -235,12 +244,12 @@ void hosted_signals_init(void)
 			   1ull << (HOSTED_TIMER_SIGNAL - 1);
 
 	for (unsigned i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
-		handle(faults[i], on_fault);
+		handle(faults[i], on_fault, SA_NODEFER);
 		unblock |= 1ull << (faults[i] - 1);
 	}
-	handle(SIGSYS, on_sigsys);
-	handle(HOSTED_TIMER_SIGNAL, on_timer);
-	handle(SIGQUIT, on_quit);
+	handle(SIGSYS, on_sigsys, SA_NODEFER);
+	handle(HOSTED_TIMER_SIGNAL, on_timer, 0);
+	handle(SIGQUIT, on_quit, SA_NODEFER);
 	/* A write to a closed pipe gets EPIPE, not the host's SIGPIPE. */
 	struct host_sigaction ignore = { .handler = (void *)SIG_IGN };
 	host_syscall(HOST_rt_sigaction, SIGPIPE, &ignore, 0, 8);

@@ -5,10 +5,13 @@
  * goroutine's small one), every register saved as the frame of the leaf's
  * return (RIP its return address, RSP above it), then kcore_redirect.
  *
- * The way out is IRETQ, not syscall_entry.S's jump through RCX: a door
- * gives back every register the leaf's work did not set, RCX and R11
- * included (time.now returns in RCX), and IRETQ restores RFLAGS with IF on
- * only as it lands on the caller. */
+ * The way out gives back every register the leaf's work did not set, RCX
+ * and R11 included (time.now returns in RCX), so it cannot jump through a
+ * register as syscall_entry.S does. When the frame still returns to the
+ * leaf's caller, RET does: the return address is where the JMP left it, at
+ * the caller's RSP - 8, and STI's shadow covers the RET (under TCG this is
+ * about twice as fast as IRETQ). A frame the core rewrote (a signal
+ * handler to run, rt_sigreturn's) leaves by IRETQ. */
 #include "kvm.h"
 #include "kcore_leaves.h"
 #include "regs_frame.h"
@@ -55,7 +58,21 @@ kvm_door:
 	movq %rsp, %rdi
 	movq REGS_ERROR(%rsp), %rsi
 	call kcore_redirect
-	jmp kvm_trap_exit
+	cmpq $PLATFORM_VECTOR_REDIRECT, REGS_VECTOR(%rsp)
+	jne kvm_trap_exit
+	movq REGS_RSP(%rsp), %rax
+	subq $8, %rax
+	movq (%rax), %rcx
+	cmpq %rcx, REGS_RIP(%rsp)
+	jne kvm_trap_exit
+	movq %rax, %gs:CPU_SCRATCH_RSP
+	REGS_POP			/* RSP at the frame's rip */
+	pushq 16(%rsp)			/* its rflags, IF off until the STI */
+	andq $~0x200, (%rsp)
+	popfq
+	movq %gs:CPU_SCRATCH_RSP, %rsp
+	sti
+	ret
 	.size kvm_door, .-kvm_door
 
 	.section .note.GNU-stack, "", @progbits
