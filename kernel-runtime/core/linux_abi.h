@@ -168,6 +168,7 @@
 /* signals */
 #define KSIG_MAX 64 /* signals are 1..64 */
 #define SIGILL 4
+#define SIGTRAP 5
 #define SIGFPE 8
 #define SIGKILL 9
 #define SIGSEGV 11

@@ -305,6 +305,10 @@ bool signal_fault(struct thread *t, struct platform_regs *regs,
 		info.code = FPE_INTDIV;
 		info.u.addr = regs->rip;
 		break;
+	case 3: /* #BP: INT3, RIP past it (Go's debug-call protocol uses it) */
+		sig = SIGTRAP;
+		info.code = SI_KERNEL;
+		break;
 	case 6: /* #UD */
 		sig = SIGILL;
 		info.code = ILL_ILLOPN;

@@ -73,6 +73,7 @@ uncaught-deadlock uncaught trace -- deadlock
 uncaught-fatal  uncaught   trace -- fatal
 uncaught-goexit uncaught   trace -- goexit
 uncaught-overflow uncaught trace -- overflow
+uncaught-breakpoint uncaught trace -- breakpoint
 cpus            cpus       out
 cpus-env        cpus       out   --env GOMAXPROCS=3
 bigalloc        bigalloc   out   --mem 1G

@@ -21,7 +21,7 @@ rewire=${REWIRE:-$root/build/bin/rewire}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-packages=${STDLIB_PACKAGES:-strings sort sync sync/atomic container/list bytes strconv math/big encoding/json fmt time}
+packages=${STDLIB_PACKAGES:-strings sort sync sync/atomic container/list bytes strconv math/big encoding/json fmt time runtime}
 platforms=${STDLIB_PLATFORMS:-hosted hosted-redirect}
 if [ -n "${REWIRE_GO_VERSIONS:-}" ]; then
 	versions=$(go_versions)
@@ -39,7 +39,31 @@ declare -A KNOWN=(
 	[strconv/TestFp]="reads testdata/testfp.txt: no file system"
 	[encoding/json/TestHTTPDecoding]="listens on a network socket"
 	[time/*]="the package's init reads zoneinfo: no file system"
+	[runtime/TestSignalM]="a signal does not interrupt a blocked futex wait yet (EINTR)"
+	[runtime/TestRuntimePanic]="runs its own binary as a subprocess"
 )
+# Failures known by what the test printed (grep -E), and why.
+declare -A KNOWN_MESSAGES=(
+	["os.Executable error|/proc/self/exe"]="runs its own binary as a subprocess: no /proc, no exec"
+	["open /dev/null"]="runs a subprocess: no exec"
+	["/proc/self/maps|/proc/1/status"]="reads /proc: no file system"
+	["open /tmp/|mkdir /tmp/|temp file"]="writes a temporary file: no file system"
+	["failed to listen on a port"]="listens on a network socket"
+)
+
+# known_by_message LOG TEST: the reason KNOWN_MESSAGES gives for what TEST
+# printed under its "--- FAIL" line, or nothing.
+known_by_message() {
+	local lines pattern
+	lines=$(awk -v t="--- FAIL: $2 " 'index($0, t) == 1 { on = 1; next }
+		on && /^(--- |=== |FAIL|ok )/ { on = 0 } on' "$1")
+	for pattern in "${!KNOWN_MESSAGES[@]}"; do
+		if grep -qE -- "$pattern" <<<"$lines"; then
+			echo "${KNOWN_MESSAGES[$pattern]}"
+			return
+		fi
+	done
+}
 
 for v in $versions; do
 	go=$(go_bin "$v")
@@ -70,12 +94,21 @@ for v in $versions; do
 			else
 				[ -n "$failed_tests" ] || unknown="(no test named: the binary itself failed)"
 				for t in $failed_tests; do
-					if [ -n "${KNOWN[$p/$t]:-}" ]; then
-						reasons+="$t: ${KNOWN[$p/$t]}; "
+					why=${KNOWN[$p/$t]:-$(known_by_message "$log" "$t")}
+					if [ -n "$why" ]; then
+						reasons+="$t: $why; "
 					else
 						unknown+="$t "
 					fi
 				done
+			fi
+			# Known failures count only in a binary that ran to its end, or
+			# died of a known reason.
+			died=$(grep -m1 -E '^(rewire: |panic: |fatal error: |SIGQUIT|\*\*\* Test killed)' "$log")
+			if [ -n "$died" ] && [ -z "${KNOWN[$p/*]:-}" ]; then
+				why=$(known_by_message <(printf -- '--- FAIL: died \n%s\n' "$died") died)
+				[ -n "$why" ] && reasons+="the binary died: $why; " ||
+					unknown+="(the test binary died: $died)"
 			fi
 			if [ -z "$unknown" ]; then
 				ok "$name: known failures only: ${reasons%; }"

@@ -12,6 +12,7 @@
 //	uncaught goexit     runtime.Goexit in main, the others asleep: status 2
 //	uncaught overflow   endless recursion past debug.SetMaxStack: fatal
 //	                    error, status 2
+//	uncaught breakpoint runtime.Breakpoint (INT3): SIGTRAP, status 2
 package main
 
 import (
@@ -44,7 +45,7 @@ func recurse(n int) int {
 
 func main() {
 	if len(os.Args) != 2 {
-		fmt.Println("usage: uncaught panic|error|index|goroutine|repanic|deadlock|fatal|goexit|overflow")
+		fmt.Println("usage: uncaught panic|error|index|goroutine|repanic|deadlock|fatal|goexit|overflow|breakpoint")
 		os.Exit(98)
 	}
 	fmt.Println("about to die:", os.Args[1])
@@ -75,6 +76,8 @@ func main() {
 	case "overflow":
 		debug.SetMaxStack(1 << 20)
 		recurse(0)
+	case "breakpoint":
+		runtime.Breakpoint()
 	case "fatal":
 		log.SetFlags(0)
 		log.Fatal("log.Fatal says goodbye")
