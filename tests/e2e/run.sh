@@ -239,7 +239,7 @@ for i in range(n):
 		"$REWIRE" patch --redirect main.plain=main.neverLinked "$c" -o "$d/x"
 	expect_error "go$v check: a variable as TO is named a data symbol" 1 "runtime.m0 in $c is a data symbol (a variable), not a function" \
 		"$REWIRE" patch --redirect main.plain=runtime.m0 "$c" -o "$d/x"
-	expect_error "go$v check: FROM too short" 1 "main.short.abi0 is too short to patch: 1 byte(s), the jump needs 5" \
+	expect_error "go$v check: FROM too short" 1 "main.short.abi0 is too short to patch: 1 byte(s); a jmp rel32 needs 5, a short jump into its padding 2" \
 		"$REWIRE" patch --redirect main.short.abi0=main.other.abi0 "$c" -o "$d/x"
 	expect_error "go$v check: branch into patched bytes" 1 "lands at +0x3, inside the 5 bytes the jump would overwrite" \
 		"$REWIRE" patch --redirect main.loopy.abi0=main.other.abi0 "$c" -o "$d/x"
