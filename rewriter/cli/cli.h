@@ -79,6 +79,13 @@ const char *cli_input_binary(const char *cmd, const char *usage, int argc,
 struct gobin;
 int inspect_traps(const struct gobin *bin, bool json);
 
+/* rewire inspect of a rewired binary: note's redirects and patches (where
+ * each lies, old and new bytes), as lines under "rewired" or in --json
+ * form the "note" member of inspect's object with its trailing comma. */
+struct rewire_note;
+void inspect_note(const struct gobin *bin, const struct rewire_note *note,
+		  bool json);
+
 /* Writes s as a JSON string literal. */
 void json_string(FILE *f, const char *s);
 

@@ -16,9 +16,10 @@ static const char usage[] =
 	"\n"
 	"Reads the record (.note.rewire) that `rewire patch` leaves and checks it\n"
 	"against the code: every patched byte is in place, every redirected entry\n"
-	"jumps to its replacement, every placeholder reaches the original code,\n"
-	"the functions are still where the record says, and no redirects form a\n"
-	"cycle (A jumps to B, B back to A: a call would never return).\n"
+	"jumps to its replacement (one shorter than a jump: through a short jump to\n"
+	"the jump in its padding), every placeholder reaches the original code, the\n"
+	"functions are still where the record says, and no redirects form a cycle\n"
+	"(A jumps to B, B back to A: a call would never return).\n"
 	"\n"
 	"  -q, --quiet   print nothing, only the mismatches on stderr\n"
 	"\n"
@@ -34,6 +35,18 @@ static uint64_t jump_target(const struct gobin *bin, uint64_t addr)
 		return 0;
 	memcpy(&rel, b + 1, 4);
 	return addr + 5 + (uint64_t)(int64_t)rel;
+}
+
+/* Where a patched entry at addr leads: its jmp rel32, or for a function
+ * shorter than one, its short jump (eb rel8) to the jmp rel32 in its
+ * padding. 0 when it holds neither. */
+static uint64_t entry_target(const struct gobin *bin, uint64_t addr)
+{
+	const uint8_t *b = elf_image_vaddr_bytes(gobin_elf(bin), addr, 2);
+
+	if (b && b[0] == 0xeb)
+		return jump_target(bin, addr + 2 + (uint64_t)(int64_t)(int8_t)b[1]);
+	return jump_target(bin, addr);
 }
 
 static int check_function(const struct gobin *bin, const char *name,
@@ -200,7 +213,7 @@ int cmd_verify(int argc, char **argv)
 
 		/* A generated original function calls through a slot; a Go
 		 * placeholder's entry jumps. */
-		if (jump_target(bin, at) != want &&
+		if (entry_target(bin, at) != want &&
 		    !(original && slot_call_target(bin, at) == want)) {
 			cli_error("verify: %s: 0x%" PRIx64 " does not jump to 0x%" PRIx64 " (%s %s -> %s)",
 				  argv[optind], at, want, r->kind, r->from, r->to);
