@@ -79,6 +79,12 @@ const char *cli_input_binary(const char *cmd, const char *usage, int argc,
 struct gobin;
 int inspect_traps(const struct gobin *bin, bool json);
 
+/* rewire verify's trap proof (trap_cover.h) over bin: a line per function
+ * holding traps ("ok", "info") and per uncovered site ("FAIL"), then a
+ * summary; quiet prints the FAIL lines only. 0 all covered, 1 not (said
+ * on stderr too), -1 the scan failed (message printed). */
+int verify_traps(const struct gobin *bin, bool quiet);
+
 /* Writes s as a JSON string literal. */
 void json_string(FILE *f, const char *s);
 
