@@ -1,4 +1,5 @@
-/* Unit tests of trap_cover.c: the rule case by case over hand-made scans. */
+/* Unit tests of trap_cover.c (and image_cover.c): the rule case by case over hand-made scans, then redirect images of every Go version's fixtures. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,13 +7,23 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "dwarf_info.h"
+#include "fixture.h"
+#include "gobin.h"
+#include "image.h"
+#include "output.h"
+#include "plan.h"
+#include "redirect.h"
 #include "trap_cover.h"
 #include "traps.h"
 
-/* A hand-made scan: main.leaf.abi0 (Go, 0x401000, 0x40 bytes) holds one
+/* ---- The rule, one case at a time ----
+ *
+ * A hand-made scan: main.leaf.abi0 (Go, 0x401000, 0x40 bytes) holds one
  * SYSCALL; its entry is redirected to kcore_door_leaf (0x500000, in the
  * added kernel) by a record and the patch that makes it. main.caller
  * (0x401100) is other Go code; kernel_host (0x500100) is added code. Each
@@ -351,6 +362,288 @@ static void test_rule_gaps(void **state)
 	trap_cover_free(&w.c);
 }
 
+/* ---- Real images of every Go version's fixtures ---- */
+
+static char versions[GOFIXTURE_MAX_VERSIONS][16];
+static size_t nversions;
+
+static int setup(void **state)
+{
+	(void)state;
+	nversions = gofixture_versions(versions, GOFIXTURE_MAX_VERSIONS);
+	return 0;
+}
+
+/* REDIRECT.md Table A: the SYSCALLs of hello and their functions. */
+static void expected_hello(int minor, size_t *sites, size_t *functions)
+{
+	if (minor <= 19)
+		*sites = 43, *functions = 37;
+	else if (minor <= 22)
+		*sites = 38, *functions = 32;
+	else
+		*sites = 39, *functions = 33;
+}
+
+/* The fixture's leaves none of which the kernel redirects: one trap
+ * each. */
+static const char *const traps_leaves[] = {
+	"main.getpidLeaf.abi0", "main.yieldLoop.abi0", "main.jumpOnto.abi0",
+	"main.int80Leaf.abi0", "main.sysenterLeaf.abi0", "main.syscallFirst.abi0",
+	"main.behindJump.abi0",
+};
+#define NLEAVES (sizeof(traps_leaves) / sizeof(traps_leaves[0]))
+
+static bool dir_has_temp(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	bool found = false;
+
+	while (d && (e = readdir(d)))
+		found |= strstr(e->d_name, ".rewire-") != NULL;
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/* rewire image --mode redirect --platform hosted of a fixture into out
+ * (a path in dir); image_make's answer. */
+static int image_redirect(const char *version, const char *name, const char *out,
+			  bool force, struct image_result *res, struct rw_error *err)
+{
+	struct image_options opts = { .mode = IMAGE_MODE_REDIRECT, .platform = "hosted",
+				      .force = force };
+	struct output target;
+	char path[4096];
+
+	gofixture_path(path, sizeof(path), version, name);
+	if (output_check(&target, out, path, false, err) < 0)
+		fail_msg("%s", err->msg);
+	return image_make(path, &target, &opts, res, err);
+}
+
+static struct gobin *open_path(const char *path)
+{
+	struct rw_error err = { { 0 } };
+	struct gobin *bin = NULL;
+
+	if (gobin_open(&bin, path, &err) < 0)
+		fail_msg("%s: %s", path, err.msg);
+	return bin;
+}
+
+static void cover_path(const char *path, struct traps *t, struct trap_cover *c,
+		       struct gobin **bin)
+{
+	struct rw_error err = { { 0 } };
+
+	*bin = open_path(path);
+	if (traps_scan(t, *bin, &err) < 0 || trap_cover_judge(c, t, &err) < 0)
+		fail_msg("%s: %s", path, err.msg);
+}
+
+/* The verdict of the one trap site of Go function name. */
+static const struct trap_cover_site *verdict_of(const struct traps *t,
+						const struct trap_cover *c,
+						const char *name, enum code_origin origin)
+{
+	for (size_t i = 0; i < t->nsites; i++) {
+		const struct trap_function *f = &t->functions[t->sites[i].function];
+
+		if (strcmp(f->name, name) == 0 && f->origin == origin)
+			return &c->sites[i];
+	}
+	fail_msg("%s holds no trap site", name);
+	return NULL;
+}
+
+/* hello's redirect image: every trap of Go code behind a door, the
+ * kernel's host calls counted apart; image_make and a scan of the file
+ * agree. */
+static void test_image_hello_covered(void **state)
+{
+	char dir[] = "/tmp/rewire-test-cover-XXXXXX", out[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/hello.img", dir);
+	for (size_t v = 0; v < nversions; v++) {
+		struct image_result res = { 0 };
+		struct rw_error err = { { 0 } };
+		struct trap_cover c;
+		struct traps t;
+		struct gobin *bin;
+		size_t sites, functions;
+
+		expected_hello(gofixture_minor(versions[v]), &sites, &functions);
+		if (image_redirect(versions[v], "hello", out, false, &res, &err) < 0)
+			fail_msg("%s: %s", versions[v], err.msg);
+		assert_true(res.cover.done);
+		assert_int_equal(res.cover.uncovered, 0);
+		assert_int_equal(res.cover.unknown, 0);
+		assert_int_equal(res.cover.sites, sites);
+		assert_int_equal(res.cover.functions, functions);
+		/* hosted: host_syscall6, hosted_sigreturn, hosted_idle_wait. */
+		assert_int_equal(res.cover.added_functions, 3);
+		assert_null(res.cover.failures);
+		image_result_free(&res);
+
+		cover_path(out, &t, &c, &bin);
+		assert_true(trap_cover_ok(&c));
+		assert_int_equal(c.covered, sites);
+		for (size_t i = 0; i < t.nsites; i++) {
+			if (c.sites[i].verdict == TRAP_ADDED)
+				continue;
+			assert_int_equal(c.sites[i].verdict, TRAP_COVERED);
+			assert_true(strncmp(c.sites[i].redirect_to, "kcore_door_", 11) == 0);
+		}
+		assert_string_equal(verdict_of(&t, &c, "runtime.futex.abi0", CODE_ORIGIN_GO)->redirect_to,
+				    "kcore_door_futex");
+		trap_cover_free(&c);
+		traps_free(&t);
+		gobin_close(bin);
+		unlink(out);
+	}
+	rmdir(dir);
+}
+
+/* The traps fixture's own leaves are outside the redirect set: the image
+ * is refused, naming each, and nothing is left; --force writes it, and
+ * its scan finds the same. */
+static void test_image_traps_refused(void **state)
+{
+	char dir[] = "/tmp/rewire-test-cover-XXXXXX", out[64];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(out, sizeof(out), "%s/traps.img", dir);
+	for (size_t v = 0; v < nversions; v++) {
+		struct image_result res = { 0 };
+		struct rw_error err = { { 0 } };
+		struct trap_cover c;
+		struct traps t;
+		struct gobin *bin;
+
+		assert_int_equal(image_redirect(versions[v], "traps", out, false, &res, &err), -1);
+		assert_int_equal(access(out, F_OK), -1);
+		assert_false(dir_has_temp(dir));
+		assert_int_equal(res.cover.uncovered, NLEAVES);
+		assert_int_equal(res.cover.uncovered_functions, NLEAVES);
+		assert_non_null(strstr(err.msg, "7 trap instruction(s) of Go code reachable"));
+		assert_non_null(strstr(err.msg, "main.syscallFirst.abi0+0x2"));
+		assert_non_null(strstr(err.msg, "main.getpidLeaf.abi0+0x5"));
+		assert_non_null(strstr(err.msg, "--force"));
+		for (size_t i = 0; i < NLEAVES; i++)
+			if (!strstr(res.cover.failures, traps_leaves[i]))
+				fail_msg("%s: no reason names %s: %s", versions[v], traps_leaves[i],
+					 res.cover.failures);
+		image_result_free(&res);
+
+		memset(&err, 0, sizeof(err));
+		if (image_redirect(versions[v], "traps", out, true, &res, &err) < 0)
+			fail_msg("%s: --force: %s", versions[v], err.msg);
+		assert_int_equal(res.cover.uncovered, NLEAVES);
+		assert_non_null(res.cover.failures);
+		image_result_free(&res);
+		cover_path(out, &t, &c, &bin);
+		assert_int_equal(c.uncovered, NLEAVES);
+		assert_int_equal(c.unknown, 0);
+		for (size_t i = 0; i < NLEAVES; i++) {
+			const struct trap_cover_site *s = verdict_of(&t, &c, traps_leaves[i],
+								     CODE_ORIGIN_GO);
+
+			assert_int_equal(s->verdict, TRAP_UNCOVERED);
+			assert_non_null(strstr(s->reason, "its entry is not redirected"));
+		}
+		assert_non_null(strstr(verdict_of(&t, &c, "main.yieldLoop.abi0", CODE_ORIGIN_GO)->reason,
+				       "inside the entry jump"));
+		assert_non_null(strstr(verdict_of(&t, &c, "main.syscallFirst.abi0", CODE_ORIGIN_GO)->reason,
+				       "within the first 5 bytes"));
+		/* The runtime's leaves still are covered. */
+		assert_int_equal(verdict_of(&t, &c, "runtime.futex.abi0", CODE_ORIGIN_GO)->verdict,
+				 TRAP_COVERED);
+		trap_cover_free(&c);
+		traps_free(&t);
+		gobin_close(bin);
+		unlink(out);
+	}
+	rmdir(dir);
+}
+
+/* The traps fixture rewired as tests/e2e does (rewire patch): redirects
+ * with REWIRE_ORIGINAL trampolines. Writes to out, a mkstemp template. */
+static void write_rewired(const char *version, char *out)
+{
+	char path[4096];
+	struct rw_error err = { { 0 } };
+	struct redirect_list list = { 0 };
+	struct plan_options opt = { 0 };
+	struct dwarf_info *di = NULL;
+	struct output target;
+	struct gobin *bin;
+	struct plan plan;
+	int fd = mkstemp(out);
+
+	assert_true(fd >= 0);
+	close(fd);
+	gofixture_path(path, sizeof(path), version, "traps");
+	bin = open_path(path);
+	if (dwarf_info_open(&di, path, &err) < 0)
+		fail_msg("%s", err.msg);
+	if (redirect_list_add(&list, REDIRECT_REPLACE, "main.getpidLeaf.abi0", "main.fakeGetpid.abi0", "test", &err) < 0 ||
+	    redirect_list_add(&list, REDIRECT_ORIGINAL, "main.getpidLeaf.abi0", "main.realGetpid.abi0", "test", &err) < 0 ||
+	    redirect_list_add(&list, REDIRECT_REPLACE, "main.syscallFirst.abi0", "main.fakeGetpid.abi0", "test", &err) < 0 ||
+	    redirect_list_add(&list, REDIRECT_ORIGINAL, "main.syscallFirst.abi0", "main.realFirst.abi0", "test", &err) < 0 ||
+	    redirect_list_add(&list, REDIRECT_REPLACE, "main.behindJump.abi0", "main.fakeGetpid.abi0", "test", &err) < 0)
+		fail_msg("%s", err.msg);
+	if (plan_build(&plan, bin, di, &list, &opt, &err) < 0)
+		fail_msg("%s: %s (%s)", version, err.msg,
+			 plan.nerrors ? plan.errors[0].text : "");
+	if (output_check(&target, out, NULL, false, &err) < 0 ||
+	    plan_write(&plan, bin, NULL, &target, &err) < 0)
+		fail_msg("%s", err.msg);
+	plan_free(&plan);
+	redirect_list_free(&list);
+	if (di)
+		dwarf_info_close(di);
+	gobin_close(bin);
+}
+
+/* A redirect covers a SYSCALL behind it, unless an original is kept: its
+ * trampoline jumps back onto the SYSCALL, or holds it. */
+static void test_rewired_originals(void **state)
+{
+	(void)state;
+	for (size_t v = 0; v < nversions; v++) {
+		char out[] = "/tmp/rewire-test-cover-XXXXXX";
+		const struct trap_cover_site *s;
+		struct trap_cover c;
+		struct traps t;
+		struct gobin *bin;
+
+		write_rewired(versions[v], out);
+		cover_path(out, &t, &c, &bin);
+		s = verdict_of(&t, &c, "main.behindJump.abi0", CODE_ORIGIN_GO);
+		assert_int_equal(s->verdict, TRAP_COVERED);
+		assert_string_equal(s->redirect_to, "main.fakeGetpid.abi0");
+		s = verdict_of(&t, &c, "main.getpidLeaf.abi0", CODE_ORIGIN_GO);
+		assert_int_equal(s->verdict, TRAP_UNCOVERED);
+		assert_non_null(strstr(s->reason, "main.getpidLeaf.abi0+0x5 syscall:"));
+		assert_non_null(strstr(s->reason, "REWIRE_ORIGINAL main.realGetpid.abi0"));
+		assert_non_null(strstr(s->reason, "(main.getpidLeaf.abi0's trampoline+0x"));
+		assert_null(strstr(s->reason, "not redirected"));
+		s = verdict_of(&t, &c, "main.syscallFirst.abi0", CODE_ORIGIN_TRAMPOLINE);
+		assert_int_equal(s->verdict, TRAP_UNCOVERED);
+		assert_non_null(strstr(s->reason, "main.syscallFirst.abi0's trampoline+0x2"));
+		assert_false(trap_cover_ok(&c));
+		trap_cover_free(&c);
+		traps_free(&t);
+		gobin_close(bin);
+		unlink(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -363,7 +656,10 @@ int main(void)
 		cmocka_unit_test(test_rule_not_redirected),
 		cmocka_unit_test(test_rule_patch_must_jump_there),
 		cmocka_unit_test(test_rule_gaps),
+		cmocka_unit_test(test_image_hello_covered),
+		cmocka_unit_test(test_image_traps_refused),
+		cmocka_unit_test(test_rewired_originals),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, NULL);
 }
