@@ -37,6 +37,7 @@ enum result_kind {
 	RES_U32_OR_M1,	/* MOVL AX, off(FP), -1 for an error (open, closefd) */
 	RES_MMAP,	/* p at off, errno at off + 8 (sysMmap) */
 	RES_CRASH_ON_ERROR, /* the leaf writes to 0xf1 on an error */
+	RES_ERRNO,	/* MOVQ off(FP): 0, or the error's positive number */
 };
 
 struct arg {
@@ -106,6 +107,7 @@ static const struct plain plain[KCORE_LEAF_COUNT] = {
 	ROW(closeonexec) = { NR_fcntl,
 			     { U32(0), CONST(2 /* F_SETFD */), CONST(1 /* FD_CLOEXEC */) },
 			     RES_NONE, 0 },
+	ROW(gettimeofday) = { NR_gettimeofday, { U64(0), CONST(0) }, RES_ERRNO, 8 },
 };
 
 /* The Go symbols of each door, as records rewire image reads
@@ -166,6 +168,8 @@ DOOR(settls, "runtime.settls", ABI0);
 DOOR_ARGS(exitThread, "runtime.exitThread", ABI0, 8);
 DOOR(sigreturn, "runtime.sigreturn", ABI0);			/* up to 1.20 */
 DOOR(sigreturn, "runtime.sigreturn__sigaction", ABI0);	/* 1.21 on */
+/* The syscall package's own vDSO leaf (syscall.Gettimeofday). */
+DOOR_ARGS(gettimeofday, "syscall.gettimeofday", ABI0, 16);
 
 /* What rewire image read from this binary's runtime.clone (leaf_facts.h):
  * absolute symbols of the image's link; weak, so that a trap-mode image,
@@ -220,6 +224,9 @@ static void plain_call(const struct plain *p, uint8_t *frame)
 	case RES_MMAP:
 		*(uint64_t *)(frame + p->off) = r < 0 ? 0 : (uint64_t)r;
 		*(uint64_t *)(frame + p->off + 8) = r < 0 ? (uint64_t)-r : 0;
+		break;
+	case RES_ERRNO:
+		*(uint64_t *)(frame + p->off) = r < 0 ? (uint64_t)-r : 0;
 		break;
 	case RES_CRASH_ON_ERROR:
 		/* Go's leaf would store to 0xf1: a fault the program cannot

@@ -24,9 +24,9 @@
 	X(30, epollcreate1) X(31, epollctl) X(32, epollwait)               \
 	X(33, closeonexec) X(34, rawSyscallNoError) X(35, rawVfork32)      \
 	X(36, rawVfork40) X(37, rawVfork48) X(38, clone) X(39, settls)     \
-	X(40, exitThread) X(41, sigreturn)
+	X(40, exitThread) X(41, sigreturn) X(42, gettimeofday)
 
-#define KCORE_LEAF_COUNT 42
+#define KCORE_LEAF_COUNT 43
 
 /* struct platform_regs.vector of a redirected call's frame. */
 #define PLATFORM_VECTOR_REDIRECT 258

@@ -109,6 +109,25 @@ static void test_nanotime1_is_monotonic(void **state)
 	assert_true(b[0] <= clock_monotonic_ns());
 }
 
+/* syscall.gettimeofday(tv *Timeval) (err uintptr): the time of day in
+ * tv, err 0 or the positive errno. */
+static void test_gettimeofday_fills_tv_and_errno(void **state)
+{
+	int64_t tv[2] = { -1, -1 };
+	struct {
+		int64_t *tv;
+		uint64_t err;
+	} frame = { tv, 0x5555 };
+	(void)state;
+	redirect(LEAF_gettimeofday, &frame, NULL);
+	assert_int_equal(frame.err, 0);
+	assert_true(tv[1] >= 0 && tv[1] < 1000000);
+	assert_true((uint64_t)tv[0] * 1000000000ull <= clock_realtime_ns());
+	frame.tv = (int64_t *)(uintptr_t)0xffff800000000000ull;
+	redirect(LEAF_gettimeofday, &frame, NULL);
+	assert_int_equal(frame.err, EFAULT);
+}
+
 /* Syscall6(num, a1..a6 uintptr) (r1, r2, errno uintptr): num in AX, the
  * arguments in BX, CX, DI, SI, R8, R9; r1, r2, errno back in AX, BX, CX. */
 static void test_syscall6_registers(void **state)
@@ -184,6 +203,7 @@ int main(void)
 		RTEST(test_open_failure_is_minus_one),
 		RTEST(test_sysmmap_splits_pointer_and_errno),
 		RTEST(test_nanotime1_is_monotonic),
+		RTEST(test_gettimeofday_fills_tv_and_errno),
 		RTEST(test_syscall6_registers),
 		RTEST(test_time_now_registers),
 		RTEST(test_redirects_are_counted_apart_from_traps),
