@@ -85,6 +85,11 @@ int inspect_traps(const struct gobin *bin, bool json);
 struct rewire_note;
 void inspect_note(const struct gobin *bin, const struct rewire_note *note,
 		  bool json);
+/* rewire verify's trap proof (trap_cover.h) over bin: a line per function
+ * holding traps ("ok", "info") and per uncovered site ("FAIL"), then a
+ * summary; quiet prints the FAIL lines only. 0 all covered, 1 not (said
+ * on stderr too), -1 the scan failed (message printed). */
+int verify_traps(const struct gobin *bin, bool quiet);
 
 /* Writes s as a JSON string literal. */
 void json_string(FILE *f, const char *s);

@@ -292,20 +292,13 @@ static int gobin_index_names(struct gobin *bin, struct rw_error *err)
 	return 0;
 }
 
-int gobin_open(struct gobin **out, const char *path, struct rw_error *err)
+/* Models the Go binary in bin->img, read already; closes bin on failure. */
+static int gobin_model(struct gobin **out, struct gobin *bin, const char *path,
+		       struct rw_error *err)
 {
-	struct gobin *bin;
 	struct symtab_func *syms = NULL;
 	size_t nsyms = 0;
 
-	*out = NULL;
-	bin = calloc(1, sizeof(*bin));
-	if (!bin)
-		return rw_fail(err, "%s: out of memory", path);
-	if (elf_image_open(&bin->img, path, err) < 0) {
-		free(bin);
-		return -1;
-	}
 	if (buildinfo_read(&bin->img, &bin->info, err) < 0 ||
 	    gobin_load_pclntab(bin, err) < 0)
 		goto fail;
@@ -338,6 +331,39 @@ fail:
 	free(syms);
 	gobin_close(bin);
 	return -1;
+}
+
+int gobin_open(struct gobin **out, const char *path, struct rw_error *err)
+{
+	struct gobin *bin;
+
+	*out = NULL;
+	bin = calloc(1, sizeof(*bin));
+	if (!bin)
+		return rw_fail(err, "%s: out of memory", path);
+	if (elf_image_open(&bin->img, path, err) < 0) {
+		free(bin);
+		return -1;
+	}
+	return gobin_model(out, bin, path, err);
+}
+
+int gobin_open_buffer(struct gobin **out, const char *path, uint8_t *bytes,
+		      size_t size, struct rw_error *err)
+{
+	struct gobin *bin;
+
+	*out = NULL;
+	bin = calloc(1, sizeof(*bin));
+	if (!bin) {
+		free(bytes);
+		return rw_fail(err, "%s: out of memory", path);
+	}
+	if (elf_image_from_buffer(&bin->img, path, bytes, size, err) < 0) {
+		free(bin);
+		return -1;
+	}
+	return gobin_model(out, bin, path, err);
 }
 
 void gobin_close(struct gobin *bin)

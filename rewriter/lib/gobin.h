@@ -36,6 +36,10 @@ struct gobin;
 /* Opens and models a Go binary. Fails with a message naming the file for a
  * non-ELF, non-x86-64, truncated or non-Go file. */
 int gobin_open(struct gobin **out, const char *path, struct rw_error *err);
+/* The same over a file's bytes already read (malloc'd; taken, freed by
+ * gobin_close or on failure); path names it in messages. */
+int gobin_open_buffer(struct gobin **out, const char *path, uint8_t *bytes,
+		      size_t size, struct rw_error *err);
 void gobin_close(struct gobin *bin);
 
 const struct elf_image *gobin_elf(const struct gobin *bin);

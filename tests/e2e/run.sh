@@ -306,6 +306,7 @@ for i in range(n):
 		python3 "$here/inspect_vs_nm.py" "$REWIRE" "$d/hello" "$d/hello-s"
 	traps_version "$v"
 	tiny_version "$v"
+	trap_proof_version "$v"
 }
 
 # vaddr_offset FILE ADDR: the file offset of virtual address ADDR (hex).
@@ -492,6 +493,86 @@ sys.exit(0 if a and list(map(key, a)) == list(map(key, b)) else 1)' "$work/a.jso
 		expect_output "go$v inspect --traps on a stripped image: its kernel not decoded, and why" \
 			"(no .symtab: built with -s, the code rewire added has no function names to decode it by)" \
 			"$REWIRE" inspect --traps "$d/hello-s.img"
+}
+
+# The static proof of redirect mode (REDIRECT.md §4.3): rewire image
+# --mode redirect proves its output before writing it, rewire verify
+# proves an image again from its code.
+trap_proof_version() {
+	local v=$1 d="$work/go$v" want n f kd
+	kd=${REWIRE_KERNEL_DIR:-$root/build/kernel}
+	want=$(hello_traps "$v")
+	n=${want% *}
+	f=${want#* }
+	expect_output "go$v image --mode redirect proves hello's traps covered" \
+		"traps: 0 uncovered of $n sites in $f functions of Go code; 3 in the kernel's code" \
+		"$REWIRE" image --kernel-dir "$kd" --mode redirect "$d/hello" -o "$d/hello.red"
+	if "$REWIRE" verify "$d/hello.red" >"$work/log" 2>&1 &&
+		grep -q "^traps: 0 uncovered of $n sites in $f functions of Go code, all covered; 3 sites in 3 functions of code rewire added, not judged$" "$work/log" &&
+		grep -Eq '^ok +trap runtime\.futex\.abi0\+0x[0-9a-f]+ syscall: covered by redirect to kcore_door_futex$' "$work/log" &&
+		grep -Eq '^ok +trap runtime\.clone\.abi0\+0x[0-9a-f]+,\+0x[0-9a-f]+,\+0x[0-9a-f]+ syscall: covered by redirect to kcore_door_clone$' "$work/log" &&
+		grep -Eq '^info +trap host_syscall6\+0x[0-9a-f]+ syscall: in code rewire added' "$work/log" &&
+		[ "$(grep -c '^ok  *trap ' "$work/log")" = "$f" ] && ! grep -q '^FAIL' "$work/log"; then
+		ok "go$v verify of hello's redirect image: 0 uncovered, a line per function"
+	else
+		bad_log "go$v verify of hello's redirect image" "exit status or lines wrong"
+	fi
+	"$REWIRE" verify -q "$d/hello.red" >"$work/log" 2>&1 && [ ! -s "$work/log" ] &&
+		ok "go$v verify -q of hello's redirect image prints nothing" ||
+		bad_log "go$v verify -q of hello's redirect image" "printed or failed"
+	# Stripped, the kernel has no names to decode it by: counted, not judged.
+	expect_output "go$v image --mode redirect of a stripped hello: covered, its kernel not decoded" \
+		"traps: 0 uncovered of $n sites in $f functions of Go code; 0 in the kernel's code (its own host calls, not judged), 1 range(s) of it not decoded (no .symtab)" \
+		"$REWIRE" image --kernel-dir "$kd" --mode redirect "$d/hello-s" -o "$d/hello-s.red"
+
+	# The traps fixture's own assembly leaves have no door: refused, each
+	# named, nothing left behind.
+	expect_error "go$v image --mode redirect refuses the traps fixture, naming syscallFirst+0x2" 1 \
+		"redirect mode would leave 7 trap instruction(s) of Go code reachable, in 7 function(s): main.getpidLeaf.abi0+0x5," \
+		"$REWIRE" image --kernel-dir "$kd" --mode redirect "$d/traps" -o "$d/traps.red"
+	grep -q "^rewire: image: uncovered: main.syscallFirst.abi0+0x2 syscall: its entry is not redirected .*; it lies within the first 5 bytes" "$work/log" &&
+		grep -q "^rewire: image: uncovered: main.yieldLoop.abi0+0x[0-9a-f]* syscall: .*inside the entry jump" "$work/log" &&
+		grep -q "give --force to write the image anyway" "$work/log" &&
+		ok "go$v image's refusal gives each reason and the way out" ||
+		bad_log "go$v image's refusal gives each reason and the way out" "a line is missing"
+	"$REWIRE" image -q --kernel-dir "$kd" --mode redirect --force "$d/traps" -o "$d/traps.red" >"$work/log" 2>&1 &&
+		[ -f "$d/traps.red" ] &&
+		grep -q "^rewire: image: warning: uncovered: main.behindJump.abi0+0x9 syscall:" "$work/log" &&
+		grep -q "^rewire: image: warning: --force: wrote .* with 7 trap instruction(s) of Go code reachable" "$work/log" &&
+		ok "go$v image --mode redirect --force writes the traps fixture, warning" ||
+		bad_log "go$v image --mode redirect --force" "failed or no warning"
+	"$REWIRE" verify "$d/traps.red" >"$work/log" 2>&1
+	local rc=$?
+	if [ "$rc" = 1 ] && grep -q "^FAIL     trap main.syscallFirst.abi0+0x2 syscall: its entry is not redirected" "$work/log" &&
+		grep -q "^FAIL     trap main.sysenterLeaf.abi0+0x0 sysenter: " "$work/log" &&
+		grep -q "^FAIL     trap main.int80Leaf.abi0+0x[0-9a-f]* int 0x80: " "$work/log" &&
+		grep -q "^traps: 7 uncovered of [0-9]* sites in [0-9]* functions of Go code, NOT all covered" "$work/log" &&
+		grep -q "^rewire: verify: .*: 7 trap instruction(s) of Go code uncovered, in 7 function(s)$" "$work/log"; then
+		ok "go$v verify of the forced image exits 1 naming each function and offset"
+	else
+		bad_log "go$v verify of the forced image" "exit status $rc or lines wrong"
+	fi
+	"$REWIRE" verify -q "$d/traps.red" >"$work/log" 2>/dev/null
+	rc=$?
+	[ "$rc" = 1 ] && [ "$(grep -c . "$work/log")" = 7 ] && [ "$(grep -c '^FAIL ' "$work/log")" = 7 ] &&
+		ok "go$v verify -q prints the 7 FAIL lines only" ||
+		bad_log "go$v verify -q of the forced image" "exit status $rc or lines wrong"
+	# --traps: the proof of any binary; a plain one has nothing redirected.
+	"$REWIRE" verify --traps "$d/hello" >"$work/log" 2>&1
+	rc=$?
+	[ "$rc" = 1 ] && grep -q "^traps: $n uncovered of $n sites" "$work/log" &&
+		grep -q "^FAIL     trap runtime.futex.abi0+0x[0-9a-f]* syscall: its entry is not redirected (the binary carries no .note.rewire record)$" "$work/log" &&
+		ok "go$v verify --traps of a plain hello: every site uncovered, exit 1" ||
+		bad_log "go$v verify --traps of a plain hello" "exit status $rc or lines wrong"
+	# A REWIRE_ORIGINAL trampoline keeps a redirected leaf reachable.
+	"$REWIRE" verify --traps "$d/traps.out" >"$work/log" 2>&1
+	rc=$?
+	[ "$rc" = 1 ] &&
+		grep -q "^FAIL     trap main.getpidLeaf.abi0+0x5 syscall: .*REWIRE_ORIGINAL main.realGetpid.abi0 keeps its original code callable" "$work/log" &&
+		grep -q "^FAIL     trap main.syscallFirst.abi0's trampoline+0x2 syscall: " "$work/log" &&
+		grep -q "^ok       trap main.behindJump.abi0+0x9 syscall: covered by redirect to main.fakeGetpid.abi0$" "$work/log" &&
+		ok "go$v verify --traps of a patched binary: REWIRE_ORIGINAL trampolines uncover, a plain redirect covers" ||
+		bad_log "go$v verify --traps of a patched binary" "exit status $rc or lines wrong"
 }
 
 bad_inputs() {
