@@ -79,6 +79,18 @@ const char *cli_input_binary(const char *cmd, const char *usage, int argc,
 struct gobin;
 int inspect_traps(const struct gobin *bin, bool json);
 
+/* rewire inspect of a rewired binary: note's redirects and patches (where
+ * each lies, old and new bytes), as lines under "rewired" or in --json
+ * form the "note" member of inspect's object with its trailing comma. */
+struct rewire_note;
+void inspect_note(const struct gobin *bin, const struct rewire_note *note,
+		  bool json);
+/* rewire verify's trap proof (trap_cover.h) over bin: a line per function
+ * holding traps ("ok", "info") and per uncovered site ("FAIL"), then a
+ * summary; quiet prints the FAIL lines only. 0 all covered, 1 not (said
+ * on stderr too), -1 the scan failed (message printed). */
+int verify_traps(const struct gobin *bin, bool quiet);
+
 /* Writes s as a JSON string literal. */
 void json_string(FILE *f, const char *s);
 

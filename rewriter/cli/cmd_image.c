@@ -39,16 +39,55 @@ static const char usage[] =
 	"                        DIR/core/*.o (default: $" IMAGE_KERNEL_DIR_ENV ", else\n"
 	"                        build/kernel beside the rewire binary's build/bin)\n"
 	"      --force           image a binary built by a Go version outside\n"
-	"                        1.19-1.26\n"
+	"                        1.19-1.26; in redirect mode, write the image\n"
+	"                        although trap instructions stay reachable (a\n"
+	"                        warning names each)\n"
 	"  -q, --quiet           print nothing on success\n"
 	"\n"
 	CLI_OUTPUT_HELP
 	"\n"
-	"Exit status: 0 written, 1 bad input, failed link or OUT cannot be written\n"
-	"(nothing written), 2 usage error (OUT is IN included); killed by a signal\n"
-	"above: that signal.\n";
+	"In redirect mode the image is proved before it is written: every trap\n"
+	"instruction (SYSCALL, SYSENTER, INT 0x80) of Go code must sit in a function\n"
+	"whose entry jumps to a kernel door, past the 5 bytes of that jump, with no\n"
+	"branch into them or past the entry from elsewhere (rewire verify shows the\n"
+	"proof). A site left reachable, or Go code that does not decode, refuses the\n"
+	"image, naming each function and offset, unless --force.\n"
+	"\n"
+	"Exit status: 0 written, 1 bad input, failed link, a trap left reachable in\n"
+	"redirect mode or OUT cannot be written (nothing written), 2 usage error\n"
+	"(OUT is IN included); killed by a signal above: that signal.\n";
 
 enum { OPT_MODE = 256, OPT_KERNEL_DIR, OPT_PLATFORM, OPT_FORCE };
+
+/* Each reason the trap proof gave, on stderr: the refusal's detail, or
+ * with --force a warning. */
+static void cover_report(const struct image_cover *cover, bool refused)
+{
+	const char *line = cover->failures;
+
+	while (line && *line) {
+		const char *end = strchr(line, '\n');
+		int len = end ? (int)(end - line) : (int)strlen(line);
+
+		cli_error("image: %suncovered: %.*s", refused ? "" : "warning: ", len, line);
+		line += len + (end != NULL);
+	}
+}
+
+/* The proof's counts, on stdout. */
+static void cover_summary(const char *out, const struct image_cover *cover)
+{
+	if (!cover->done)
+		return;
+	printf("%s: traps: %zu uncovered of %zu sites in %zu functions of Go code", out,
+	       cover->uncovered, cover->sites, cover->functions);
+	if (cover->unknown)
+		printf(", %zu range(s) of Go code not decoded", cover->unknown);
+	printf("; %zu in the kernel's code (its own host calls, not judged)", cover->added_sites);
+	if (cover->added_gaps)
+		printf(", %zu range(s) of it not decoded (no .symtab)", cover->added_gaps);
+	printf("\n");
+}
 
 int cmd_image(int argc, char **argv)
 {
@@ -63,7 +102,7 @@ int cmd_image(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct image_options opts = { .mode = IMAGE_MODE_TRAP };
-	struct image_result res;
+	struct image_result res = { 0 };
 	struct rw_error err = { { 0 } };
 	const char *in = NULL, *out = NULL;
 	struct output target;
@@ -119,15 +158,24 @@ int cmd_image(int argc, char **argv)
 		cli_error("image: %s", err.msg);
 		return EXIT_FAILED;
 	}
-	if (image_make(in, &target, &opts, &res, &err) < 0) {
+	rc = image_make(in, &target, &opts, &res, &err);
+	cover_report(&res.cover, rc < 0);
+	if (rc < 0) {
 		cli_error("image: %s", err.msg);
+		image_result_free(&res);
 		return EXIT_FAILED;
 	}
-	if (!quiet && opts.mode == IMAGE_MODE_REDIRECT)
+	if (res.cover.failures)
+		cli_error("image: warning: --force: wrote %s with %zu trap instruction(s) of Go code reachable%s "
+			  "(rewire verify %s lists them)", out, res.cover.uncovered,
+			  res.cover.unknown ? " and Go code not decoded" : "", out);
+	if (!quiet && opts.mode == IMAGE_MODE_REDIRECT) {
 		printf("%s: %zu runtime leaves and %zu Go-level fast paths jump into the kernel%s%s%s\n",
 		       out, res.ndoors - res.nfast, res.nfast,
 		       res.fast_skipped[0] ? " (left to their leaves: " : "",
 		       res.fast_skipped, res.fast_skipped[0] ? ")" : "");
+		cover_summary(out, &res.cover);
+	}
 	if (!quiet)
 		printf("%s: %s platform, kernel (%s mode) at 0x%" PRIx64 "-0x%" PRIx64
 		       ", kernel entry 0x%" PRIx64 ", Go entry 0x%" PRIx64
@@ -136,5 +184,6 @@ int cmd_image(int argc, char **argv)
 		       opts.mode == IMAGE_MODE_REDIRECT ? "redirect" : "trap",
 		       res.kernel_base, res.kernel_end,
 		       res.kernel_entry, res.go_entry, res.nsymbols, res.nksyms);
+	image_result_free(&res);
 	return EXIT_OK;
 }

@@ -17,7 +17,8 @@ static const char usage[] =
 	"usage: rewire inspect [--json] [--insns N] [--traps] BINARY [SYMBOL...]\n"
 	"\n"
 	"Prints the Go version, module, where function names come from (.symtab or,\n"
-	"for binaries built with -ldflags='-s -w', .gopclntab), and counts. For each\n"
+	"for binaries built with -ldflags='-s -w', .gopclntab), and counts; for a\n"
+	"rewired binary, its redirects and every byte range rewire changed. For each\n"
 	"SYMBOL (e.g. time.Now, runtime.futex.abi0, 'main.(*T).M'): entry address,\n"
 	"size, first instructions, signature (needs DWARF) and every call site it\n"
 	"was inlined into.\n"
@@ -260,8 +261,10 @@ int cmd_inspect(int argc, char **argv)
 		else
 			printf("rewired     no\n");
 	}
-	if (rewired == 0)
+	if (rewired == 0) {
+		inspect_note(bin, &note, o.json);
 		rewire_note_free(&note);
+	}
 	if (o.traps && inspect_traps(bin, o.json) < 0)
 		rc = EXIT_FAILED;
 	if (o.json)

@@ -12,17 +12,39 @@
 #include "rewire_note.h"
 
 static const char usage[] =
-	"usage: rewire verify [-q] BINARY\n"
+	"usage: rewire verify [-q] [--traps] BINARY\n"
 	"\n"
-	"Reads the record (.note.rewire) that `rewire patch` leaves and checks it\n"
-	"against the code: every patched byte is in place, every redirected entry\n"
-	"jumps to its replacement, every placeholder reaches the original code,\n"
-	"the functions are still where the record says, and no redirects form a\n"
-	"cycle (A jumps to B, B back to A: a call would never return).\n"
+	"Reads the record (.note.rewire) that `rewire patch` and `rewire image`\n"
+	"leave and checks it against the code: every patched byte is in place,\n"
+	"every redirected entry jumps to its replacement (one shorter than a jump:\n"
+	"through a short jump to the jump in its padding), every placeholder\n"
+	"reaches the original code, the functions are still where the record\n"
+	"says, and no redirects form a cycle (A jumps to B, B back to A: a call\n"
+	"would never return).\n"
 	"\n"
-	"  -q, --quiet   print nothing, only the mismatches on stderr\n"
+	"An image of redirect mode (rewire image --mode redirect) promises that\n"
+	"no trap instruction (SYSCALL, SYSENTER, INT 0x80) of Go code is\n"
+	"reachable; verify then proves it from the code: each one must sit in a\n"
+	"function whose entry the record redirects (a recorded jmp to the\n"
+	"target), at +5 or later, with no branch of the function into its first\n"
+	"5 bytes, no branch or rip-relative address from other code past its\n"
+	"entry, and no REWIRE_ORIGINAL trampoline that runs its first\n"
+	"instructions. Code that does not decode in Go's text fails too. A line\n"
+	"per function: \"ok       trap NAME+0xOFF KIND: covered by redirect to\n"
+	"DOOR\", \"FAIL     trap NAME+0xOFF KIND: why\" per uncovered site,\n"
+	"\"info     trap ...\" for code rewire added (the kernel's own host calls:\n"
+	"not Go's, not judged), then \"traps: N uncovered of M sites ...\".\n"
 	"\n"
-	"Exit status: 0 all verified, 1 not rewired or a mismatch, 2 usage.\n";
+	"  -q, --quiet   print only what fails: mismatches on stderr, FAIL lines\n"
+	"                on stdout\n"
+	"      --traps   run the trap proof on any binary, rewired or not (a plain\n"
+	"                Go binary fails it: nothing redirects its traps)\n"
+	"\n"
+	"Exit status: 0 all verified (and every trap covered), 1 not rewired\n"
+	"(without --traps), a mismatch, or a trap instruction of Go code left\n"
+	"reachable, 2 usage.\n";
+
+enum { OPT_TRAPS = 256 };
 
 /* Where the jmp rel32 at addr goes, or 0 when addr does not hold one. */
 static uint64_t jump_target(const struct gobin *bin, uint64_t addr)
@@ -34,6 +56,18 @@ static uint64_t jump_target(const struct gobin *bin, uint64_t addr)
 		return 0;
 	memcpy(&rel, b + 1, 4);
 	return addr + 5 + (uint64_t)(int64_t)rel;
+}
+
+/* Where a patched entry at addr leads: its jmp rel32, or for a function
+ * shorter than one, its short jump (eb rel8) to the jmp rel32 in its
+ * padding. 0 when it holds neither. */
+static uint64_t entry_target(const struct gobin *bin, uint64_t addr)
+{
+	const uint8_t *b = elf_image_vaddr_bytes(gobin_elf(bin), addr, 2);
+
+	if (b && b[0] == 0xeb)
+		return jump_target(bin, addr + 2 + (uint64_t)(int64_t)(int8_t)b[1]);
+	return jump_target(bin, addr);
 }
 
 static int check_function(const struct gobin *bin, const char *name,
@@ -130,19 +164,23 @@ int cmd_verify(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "traps", no_argument, NULL, OPT_TRAPS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rewire_note note;
 	struct rw_error err = { { 0 } };
 	struct gobin *bin;
-	bool quiet = false;
+	bool quiet = false, traps = false;
 	int c, bad = 0, rc, code = EXIT_OK;
 	size_t i;
 
-	while ((c = cli_next_option(argc, argv, "+hq", longopts, usage, &code)) >= 0)
+	while ((c = cli_next_option(argc, argv, "+hq", longopts, usage, &code)) >= 0) {
 		if (c == 'q')
 			quiet = true;
+		else if (c == OPT_TRAPS)
+			traps = true;
+	}
 	if (c == CLI_EXIT)
 		return code;
 	if (optind + 1 != argc) {
@@ -154,6 +192,12 @@ int cmd_verify(int argc, char **argv)
 		return EXIT_FAILED;
 	}
 	rc = rewire_note_read(gobin_elf(bin), &note, &err);
+	/* A binary as go build wrote it: the proof alone. */
+	if (rc > 0 && traps) {
+		rc = verify_traps(bin, quiet);
+		gobin_close(bin);
+		return rc == 0 ? EXIT_OK : EXIT_FAILED;
+	}
 	if (rc != 0) {
 		if (rc > 0)
 			cli_error("verify: %s was not rewired (no %s section)",
@@ -188,6 +232,7 @@ int cmd_verify(int argc, char **argv)
 					  argv[optind], (uint64_t)gobin_elf(bin)->ehdr.e_entry,
 					  r->to_addr);
 			bad += !ok;
+			traps |= strcmp(r->from, "redirect") == 0;
 			if (!quiet)
 				printf("%-8s image (%s mode, %s platform), kernel at 0x%" PRIx64 ", Go entry 0x%" PRIx64 "\n",
 				       ok ? "ok" : "BAD", r->from, r->to, r->via, r->from_addr);
@@ -200,7 +245,7 @@ int cmd_verify(int argc, char **argv)
 
 		/* A generated original function calls through a slot; a Go
 		 * placeholder's entry jumps. */
-		if (jump_target(bin, at) != want &&
+		if (entry_target(bin, at) != want &&
 		    !(original && slot_call_target(bin, at) == want)) {
 			cli_error("verify: %s: 0x%" PRIx64 " does not jump to 0x%" PRIx64 " (%s %s -> %s)",
 				  argv[optind], at, want, r->kind, r->from, r->to);
@@ -228,6 +273,9 @@ int cmd_verify(int argc, char **argv)
 		printf("%s: %zu redirect(s), %zu patch(es), %s\n", argv[optind],
 		       note.nredirects, note.npatches,
 		       bad ? "MISMATCH" : "verified");
+	/* Redirect mode's promise, proved from the code (trap_cover.h). */
+	if (traps && verify_traps(bin, quiet) != 0)
+		bad++;
 	rewire_note_free(&note);
 	gobin_close(bin);
 	return bad ? EXIT_FAILED : EXIT_OK;

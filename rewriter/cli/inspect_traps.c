@@ -54,8 +54,12 @@ static void print_text(const struct traps *t, bool stripped)
 	char name[1024], number[32];
 	uint64_t gap_bytes = 0;
 
-	printf("traps       SYSCALL, SYSENTER and INT 0x80, found by decoding %zu functions%s\n",
+	printf("traps       SYSCALL, SYSENTER and INT 0x80, found by decoding %zu functions%s",
 	       t->decoded, t->trampolines ? " and trampolines" : "");
+	if (t->followed)
+		printf(" (%zu of them by following their branches: data after a jump)",
+		       t->followed);
+	printf("\n");
 	if (t->nsites)
 		printf("  %-10s %-9s %-16s %s\n", "address", "kind", "number", "function+offset");
 	for (size_t i = 0; i < t->nsites; i++) {
@@ -96,10 +100,10 @@ static void print_text(const struct traps *t, bool stripped)
 static void print_json(const struct traps *t)
 {
 	printf("\"traps\":{\"count\":%zu,\"functions_with_traps\":%zu,\"syscall\":%zu,\"sysenter\":%zu,\"int80\":%zu,"
-	       "\"decoded_functions\":%zu,\"decoded_bytes\":%" PRIu64 ",\"trampolines\":%zu,\"sites\":[",
+	       "\"decoded_functions\":%zu,\"decoded_bytes\":%" PRIu64 ",\"trampolines\":%zu,\"followed\":%zu,\"sites\":[",
 	       t->nsites, t->nfunctions, t->count[DISASM_TRAP_SYSCALL],
 	       t->count[DISASM_TRAP_SYSENTER], t->count[DISASM_TRAP_INT80],
-	       t->decoded, t->decoded_bytes, t->trampolines);
+	       t->decoded, t->decoded_bytes, t->trampolines, t->followed);
 	for (size_t i = 0; i < t->nsites; i++) {
 		const struct trap_site *s = &t->sites[i];
 		const struct trap_function *f = &t->functions[s->function];

@@ -35,6 +35,9 @@ void cli_verror(const char *fmt, va_list ap)
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	rw_escape_text(safe, sizeof(safe), msg);
+	/* Both streams into one file (2>&1) keep the order they were
+	 * written in: stdout is buffered there, stderr is not. */
+	fflush(stdout);
 	fprintf(stderr, "rewire: %s\n", safe);
 }
 

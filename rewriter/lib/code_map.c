@@ -1,8 +1,9 @@
 /* The executable code of a binary as decodable units, and what lies between them.
  *
  * Stages of code_map_build: the model's functions -> the trampolines the
- * note records -> sorted, aliases merged -> per executable section, the
- * bytes between units checked for padding. */
+ * note records -> sorted, aliases merged -> jumps in functions' padding
+ * joined to them -> per executable section, the bytes between units
+ * checked for padding. */
 #include "code_map.h"
 
 #include <inttypes.h>
@@ -117,6 +118,26 @@ static void aliases_merge(struct code_map *m)
 		m->units[n++] = m->units[i];
 	}
 	m->nunits = n;
+}
+
+/* A function shorter than a jump is redirected through a jump in its
+ * padding, right after its code (tiny_entry.h): that jump is part of the
+ * function's unit, as its lengthened pc tables say. */
+static void padding_jumps_merge(struct code_map *m)
+{
+	for (size_t i = 0; i < m->nunits; i++) {
+		struct code_unit *u = &m->units[i];
+		uint64_t limit = i + 1 < m->nunits && m->units[i + 1].section == u->section ?
+				 m->units[i + 1].entry : u->section->addr + u->section->size;
+
+		for (size_t k = 0; m->has_note && k < m->note.npatches; k++) {
+			const struct note_patch *p = &m->note.patches[k];
+
+			if (u->origin == CODE_ORIGIN_GO && p->addr == u->entry + u->size &&
+			    p->addr <= limit && p->len <= limit - p->addr)
+				u->size += p->len;
+		}
+	}
 }
 
 /* The part of a stretch between units that is not padding. */
@@ -288,6 +309,7 @@ int code_map_build(struct code_map *m, const struct gobin *bin,
 		return -1;
 	trampolines_collect(m, bin);
 	aliases_merge(m);
+	padding_jumps_merge(m);
 	if (symtab_read_labels(img, &labels, &g.nlabels, err) < 0)
 		return -1;
 	g.labels = labels;

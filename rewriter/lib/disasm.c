@@ -199,6 +199,8 @@ static void insn_fill(struct disasm_insn *insn, uint64_t addr,
 			insn->disp_offset = zi->raw.disp.offset;
 		}
 	}
+	insn->indirect_jump = zi->meta.category == ZYDIS_CATEGORY_UNCOND_BR &&
+			      insn->branch == DISASM_BRANCH_NONE;
 }
 
 /* Decodes one instruction without formatting it; the Zydis view is returned

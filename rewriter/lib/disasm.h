@@ -70,6 +70,7 @@ struct disasm_insn {
 	uint64_t rip_address;		/* absolute address it refers to */
 	bool is_call;			/* any call, relative or not */
 	bool ends_flow;			/* ret, jmp (any form), int3, ud2, hlt: no fall-through */
+	bool indirect_jump;		/* jmp reg / jmp [mem]: its target is not in the code */
 	bool is_padding;		/* int3 or a nop of any length: what assemblers
 					   and linkers fill the room between functions with */
 	enum disasm_trap trap;		/* NONE unless it enters the kernel */

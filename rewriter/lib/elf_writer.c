@@ -555,6 +555,39 @@ out:
 	return rc;
 }
 
+/* The finished temporary file's bytes, for a check before publishing. */
+static int read_back(int fd, const char *name, uint8_t **bytes, size_t *size,
+		     struct rw_error *err)
+{
+	struct stat st;
+	size_t done = 0;
+
+	*bytes = NULL;
+	if (fstat(fd, &st) < 0)
+		return rw_fail(err, "%s: cannot read back the output: %s", name,
+			       strerror(errno));
+	*size = (size_t)st.st_size;
+	*bytes = malloc(*size + 1);
+	if (!*bytes)
+		return rw_fail(err, "%s: out of memory", name);
+	while (done < *size) {
+		ssize_t n = pread(fd, *bytes + done, *size - done, (off_t)done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+
+			free(*bytes);
+			*bytes = NULL;
+			return rw_fail(err, "%s: cannot read back the output: %s", name,
+				       strerror(e));
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 int elf_writer_write(const struct elf_image *img,
 		     const struct elf_changes *changes, const struct output *out,
 		     struct rw_error *err)
@@ -573,6 +606,14 @@ int elf_writer_write(const struct elf_image *img,
 	}
 	if (write_changes(t.fd, img, changes, err) < 0)
 		goto fail;
+	if (changes->check) {
+		uint8_t *bytes = NULL;
+		size_t size = 0;
+
+		if (read_back(t.fd, out->given, &bytes, &size, err) < 0 ||
+		    changes->check(changes->check_ctx, out->given, bytes, size, err) < 0)
+			goto fail;
+	}
 	return output_commit(out, &t, mode, err);
 fail:
 	output_abort(&t);

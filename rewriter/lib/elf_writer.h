@@ -64,6 +64,12 @@ struct elf_changes {
 	const struct new_note_segment *note_segments;
 	size_t nnote_segments;
 	uint64_t entry;		/* a new ELF entry point; 0 keeps the input's */
+	/* When set, run on the finished output before it is published, with
+	 * its bytes as written (malloc'd: check takes them) and OUT as given
+	 * to name them; a failure (-1, err set) publishes nothing. */
+	int (*check)(void *ctx, const char *name, uint8_t *bytes, size_t size,
+		     struct rw_error *err);
+	void *check_ctx;
 };
 
 /* The lowest page-aligned address above every PT_LOAD of img: the place
@@ -71,10 +77,10 @@ struct elf_changes {
 uint64_t elf_writer_next_vaddr(const struct elf_image *img);
 
 /* Writes img with changes applied to out (checked by output_check): built
- * whole in a temporary file (output_begin), then published with the
- * input's permission bits (output_commit); on failure nothing is left
- * behind and out is unchanged. Every patch must lie inside a section's
- * file bytes. */
+ * whole in a temporary file (output_begin), read back for changes->check
+ * if any, then published with the input's permission bits
+ * (output_commit); on failure nothing is left behind and out is
+ * unchanged. Every patch must lie inside a section's file bytes. */
 int elf_writer_write(const struct elf_image *img,
 		     const struct elf_changes *changes, const struct output *out,
 		     struct rw_error *err);

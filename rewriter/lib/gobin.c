@@ -5,6 +5,7 @@
  * function list (.symtab when present, else pclntab) -> name index. */
 #include "gobin.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -291,20 +292,13 @@ static int gobin_index_names(struct gobin *bin, struct rw_error *err)
 	return 0;
 }
 
-int gobin_open(struct gobin **out, const char *path, struct rw_error *err)
+/* Models the Go binary in bin->img, read already; closes bin on failure. */
+static int gobin_model(struct gobin **out, struct gobin *bin, const char *path,
+		       struct rw_error *err)
 {
-	struct gobin *bin;
 	struct symtab_func *syms = NULL;
 	size_t nsyms = 0;
 
-	*out = NULL;
-	bin = calloc(1, sizeof(*bin));
-	if (!bin)
-		return rw_fail(err, "%s: out of memory", path);
-	if (elf_image_open(&bin->img, path, err) < 0) {
-		free(bin);
-		return -1;
-	}
 	if (buildinfo_read(&bin->img, &bin->info, err) < 0 ||
 	    gobin_load_pclntab(bin, err) < 0)
 		goto fail;
@@ -337,6 +331,39 @@ fail:
 	free(syms);
 	gobin_close(bin);
 	return -1;
+}
+
+int gobin_open(struct gobin **out, const char *path, struct rw_error *err)
+{
+	struct gobin *bin;
+
+	*out = NULL;
+	bin = calloc(1, sizeof(*bin));
+	if (!bin)
+		return rw_fail(err, "%s: out of memory", path);
+	if (elf_image_open(&bin->img, path, err) < 0) {
+		free(bin);
+		return -1;
+	}
+	return gobin_model(out, bin, path, err);
+}
+
+int gobin_open_buffer(struct gobin **out, const char *path, uint8_t *bytes,
+		      size_t size, struct rw_error *err)
+{
+	struct gobin *bin;
+
+	*out = NULL;
+	bin = calloc(1, sizeof(*bin));
+	if (!bin) {
+		free(bytes);
+		return rw_fail(err, "%s: out of memory", path);
+	}
+	if (elf_image_from_buffer(&bin->img, path, bytes, size, err) < 0) {
+		free(bin);
+		return -1;
+	}
+	return gobin_model(out, bin, path, err);
 }
 
 void gobin_close(struct gobin *bin)
@@ -523,6 +550,69 @@ const struct gofunc *gobin_func_at(const struct gobin *bin, uint64_t addr)
 	if (addr - bin->funcs[lo - 1].entry >= bin->funcs[lo - 1].size)
 		return NULL;
 	return &bin->funcs[lo - 1];
+}
+
+uint64_t gobin_next_start(const struct gobin *bin, const struct gofunc *fn,
+			  char *what, size_t len)
+{
+	const struct elf_section *sec = NULL;
+	struct pclntab_func f;
+	const char *sym;
+	uint64_t next, at;
+	size_t lo = 0, hi = bin->nfuncs, i;
+
+	for (i = 1; i < bin->img.nsections && !sec; i++) {
+		const struct elf_section *s = &bin->img.sections[i];
+
+		if ((s->flags & SHF_ALLOC) && s->type != SHT_NOBITS &&
+		    fn->entry >= s->addr && fn->entry - s->addr < s->size)
+			sec = s;
+	}
+	if (!sec)
+		return 0;
+	next = sec->addr + sec->size;
+	snprintf(what, len, "the end of section %s", sec->name);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (bin->funcs[mid].entry <= fn->entry)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < bin->nfuncs && bin->funcs[lo].entry < next) {
+		next = bin->funcs[lo].entry;
+		snprintf(what, len, "function %s", bin->funcs[lo].name);
+	}
+	/* A .symtab model leaves out what the pclntab alone knows. */
+	if (fn->pcln_index >= 0 &&
+	    pclntab_func_read(&bin->tab, (uint32_t)fn->pcln_index + 1, &f, NULL) == 0 &&
+	    bin->text_start + f.entry_off > fn->entry &&
+	    bin->text_start + f.entry_off < next) {
+		next = bin->text_start + f.entry_off;
+		snprintf(what, len, "%s", (uint32_t)fn->pcln_index + 1 == bin->tab.nfunc ?
+			 "the end of the pclntab's text" : "a function of the pclntab");
+	}
+	at = symtab_next_symbol(&bin->img, fn->entry, next, &sym);
+	if (at) {
+		next = at;
+		snprintf(what, len, "symbol %s", sym);
+	}
+	return next;
+}
+
+const struct pclntab *gobin_pclntab(const struct gobin *bin)
+{
+	return &bin->tab;
+}
+
+int gobin_pcln_record(const struct gobin *bin, const struct gofunc *fn,
+		      struct pclntab_func *out)
+{
+	if (fn->pcln_index < 0 ||
+	    pclntab_func_read(&bin->tab, (uint32_t)fn->pcln_index, out, NULL) < 0)
+		return -1;
+	return 0;
 }
 
 const uint8_t *gobin_func_code(const struct gobin *bin, const struct gofunc *fn)

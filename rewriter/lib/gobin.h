@@ -8,6 +8,7 @@
 
 #include "elf_image.h"
 #include "error.h"
+#include "pclntab.h"
 
 /* Where function names and bounds came from. */
 enum gobin_symbol_source {
@@ -35,6 +36,10 @@ struct gobin;
 /* Opens and models a Go binary. Fails with a message naming the file for a
  * non-ELF, non-x86-64, truncated or non-Go file. */
 int gobin_open(struct gobin **out, const char *path, struct rw_error *err);
+/* The same over a file's bytes already read (malloc'd; taken, freed by
+ * gobin_close or on failure); path names it in messages. */
+int gobin_open_buffer(struct gobin **out, const char *path, uint8_t *bytes,
+		      size_t size, struct rw_error *err);
 void gobin_close(struct gobin *bin);
 
 const struct elf_image *gobin_elf(const struct gobin *bin);
@@ -82,6 +87,21 @@ const struct gofunc *gobin_func_at(const struct gobin *bin, uint64_t addr);
  * (the pclntab's args: an assembly function's $FRAME-ARGS), -1 when the
  * pclntab does not say (no record). */
 int32_t gobin_func_args(const struct gobin *bin, const struct gofunc *fn);
+
+/* The lowest address above fn's entry where anything starts: a function
+ * of the model, of the pclntab (or its end of text), any .symtab symbol,
+ * or the end of fn's section; what (len bytes) says which, for messages
+ * ("function main.main"). 0 when fn's
+ * entry is in no section. The bytes in [entry + size, that address) are
+ * the padding after fn, which no one else claims. */
+uint64_t gobin_next_start(const struct gobin *bin, const struct gofunc *fn,
+			  char *what, size_t len);
+
+/* The pclntab, and fn's record in it: -1 when fn has none (pcln_index -1)
+ * or it does not read. */
+const struct pclntab *gobin_pclntab(const struct gobin *bin);
+int gobin_pcln_record(const struct gobin *bin, const struct gofunc *fn,
+		      struct pclntab_func *out);
 
 /* The file bytes of a function's code (size bytes), or NULL. */
 const uint8_t *gobin_func_code(const struct gobin *bin, const struct gofunc *fn);

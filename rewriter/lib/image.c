@@ -4,7 +4,8 @@
  * Stages: check the input -> find the kernel's objects and the platform's
  * layout -> link them after the Go binary (linker_link_kernel) -> write
  * the copy with the kernel's segments, its PT_NOTE, entry, symbols and the
- * record. */
+ * record -> redirect mode: prove its trap instructions covered before it
+ * is published (image_cover.c). */
 #include "image.h"
 
 #include <dirent.h>
@@ -19,6 +20,7 @@
 #include "elf_writer.h"
 #include "fsutil.h"
 #include "gobin.h"
+#include "image_cover.h"
 #include "ksyms.h"
 #include "leaf_facts.h"
 #include "linker.h"
@@ -574,6 +576,7 @@ int image_make(const char *in_path, const struct output *out,
 	};
 	struct elf_changes ch = { 0 };
 	struct plan plan = { 0 };
+	struct image_cover_check cover = { .force = opts->force, .cover = &res->cover };
 	char *text = NULL;
 	size_t len = 0;
 	uint64_t base;
@@ -702,6 +705,11 @@ int image_make(const char *in_path, const struct output *out,
 		.entry = res->image_entry,
 		.patches = plan.patches, .npatches = plan.npatches,
 	};
+	/* Redirect mode promises no trap: proved on the bytes written. */
+	if (opts->mode == IMAGE_MODE_REDIRECT) {
+		ch.check = image_cover_check;
+		ch.check_ctx = &cover;
+	}
 	if (k.note_addr) {
 		note_seg = (struct new_note_segment){ .addr = k.note_addr,
 						      .size = k.note_size };
@@ -730,4 +738,10 @@ out:
 	if (bin)
 		gobin_close(bin);
 	return rc;
+}
+
+void image_result_free(struct image_result *res)
+{
+	free(res->cover.failures);
+	res->cover.failures = NULL;
 }

@@ -32,8 +32,24 @@ struct image_options {
 	/* The kernel build: those plus DIR/core/ *.o, what `make` puts in
 	 * build/kernel. NULL: image_find_kernel_dir decides. */
 	const char *kernel_dir;
-	/* Image a binary of a Go version outside GOBIN_GO_MINOR_MIN..MAX. */
+	/* Image a binary of a Go version outside GOBIN_GO_MINOR_MIN..MAX;
+	 * in redirect mode, write it although trap instructions of Go code
+	 * stay reachable (res->cover says which). */
 	bool force;
+};
+
+/* Redirect mode: the static proof (trap_cover.h) over the image as
+ * written, before it is published. */
+struct image_cover {
+	bool done;			/* the proof ran */
+	size_t sites, functions;	/* trap sites of Go code, their functions */
+	size_t uncovered, uncovered_functions;
+	size_t unknown;			/* ranges of Go code not decoded */
+	size_t added_sites, added_functions;	/* in the kernel: not judged */
+	size_t added_gaps;		/* kernel code not decoded (stripped) */
+	/* Why, per uncovered site and unknown range, one a line; NULL when
+	 * none (malloc'd: image_result_free). */
+	char *failures;
 };
 
 struct image_result {
@@ -54,6 +70,7 @@ struct image_result {
 	/* Fast paths left out, and why ("runtime.x: inlined at ..."; "" if
 	 * none): their leaves' doors do the work. */
 	char fast_skipped[512];
+	struct image_cover cover;
 };
 
 /*
@@ -79,11 +96,18 @@ int image_find_kernel_dir(char *buf, size_t len, const char *platform,
  * the kernel's symbols in .symtab, a
  * read-only segment with the function table the kernel names crash
  * addresses with (kernel-runtime/include/ksyms.h) and a .note.rewire
- * record "image MODE GO_ENTRY PLATFORM IMAGE_ENTRY KERNEL_BASE". in_path
- * is not modified. 0 or -1 with err.
+ * record "image MODE GO_ENTRY PLATFORM IMAGE_ENTRY KERNEL_BASE". In
+ * redirect mode the image written is read back and judged
+ * (trap_cover.h) before it is published: a trap instruction of Go code
+ * left reachable, or Go code not decoded, refuses it (err names each
+ * function and offset; res->cover has every reason) unless opts->force.
+ * in_path is not modified. 0 or -1 with err; image_result_free(res)
+ * afterwards either way.
  */
 int image_make(const char *in_path, const struct output *out,
 	       const struct image_options *opts, struct image_result *res,
 	       struct rw_error *err);
+
+void image_result_free(struct image_result *res);
 
 #endif

@@ -249,6 +249,36 @@ int64_t pclntab_table_span(const struct pclntab *t, uint32_t off)
 	return (int64_t)it.next_pc;
 }
 
+int pclntab_table_end(const struct pclntab *t, uint32_t off,
+		      struct pclntab_table_end *out)
+{
+	const uint8_t *p = pclntab_pctab(t, off);
+	struct pcvalue_iter it;
+	bool any = false;
+
+	memset(out, 0, sizeof(*out));
+	if (!p)
+		return -1;
+	pcvalue_start(&it, p, t->data + t->pc.off + t->pc.len, 0);
+	for (;;) {
+		const uint8_t *pair = it.p;
+
+		if (!pcvalue_next(&it))
+			break;
+		/* The pair is the value delta's varint, then the pc delta's. */
+		while (*pair & 0x80)
+			pair++;
+		pair++;
+		out->delta_off = (uint64_t)(pair - t->data);
+		out->delta_len = (size_t)(it.p - pair);
+		out->delta = (uint32_t)(it.next_pc - it.pc);
+		out->last_value = it.value;
+		out->span = it.next_pc;
+		any = true;
+	}
+	return any && !it.corrupt ? 0 : -1;
+}
+
 int32_t pclntab_value_at(const struct pclntab *t, uint32_t off, uint64_t pc_off)
 {
 	const uint8_t *p = pclntab_pctab(t, off);

@@ -100,6 +100,21 @@ const uint8_t *pclntab_pctab(const struct pclntab *t, uint32_t off);
  * when off is its pcsp table. -1 when the table is missing or corrupt. */
 int64_t pclntab_table_span(const struct pclntab *t, uint32_t off);
 
+/* Where table off ends, for a caller that lengthens its last range in
+ * place: the pc delta closing that range is a varint of delta_len bytes at
+ * delta_off (from the table's data, so at vaddr addr + delta_off). */
+struct pclntab_table_end {
+	uint64_t span;		/* pc offset past the last range */
+	int32_t last_value;	/* the value over the last range */
+	uint64_t delta_off;
+	size_t delta_len;
+	uint32_t delta;
+};
+
+/* Fills *out for table off; -1 when the table is missing, empty or corrupt. */
+int pclntab_table_end(const struct pclntab *t, uint32_t off,
+		      struct pclntab_table_end *out);
+
 /* The value of table off at pc offset pc_off from the function entry;
  * -1 also when not covered. */
 int32_t pclntab_value_at(const struct pclntab *t, uint32_t off, uint64_t pc_off);

@@ -10,6 +10,7 @@
 #include "disasm.h"
 #include "dwarf_info.h"
 #include "redirect_chain.h"
+#include "tiny_entry.h"
 #include "trampoline.h"
 
 #define JMP_REL32_LEN 5
@@ -80,6 +81,18 @@ static int patch_add(struct plan *plan, const struct gobin *bin, uint64_t addr,
 	plan->patches[plan->npatches] = (struct byte_patch){ .addr = addr, .len = len };
 	plan->npatches++;
 	return rewire_note_add_patch(&plan->note, addr, old, bytes, len);
+}
+
+/* patch_add, except that the very same change already planned is not
+ * planned twice (a pc table shared by two redirected tiny functions). */
+static int patch_add_once(struct plan *plan, const struct gobin *bin,
+			  uint64_t addr, const uint8_t *bytes, size_t len)
+{
+	for (size_t i = 0; i < plan->npatches; i++)
+		if (plan->patches[i].addr == addr && plan->patches[i].len == len &&
+		    memcmp(plan->patch_bytes[i], bytes, len) == 0)
+			return 0;
+	return patch_add(plan, bin, addr, bytes, len);
 }
 
 /* Lists functions whose name ends like the missing one, to catch a wrong
@@ -243,6 +256,65 @@ static bool check_entry_room(struct plan *plan, const struct gobin *bin,
 	return true;
 }
 
+/* How a function's entry reaches a target: a jmp rel32 over its first 5
+ * bytes or, in a function shorter than that, a short jump into its INT3
+ * padding where the jmp rel32 sits (tiny_entry.c). */
+struct entry_jump {
+	size_t len;		/* bytes overwritten at the entry */
+	struct tiny_entry tiny;	/* when len is TINY_SHORT_JMP_LEN */
+};
+
+/* Checks that fn's entry can become a jump, and which; false once it has
+ * said why not. */
+static bool entry_jump_plan(struct plan *plan, const struct gobin *bin,
+			    const struct redirect *r, const struct gofunc *fn,
+			    struct entry_jump *j)
+{
+	struct rw_error err = { { 0 } };
+
+	j->len = JMP_REL32_LEN;
+	if (fn->size < JMP_REL32_LEN) {
+		if (tiny_entry_plan(bin, fn, &j->tiny, &err) < 0) {
+			fail(plan, r, "%s", err.msg);
+			return false;
+		}
+		j->len = TINY_SHORT_JMP_LEN;
+	}
+	return check_entry_room(plan, bin, r, fn, j->len);
+}
+
+/* Plans the bytes that make fn's entry jump to target, as entry_jump_plan
+ * chose: a short entry also changes the padding and the pclntab. */
+static bool entry_jump_add(struct plan *plan, const struct gobin *bin,
+			   const struct redirect *r, const struct gofunc *fn,
+			   const struct entry_jump *j, uint64_t target)
+{
+	bool tiny = j->len == TINY_SHORT_JMP_LEN;
+	uint64_t at = tiny ? j->tiny.pad_addr : fn->entry;
+	uint8_t jmp[JMP_REL32_LEN];
+	size_t i;
+
+	if (!rel32_reaches(at, JMP_REL32_LEN, target)) {
+		fail(plan, r, "0x%" PRIx64 " is out of a jmp rel32's reach from %s at 0x%" PRIx64,
+		     target, fn->name, at);
+		return false;
+	}
+	jmp_rel32(jmp, at, target);
+	if (tiny && patch_add(plan, bin, fn->entry, j->tiny.short_jmp,
+			      TINY_SHORT_JMP_LEN) < 0)
+		goto oom;
+	if (patch_add(plan, bin, at, jmp, sizeof(jmp)) < 0)
+		goto oom;
+	for (i = 0; tiny && i < j->tiny.ntables; i++)
+		if (patch_add_once(plan, bin, j->tiny.tables[i].addr,
+				   j->tiny.tables[i].bytes, j->tiny.tables[i].len) < 0)
+			goto oom;
+	return true;
+oom:
+	fail(plan, r, "out of memory");
+	return false;
+}
+
 static const struct redirect *replacement_of(const struct redirect_list *list,
 					     const char *from)
 {
@@ -279,7 +351,7 @@ static void plan_replace(struct plan *plan, const struct gobin *bin,
 	const struct gofunc *to = target ? &stub :
 				  resolve(plan, bin, di, r, r->to, "replacement");
 	char sites[600];
-	uint8_t jmp[JMP_REL32_LEN];
+	struct entry_jump jump;
 	size_t ninlined;
 
 	if (!from || !to)
@@ -294,7 +366,7 @@ static void plan_replace(struct plan *plan, const struct gobin *bin,
 		     to->name, is_abi0(to) ? "ABI0 (stack arguments)" : "ABIInternal (register arguments)");
 		return;
 	}
-	if (!check_entry_room(plan, bin, r, from, JMP_REL32_LEN))
+	if (!entry_jump_plan(plan, bin, r, from, &jump))
 		return;
 	inline_report(bin, di, from->name, sites, sizeof(sites), &ninlined, err);
 	if (ninlined && opt->allow_inlined)
@@ -308,9 +380,9 @@ static void plan_replace(struct plan *plan, const struct gobin *bin,
 	/* A stub is made from FROM's own signature. */
 	if (!target)
 		check_signatures(plan, di, r, from, to, opt);
-	jmp_rel32(jmp, from->entry, to->entry);
-	if (patch_add(plan, bin, from->entry, jmp, sizeof(jmp)) < 0 ||
-	    rewire_note_add_redirect(&plan->note, "redirect", from->name,
+	if (!entry_jump_add(plan, bin, r, from, &jump, to->entry))
+		return;
+	if (rewire_note_add_redirect(&plan->note, "redirect", from->name,
 				     from->entry, to->name, to->entry, 0) < 0)
 		fail(plan, r, "out of memory");
 }
@@ -390,7 +462,9 @@ static uint64_t original_code(struct plan *plan, const struct gobin *bin,
 {
 	struct disasm_morestack ms = { 0 };
 	struct rw_error derr = { { 0 } };
-	size_t min_len = JMP_REL32_LEN, displaced = 0;
+	/* What the redirect overwrites at the entry (entry_jump_plan). */
+	bool tiny = from->size < JMP_REL32_LEN;
+	size_t min_len = tiny ? TINY_SHORT_JMP_LEN : JMP_REL32_LEN, displaced = 0;
 	uint64_t target;
 	int found;
 
@@ -402,6 +476,11 @@ static uint64_t original_code(struct plan *plan, const struct gobin *bin,
 		fail(plan, r, "cannot decode %s: %s", from->name, derr.msg);
 		return 0;
 	}
+	if (found && tiny) {
+		fail(plan, r, "%s is %" PRIu64 " bytes yet has a stack-growth path: cannot keep its original code",
+		     from->name, from->size);
+		return 0;
+	}
 	if (found && ms.jmp_len != JMP_REL32_LEN)
 		min_len = ENTRY_WITH_BOUNCE_LEN;
 	if (!check_entry_room(plan, bin, r, from, min_len))
@@ -409,6 +488,13 @@ static uint64_t original_code(struct plan *plan, const struct gobin *bin,
 	target = trampoline_add(plan, bin, r, from, min_len, &displaced);
 	if (!target)
 		return 0;
+	/* The trampoline resumes at entry + displaced; at the end of a short
+	 * function that is the jump in the padding, to the replacement. */
+	if (tiny && displaced >= from->size) {
+		fail(plan, r, "%s's first instruction is all of its %" PRIu64 " bytes: its original code would resume in its padding, which jumps to the replacement",
+		     from->name, from->size);
+		return 0;
+	}
 	if (found && !plan_morestack_return(plan, bin, r, from, &ms, target)) {
 		fail(plan, r, "cannot re-point the stack-growth path of %s", from->name);
 		return 0;
@@ -451,9 +537,9 @@ static void plan_original(struct plan *plan, const struct gobin *bin,
 	const struct plan_target *t = find_target(opt, r->to);
 	const struct gofunc *from, *ph;
 	struct plan_options strict = { 0 };
+	struct entry_jump jump;
 	char sites[600];
 	size_t ninlined;
-	uint8_t jmp[JMP_REL32_LEN];
 	uint64_t target;
 
 	if (t && t->original) {
@@ -470,19 +556,13 @@ static void plan_original(struct plan *plan, const struct gobin *bin,
 		     ph->name, sites);
 		return;
 	}
-	if (!check_entry_room(plan, bin, r, ph, JMP_REL32_LEN))
+	if (!entry_jump_plan(plan, bin, r, ph, &jump))
 		return;
 	check_signatures(plan, di, r, from, ph, &strict);
 	target = original_code(plan, bin, list, r, from);
-	if (!target)
+	if (!target || !entry_jump_add(plan, bin, r, ph, &jump, target))
 		return;
-	if (!rel32_reaches(ph->entry, JMP_REL32_LEN, target)) {
-		fail(plan, r, "trampoline at 0x%" PRIx64 " is out of rel32 reach", target);
-		return;
-	}
-	jmp_rel32(jmp, ph->entry, target);
-	if (patch_add(plan, bin, ph->entry, jmp, sizeof(jmp)) < 0 ||
-	    rewire_note_add_redirect(&plan->note, "original", from->name, from->entry,
+	if (rewire_note_add_redirect(&plan->note, "original", from->name, from->entry,
 				     ph->name, ph->entry,
 				     target == from->entry ? 0 : target) < 0)
 		fail(plan, r, "out of memory");

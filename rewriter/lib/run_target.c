@@ -140,7 +140,7 @@ static int image_on_the_fly(const char *path, const char *kernel_dir,
 		.mode = redirect ? IMAGE_MODE_REDIRECT : IMAGE_MODE_TRAP,
 		.platform = platform, .kernel_dir = kernel_dir,
 	};
-	struct image_result res;
+	struct image_result res = { 0 };
 	char dir[PATH_MAX], out[PATH_MAX + 256], found[PATH_MAX];
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	int rc;
@@ -156,6 +156,7 @@ static int image_on_the_fly(const char *path, const char *kernel_dir,
 	rc = output_check(&target, out, path, false, err);
 	if (rc == 0)
 		rc = image_make(path, &target, &opts, &res, err);
+	image_result_free(&res);
 	if (rc < 0) {
 		*image_fault = true;
 		rw_wrap(err, "cannot make an image of the Go binary: ");

@@ -115,6 +115,36 @@ int symtab_read_labels(const struct elf_image *img, struct symtab_func **labels,
 	return symtab_collect(img, true, labels, count, err);
 }
 
+uint64_t symtab_next_symbol(const struct elf_image *img, uint64_t after,
+			    uint64_t limit, const char **name)
+{
+	const uint8_t *syms;
+	const char *strs = NULL;
+	size_t nsyms, strsize = 0, i;
+	uint64_t best = 0;
+
+	*name = NULL;
+	if (symtab_sections(img, &syms, &nsyms, &strs, &strsize, NULL) < 0 || !syms)
+		return 0;
+	for (i = 0; i < nsyms; i++) {
+		Elf64_Sym s;
+		int type;
+
+		memcpy(&s, syms + i * sizeof(s), sizeof(s));
+		type = ELF64_ST_TYPE(s.st_info);
+		if (type == STT_SECTION || type == STT_FILE ||
+		    s.st_shndx == SHN_UNDEF || s.st_shndx >= SHN_LORESERVE ||
+		    s.st_value <= after || s.st_value >= limit ||
+		    (best && s.st_value >= best))
+			continue;
+		best = s.st_value;
+		*name = sym_name(strs, strsize, s.st_name);
+	}
+	if (best && !*name)
+		*name = "(a symbol without a readable name)";
+	return best;
+}
+
 /* The first symbol called name into *out; false when there is none. */
 static bool symtab_find(const struct elf_image *img, const char *name,
 			Elf64_Sym *out)

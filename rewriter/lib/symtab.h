@@ -28,6 +28,12 @@ int symtab_read_funcs(const struct elf_image *img, struct symtab_func **funcs,
 int symtab_read_labels(const struct elf_image *img, struct symtab_func **labels,
 		       size_t *count, struct rw_error *err);
 
+/* The lowest address in (after, limit) where a symbol of any type starts,
+ * or 0 (none there, or no .symtab); *name says which. Section and file
+ * symbols, undefined and absolute ones are left out. */
+uint64_t symtab_next_symbol(const struct elf_image *img, uint64_t after,
+			    uint64_t limit, const char **name);
+
 /* Value of the first symbol called name (any type), 0 if absent. */
 uint64_t symtab_lookup(const struct elf_image *img, const char *name);
 

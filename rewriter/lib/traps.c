@@ -1,9 +1,11 @@
 /* Trap instructions of a binary's code, found by decoding each unit of its code map.
  *
  * Stages of traps_scan: map the code (code_map_build) -> decode each unit
- * as its original code, then its patches, collecting trap sites, its own
- * branches and references into other units -> attribute the references to
- * the functions holding traps. */
+ * as its original code (linearly; by following its branches when that
+ * fails), then its patches, collecting trap sites, its own branches and
+ * references into other units -> check that nothing refers to bytes no
+ * path reached -> attribute the references to the functions holding
+ * traps. */
 #include "traps.h"
 
 #include <inttypes.h>
@@ -35,6 +37,13 @@ static int grow(void **arr, size_t *cap, size_t elem)
 	return 0;
 }
 
+/* Bytes inside a unit that no path from its entry reaches. */
+struct skipped {
+	uint64_t from;
+	uint64_t to;
+	const struct code_unit *unit;
+};
+
 struct scan {
 	const struct gobin *bin;
 	struct traps *t;
@@ -50,6 +59,10 @@ struct scan {
 	struct disasm_insn prev;	/* the instruction before */
 	bool has_prev;
 	size_t first_site;		/* its first site in t->sites */
+	/* Bytes of units decoded by following their branches that no path
+	 * reaches (unit_follow). */
+	struct skipped *skipped;
+	size_t nskipped, skipped_cap;
 };
 
 const char *traps_kind_name(enum disasm_trap kind)
@@ -202,6 +215,116 @@ static int patches_decode(struct scan *s, const struct code_unit *u,
 	return rc;
 }
 
+/* Forgets what a failed decoding of the current unit found: its sites,
+ * its own branches, the references it made past the first nfar. */
+static void unit_forget(struct scan *s, size_t nfar)
+{
+	struct traps *t = s->t;
+
+	for (size_t i = s->first_site; i < t->nsites; i++)
+		t->count[t->sites[i].kind]--;
+	t->nsites = s->first_site;
+	s->ninner = 0;
+	s->nfar = nfar;
+	s->has_prev = false;
+}
+
+/* The runs of bytes of u no path reached, for skipped_check. */
+static int skipped_add(struct scan *s, const struct code_unit *u,
+		       const uint8_t *seen)
+{
+	for (uint64_t off = 0; off < u->size;) {
+		uint64_t end = off;
+
+		while (end < u->size && !seen[end])
+			end++;
+		if (end > off) {
+			if (GROW(s->skipped, s->nskipped, s->skipped_cap) < 0)
+				return 1;
+			s->skipped[s->nskipped++] = (struct skipped){
+				u->entry + off, u->entry + end, u };
+		}
+		off = end + 1;
+	}
+	return 0;
+}
+
+/* A path's next place to decode; 1 when memory runs out. */
+static int todo_push(uint64_t **todo, size_t *n, size_t *cap, uint64_t off)
+{
+	if (GROW(*todo, *n, *cap) < 0)
+		return 1;
+	(*todo)[(*n)++] = off;
+	return 0;
+}
+
+/*
+ * Decoding by control flow, when decoding linearly fails: some Go
+ * functions hold data after a jump (crypto/internal/boring/sig's markers,
+ * Go 1.19-1.22, jump over their signature bytes). From the entry, each
+ * path is decoded to its end (ret, jmp, a branch out of the unit) and
+ * each direct branch inside the unit followed; *decoded counts the bytes
+ * reached. Bytes no path reaches are data only while nothing branches
+ * into them: skipped_check makes them a gap otherwise. An indirect jump
+ * (its targets are not in the code) or two paths that disagree on where
+ * an instruction starts fail (-1, err); 1 when memory runs out.
+ */
+static int unit_follow(struct scan *s, const struct code_unit *u,
+		       const uint8_t *code, uint64_t *decoded, struct rw_error *err)
+{
+	enum { UNSEEN, START, INSIDE };
+	uint8_t *seen = calloc(u->size + 1, 1);
+	uint64_t *todo = NULL;
+	size_t ntodo = 0, todo_cap = 0;
+	int rc = seen ? todo_push(&todo, &ntodo, &todo_cap, 0) : 1;
+
+	*decoded = 0;
+	while (rc == 0 && ntodo) {
+		uint64_t off = todo[--ntodo];
+
+		s->has_prev = false;
+		while (rc == 0 && off < u->size && seen[off] != START) {
+			struct disasm_insn insn;
+
+			if (seen[off] == INSIDE) {
+				rc = rw_fail(err, "a branch lands at +0x%" PRIx64 ", inside an instruction", off);
+				break;
+			}
+			if (disasm_decode(code + off, u->size - off, u->entry + off, NULL,
+					  &insn, err) < 0) {
+				rc = -1;
+				break;
+			}
+			for (uint64_t k = 1; k < insn.len; k++)
+				if (seen[off + k] != UNSEEN)
+					rc = rw_fail(err, "the instruction at +0x%" PRIx64 " overlaps another", off);
+			if (rc)
+				break;
+			seen[off] = START;
+			memset(seen + off + 1, INSIDE, insn.len - 1u);
+			*decoded += insn.len;
+			if (unit_visit(s, &insn)) {
+				rc = 1;
+				break;
+			}
+			if (insn.indirect_jump)
+				rc = rw_fail(err, "an indirect jump at +0x%" PRIx64 ", whose targets are not in the code",
+					     off);
+			else if (insn.branch != DISASM_BRANCH_NONE &&
+				 insn.target - u->entry < u->size)
+				rc = todo_push(&todo, &ntodo, &todo_cap, insn.target - u->entry);
+			if (insn.ends_flow)
+				break;
+			off += insn.len;
+		}
+	}
+	if (rc == 0)
+		rc = skipped_add(s, u, seen);
+	free(todo);
+	free(seen);
+	return rc;
+}
+
 /* Decodes u; code that does not decode becomes a gap. -1 only for the
  * failures traps_scan reports (err set; out of memory). */
 static int unit_decode(struct scan *s, const struct code_unit *u,
@@ -214,6 +337,9 @@ static int unit_decode(struct scan *s, const struct code_unit *u,
 				.section = u->section->name,
 				.reason = TRAP_GAP_UNDECODABLE, .function = u->name };
 	struct rw_error derr = { { 0 } };
+	size_t nfar = s->nfar;
+	uint64_t decoded = u->size;
+	bool followed = false;
 	int rc;
 
 	if (!code)
@@ -225,6 +351,16 @@ static int unit_decode(struct scan *s, const struct code_unit *u,
 	s->has_prev = false;
 	s->first_site = t->nsites;
 	rc = disasm_walk(code, u->size, u->entry, unit_visit, s, &derr);
+	if (rc < 0) {
+		struct rw_error ferr = { { 0 } };
+
+		unit_forget(s, nfar);
+		rc = unit_follow(s, u, code, &decoded, &ferr);
+		followed = rc == 0;
+		if (rc < 0)
+			snprintf(derr.msg + strlen(derr.msg), sizeof(derr.msg) - strlen(derr.msg),
+				 "; following its branches: %.400s", ferr.msg);
+	}
 	if (rc == 0 && s->patched)
 		rc = patches_decode(s, u, &derr);
 	free(scratch);
@@ -232,15 +368,14 @@ static int unit_decode(struct scan *s, const struct code_unit *u,
 		return rw_fail(err, "%s: out of memory", gobin_path(s->bin));
 	if (rc < 0) {
 		/* Half a function proves nothing: drop what it found. */
-		for (size_t i = s->first_site; i < t->nsites; i++)
-			t->count[t->sites[i].kind]--;
-		t->nsites = s->first_site;
+		unit_forget(s, s->nfar);
 		snprintf(gap.detail, sizeof(gap.detail), "%s", derr.msg);
 		return gap_add(s, &gap) < 0 ?
 		       rw_fail(err, "%s: out of memory", gobin_path(s->bin)) : 0;
 	}
 	t->decoded++;
-	t->decoded_bytes += u->size;
+	t->followed += followed;
+	t->decoded_bytes += decoded;
 	if (function_close(s) < 0)
 		return rw_fail(err, "%s: out of memory", gobin_path(s->bin));
 	return 0;
@@ -269,6 +404,35 @@ static void refs_attribute(struct scan *s)
 					t->sites[k].number_known = false;
 		}
 	}
+}
+
+/* Bytes unit_follow found no path to are data only while no branch or
+ * rip-relative address of other code lands in them: else their unit is
+ * a gap after all. */
+static int skipped_check(struct scan *s, struct rw_error *err)
+{
+	for (size_t i = 0; i < s->nskipped; i++) {
+		const struct skipped *k = &s->skipped[i];
+
+		for (size_t j = 0; j < s->nfar; j++) {
+			const struct ref *r = &s->far[j];
+			struct trap_gap gap = {
+				.addr = k->from, .size = k->to - k->from,
+				.section = k->unit->section->name,
+				.reason = TRAP_GAP_UNDECODABLE, .function = k->unit->name,
+			};
+
+			if (r->to < k->from || r->to >= k->to)
+				continue;
+			snprintf(gap.detail, sizeof(gap.detail),
+				 "no path from its entry reaches +0x%" PRIx64 "..+0x%" PRIx64 " (data after a jump?), yet the code at 0x%" PRIx64 " refers to 0x%" PRIx64 " in it",
+				 k->from - k->unit->entry, k->to - k->unit->entry, r->from, r->to);
+			if (gap_add(s, &gap) < 0)
+				return rw_fail(err, "%s: out of memory", gobin_path(s->bin));
+			break;
+		}
+	}
+	return 0;
 }
 
 static int compare_gaps(const void *a, const void *b)
@@ -311,11 +475,14 @@ int traps_scan(struct traps *t, const struct gobin *bin, struct rw_error *err)
 	for (size_t i = 0; rc == 0 && i < t->map.nunits; i++)
 		rc = unit_decode(&s, &t->map.units[i], err);
 	if (rc == 0)
+		rc = skipped_check(&s, err);
+	if (rc == 0)
 		rc = map_gaps_add(&s, err);
 	if (rc == 0)
 		refs_attribute(&s);
 	free(s.far);
 	free(s.inner);
+	free(s.skipped);
 	return rc;
 }
 

@@ -19,6 +19,11 @@
  * functions, rewire's trampolines) is decoded linearly from its entry to
  * its end; bytes no unit covers are reported, never guessed at.
  *
+ * A unit that does not decode linearly is decoded again by following its
+ * branches from its entry (some Go functions jump over data): the bytes
+ * no path reaches are data as long as nothing else branches or points into
+ * them; else, and when that fails too, the unit is reported.
+ *
  * In a rewired binary a function is decoded as its original code (the
  * bytes rewire's patches replaced put back), so that its instructions keep
  * their boundaries; an original instruction that a patch overwrote is
@@ -99,6 +104,10 @@ struct traps {
 	size_t decoded;			/* units decoded, trampolines included */
 	uint64_t decoded_bytes;		/* code bytes decoded in them */
 	size_t trampolines;		/* trampolines among them */
+	/* Units decoded by following their branches, linear decoding having
+	 * failed (data after a jump); their bytes no path reaches are not
+	 * counted in decoded_bytes. */
+	size_t followed;
 	size_t count[DISASM_TRAP_INT80 + 1];	/* sites per enum disasm_trap */
 	struct code_map map;		/* what trampoline names point into */
 };

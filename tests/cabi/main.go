@@ -39,7 +39,8 @@ func mixed(a int, x float64, s string, b bool, y float32, n int32) int64 { retur
 //go:noinline
 func errIn(e error) int { return notRewired() }
 
-// tiny is too short for the jump: rewire must refuse to redirect it.
+// tiny is a lone RET, too short even for a short jump into its padding:
+// rewire must refuse to redirect it.
 //
 //go:noinline
 func tiny() {}

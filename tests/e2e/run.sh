@@ -256,7 +256,7 @@ for i in range(n):
 		"$REWIRE" patch --redirect main.plain=main.neverLinked "$c" -o "$d/x"
 	expect_error "go$v check: a variable as TO is named a data symbol" 1 "runtime.m0 in $c is a data symbol (a variable), not a function" \
 		"$REWIRE" patch --redirect main.plain=runtime.m0 "$c" -o "$d/x"
-	expect_error "go$v check: FROM too short" 1 "main.short.abi0 is too short to patch: 1 byte(s), the jump needs 5" \
+	expect_error "go$v check: FROM too short" 1 "main.short.abi0 is too short to patch: 1 byte(s); a jmp rel32 needs 5, a short jump into its padding 2" \
 		"$REWIRE" patch --redirect main.short.abi0=main.other.abi0 "$c" -o "$d/x"
 	expect_error "go$v check: branch into patched bytes" 1 "lands at +0x3, inside the 5 bytes the jump would overwrite" \
 		"$REWIRE" patch --redirect main.loopy.abi0=main.other.abi0 "$c" -o "$d/x"
@@ -305,6 +305,76 @@ for i in range(n):
 		expect_output "go$v inspect matches nm -S (symtab and pclntab)" "match" \
 		python3 "$here/inspect_vs_nm.py" "$REWIRE" "$d/hello" "$d/hello-s"
 	traps_version "$v"
+	tiny_version "$v"
+	trap_proof_version "$v"
+}
+
+# vaddr_offset FILE ADDR: the file offset of virtual address ADDR (hex).
+vaddr_offset() {
+	python3 -c "
+import struct,sys
+d=open(sys.argv[1],'rb').read(); a=int(sys.argv[2],16)
+phoff,=struct.unpack_from('<Q',d,0x20); n,=struct.unpack_from('<H',d,0x38)
+for i in range(n):
+    t,f,o,va,pa,fs,ms,al=struct.unpack_from('<IIQQQQQQ',d,phoff+56*i)
+    if t==1 and va<=a<va+fs: print(o+a-va)
+" "$1" "$2"
+}
+
+# expect_tiny_run NAME BINARY: the tiny program, rewired, prints what its
+# redirects and lengthened pc tables make it print.
+expect_tiny_run() {
+	local name=$1 bin=$2 src="$root/tests/redirect/tiny/main.go" want
+	"$bin" >"$work/log" 2>&1 || { bad_log "$name" "exit status $?"; return; }
+	for want in "sub(7, 3) = 1004" \
+		"padding of sub: main.sub line $(grep -n '^func sub(' "$src" | cut -d: -f1)" \
+		"padding of realSub: main.realSub line $(grep -n '^func realSub(' "$src" | cut -d: -f1)" \
+		"profiled loop survived true"; do
+		grep -qF -- "$want" "$work/log" || { bad_log "$name" "wanted '$want'"; return; }
+	done
+	ok "$name"
+}
+
+# Functions shorter than a 5-byte jump (sub: 4 bytes, the placeholder
+# realSub: 3) get a short jump into their INT3 padding, where the jmp rel32
+# sits; refused when that padding is no room.
+tiny_version() {
+	local v=$1 d="$work/go$v" go entry size off
+	go=$(go_bin "$v")
+	go_build "$v" "$root/tests/redirect/tiny" "$d/tiny" &&
+		go_build "$v" "$root/tests/redirect/tiny" "$d/tiny-s" -ldflags='-s -w' ||
+		{ bad_log "go$v build tiny" "go build failed"; return; }
+	expect_output "go$v tiny unpatched" "sub(7, 3) = 4" "$d/tiny"
+	expect_output "go$v tiny: a 4-byte function redirected by annotation" "main.sub -> main.fakeSub" \
+		"$REWIRE" patch --go "$go" --annotations "$root/tests/redirect/tiny" "$d/tiny" -o "$d/tiny.out"
+	expect_tiny_run "go$v tiny: replacement, original through a 3-byte placeholder, padding in the pc tables, profiled" \
+		"$d/tiny.out"
+	expect_output "go$v tiny: verify follows the short jumps" "verified" "$REWIRE" verify "$d/tiny.out"
+	"$REWIRE" inspect "$d/tiny.out" >"$work/log" 2>&1 &&
+		grep -Eq '^  patch +0x[0-9a-f]+ +2 byte\(s\) +main\.sub\+0x0: 48 29 -> eb 02$' "$work/log" &&
+		grep -Eq '^  patch +0x[0-9a-f]+ +5 byte\(s\) +main\.sub\+0x4 \(its padding\): cc cc cc cc cc -> e9( [0-9a-f]{2}){4}$' "$work/log" &&
+		grep -Eq '^  patch +0x[0-9a-f]+ +1 byte\(s\) +\.gopclntab\+0x[0-9a-f]+: 04 -> 09$' "$work/log" &&
+		ok "go$v tiny: inspect lists the short jump, the jump in the padding, the pc tables" ||
+		bad_log "go$v tiny: inspect lists the patches" "a line is missing or wrong"
+	expect_output "go$v tiny: inspect --traps decodes the jumps in the padding" "all code decoded" \
+		"$REWIRE" inspect --traps "$d/tiny.out"
+	expect_elflint "go$v eu-elflint finds nothing new (short jumps)" "$d/tiny" "$d/tiny.out"
+	"$REWIRE" patch -q --redirect main.sub=main.fakeSub --original main.sub=main.realSub \
+		"$d/tiny-s" -o "$d/tiny-s.out" &&
+		expect_tiny_run "go$v tiny -s -w: the same by --redirect and --original" "$d/tiny-s.out" &&
+		expect_output "go$v tiny -s -w: verify" "verified" "$REWIRE" verify "$d/tiny-s.out" ||
+		bad_log "go$v tiny -s -w" "patch failed"
+	# A byte that is not INT3 in sub's padding: no room, refused.
+	read -r entry size < <(nm -S "$d/tiny" | awk '$4=="main.sub"{print $1, $2}')
+	off=$(vaddr_offset "$d/tiny" "$(printf '%x' $((0x$entry + 0x$size + 2)))")
+	cp "$d/tiny" "$d/tiny.nopad"
+	printf '\x90' | dd of="$d/tiny.nopad" bs=1 seek="$off" conv=notrunc status=none
+	expect_error "go$v tiny: padding that is not INT3 is refused" 1 \
+		"main.sub is too short to patch: 4 byte(s), and the" \
+		"$REWIRE" patch --redirect main.sub=main.fakeSub "$d/tiny.nopad" -o "$d/x"
+	grep -qF "are not all INT3 padding (0x90 at +0x6)" "$work/log" &&
+		ok "go$v tiny: the refusal says which byte is not padding" ||
+		bad_log "go$v tiny: the refusal says which byte" "message lacks the byte"
 }
 
 # SYSCALLs and functions holding them in hello (REDIRECT.md, Table A).
@@ -423,6 +493,86 @@ sys.exit(0 if a and list(map(key, a)) == list(map(key, b)) else 1)' "$work/a.jso
 		expect_output "go$v inspect --traps on a stripped image: its kernel not decoded, and why" \
 			"(no .symtab: built with -s, the code rewire added has no function names to decode it by)" \
 			"$REWIRE" inspect --traps "$d/hello-s.img"
+}
+
+# The static proof of redirect mode (REDIRECT.md §4.3): rewire image
+# --mode redirect proves its output before writing it, rewire verify
+# proves an image again from its code.
+trap_proof_version() {
+	local v=$1 d="$work/go$v" want n f kd
+	kd=${REWIRE_KERNEL_DIR:-$root/build/kernel}
+	want=$(hello_traps "$v")
+	n=${want% *}
+	f=${want#* }
+	expect_output "go$v image --mode redirect proves hello's traps covered" \
+		"traps: 0 uncovered of $n sites in $f functions of Go code; 3 in the kernel's code" \
+		"$REWIRE" image --kernel-dir "$kd" --mode redirect "$d/hello" -o "$d/hello.red"
+	if "$REWIRE" verify "$d/hello.red" >"$work/log" 2>&1 &&
+		grep -q "^traps: 0 uncovered of $n sites in $f functions of Go code, all covered; 3 sites in 3 functions of code rewire added, not judged$" "$work/log" &&
+		grep -Eq '^ok +trap runtime\.futex\.abi0\+0x[0-9a-f]+ syscall: covered by redirect to kcore_door_futex$' "$work/log" &&
+		grep -Eq '^ok +trap runtime\.clone\.abi0\+0x[0-9a-f]+,\+0x[0-9a-f]+,\+0x[0-9a-f]+ syscall: covered by redirect to kcore_door_clone$' "$work/log" &&
+		grep -Eq '^info +trap host_syscall6\+0x[0-9a-f]+ syscall: in code rewire added' "$work/log" &&
+		[ "$(grep -c '^ok  *trap ' "$work/log")" = "$f" ] && ! grep -q '^FAIL' "$work/log"; then
+		ok "go$v verify of hello's redirect image: 0 uncovered, a line per function"
+	else
+		bad_log "go$v verify of hello's redirect image" "exit status or lines wrong"
+	fi
+	"$REWIRE" verify -q "$d/hello.red" >"$work/log" 2>&1 && [ ! -s "$work/log" ] &&
+		ok "go$v verify -q of hello's redirect image prints nothing" ||
+		bad_log "go$v verify -q of hello's redirect image" "printed or failed"
+	# Stripped, the kernel has no names to decode it by: counted, not judged.
+	expect_output "go$v image --mode redirect of a stripped hello: covered, its kernel not decoded" \
+		"traps: 0 uncovered of $n sites in $f functions of Go code; 0 in the kernel's code (its own host calls, not judged), 1 range(s) of it not decoded (no .symtab)" \
+		"$REWIRE" image --kernel-dir "$kd" --mode redirect "$d/hello-s" -o "$d/hello-s.red"
+
+	# The traps fixture's own assembly leaves have no door: refused, each
+	# named, nothing left behind.
+	expect_error "go$v image --mode redirect refuses the traps fixture, naming syscallFirst+0x2" 1 \
+		"redirect mode would leave 7 trap instruction(s) of Go code reachable, in 7 function(s): main.getpidLeaf.abi0+0x5," \
+		"$REWIRE" image --kernel-dir "$kd" --mode redirect "$d/traps" -o "$d/traps.red"
+	grep -q "^rewire: image: uncovered: main.syscallFirst.abi0+0x2 syscall: its entry is not redirected .*; it lies within the first 5 bytes" "$work/log" &&
+		grep -q "^rewire: image: uncovered: main.yieldLoop.abi0+0x[0-9a-f]* syscall: .*inside the entry jump" "$work/log" &&
+		grep -q "give --force to write the image anyway" "$work/log" &&
+		ok "go$v image's refusal gives each reason and the way out" ||
+		bad_log "go$v image's refusal gives each reason and the way out" "a line is missing"
+	"$REWIRE" image -q --kernel-dir "$kd" --mode redirect --force "$d/traps" -o "$d/traps.red" >"$work/log" 2>&1 &&
+		[ -f "$d/traps.red" ] &&
+		grep -q "^rewire: image: warning: uncovered: main.behindJump.abi0+0x9 syscall:" "$work/log" &&
+		grep -q "^rewire: image: warning: --force: wrote .* with 7 trap instruction(s) of Go code reachable" "$work/log" &&
+		ok "go$v image --mode redirect --force writes the traps fixture, warning" ||
+		bad_log "go$v image --mode redirect --force" "failed or no warning"
+	"$REWIRE" verify "$d/traps.red" >"$work/log" 2>&1
+	local rc=$?
+	if [ "$rc" = 1 ] && grep -q "^FAIL     trap main.syscallFirst.abi0+0x2 syscall: its entry is not redirected" "$work/log" &&
+		grep -q "^FAIL     trap main.sysenterLeaf.abi0+0x0 sysenter: " "$work/log" &&
+		grep -q "^FAIL     trap main.int80Leaf.abi0+0x[0-9a-f]* int 0x80: " "$work/log" &&
+		grep -q "^traps: 7 uncovered of [0-9]* sites in [0-9]* functions of Go code, NOT all covered" "$work/log" &&
+		grep -q "^rewire: verify: .*: 7 trap instruction(s) of Go code uncovered, in 7 function(s)$" "$work/log"; then
+		ok "go$v verify of the forced image exits 1 naming each function and offset"
+	else
+		bad_log "go$v verify of the forced image" "exit status $rc or lines wrong"
+	fi
+	"$REWIRE" verify -q "$d/traps.red" >"$work/log" 2>/dev/null
+	rc=$?
+	[ "$rc" = 1 ] && [ "$(grep -c . "$work/log")" = 7 ] && [ "$(grep -c '^FAIL ' "$work/log")" = 7 ] &&
+		ok "go$v verify -q prints the 7 FAIL lines only" ||
+		bad_log "go$v verify -q of the forced image" "exit status $rc or lines wrong"
+	# --traps: the proof of any binary; a plain one has nothing redirected.
+	"$REWIRE" verify --traps "$d/hello" >"$work/log" 2>&1
+	rc=$?
+	[ "$rc" = 1 ] && grep -q "^traps: $n uncovered of $n sites" "$work/log" &&
+		grep -q "^FAIL     trap runtime.futex.abi0+0x[0-9a-f]* syscall: its entry is not redirected (the binary carries no .note.rewire record)$" "$work/log" &&
+		ok "go$v verify --traps of a plain hello: every site uncovered, exit 1" ||
+		bad_log "go$v verify --traps of a plain hello" "exit status $rc or lines wrong"
+	# A REWIRE_ORIGINAL trampoline keeps a redirected leaf reachable.
+	"$REWIRE" verify --traps "$d/traps.out" >"$work/log" 2>&1
+	rc=$?
+	[ "$rc" = 1 ] &&
+		grep -q "^FAIL     trap main.getpidLeaf.abi0+0x5 syscall: .*REWIRE_ORIGINAL main.realGetpid.abi0 keeps its original code callable" "$work/log" &&
+		grep -q "^FAIL     trap main.syscallFirst.abi0's trampoline+0x2 syscall: " "$work/log" &&
+		grep -q "^ok       trap main.behindJump.abi0+0x9 syscall: covered by redirect to main.fakeGetpid.abi0$" "$work/log" &&
+		ok "go$v verify --traps of a patched binary: REWIRE_ORIGINAL trampolines uncover, a plain redirect covers" ||
+		bad_log "go$v verify --traps of a patched binary" "exit status $rc or lines wrong"
 }
 
 bad_inputs() {

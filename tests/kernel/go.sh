@@ -3,9 +3,10 @@
 # toolchain, builds the programs of tests/kernel/go/ (hello, exit3, panic,
 # nilcrash, preempt), makes images with `rewire image`, runs them with
 # `rewire run` on the VM (KVM when /dev/kvm works, else TCG) and on hosted,
-# and checks stdout, stderr and exit status; a hosted image run by hand and
-# under gdb; go test -exec on both. Also the refusals of `rewire image` (a
-# PIE, no output).
+# and checks stdout, stderr and exit status; rewire verify proves every
+# redirect mode image's trap instructions covered; a hosted image run by
+# hand and under gdb; go test -exec on both. Also the refusals of `rewire
+# image` (a PIE, no output).
 # A crash dump's RIP is symbolized with the image's .symtab (Go's and the
 # kernel's names).
 # One line per result, then "kernel-go: N passed, N failed".
@@ -138,9 +139,27 @@ redirect_counts() {
 	fi
 }
 
+# redirect_proof NAME IMAGE: rewire verify proves from the code that no
+# trap instruction of Go code is reachable in a redirect mode image (the
+# static side of redirect_counts).
+redirect_proof() {
+	local log=$work/$1.verify
+	if "$rewire" verify "$2" >"$log" 2>&1 &&
+		grep -q "^traps: 0 uncovered of [0-9]* sites in [0-9]* functions of Go code, all covered; " "$log" &&
+		! grep -q "^FAIL" "$log"; then
+		ok "$1: rewire verify: $(sed -n 's/^traps: \(0 uncovered of [0-9]* sites in [0-9]* functions\).*/\1/p' "$log") of Go code"
+	else
+		bad "$1: rewire verify proves its traps covered" "exit status or lines wrong" "$log"
+	fi
+}
+
 accel=""
 for v in $versions; do
 	report_build_failures "$v" "$programs"
+	for p in $programs; do
+		[ "$(cat "$work/$p-$v.made")" = 0 ] &&
+			redirect_proof "$p-$v-hosted-redirect" "$(image_of "$work/$p-$v" hosted-redirect)"
+	done
 	for pl in $platforms; do
 	s=$(suffix "$pl")
 	if [ -f "$work/hello-$v$s.status" ]; then

@@ -223,6 +223,48 @@ static void test_tiny_corrupt(void **state)
 	assert_int_equal(pclntab_table_span(&tab, 0), -1);
 }
 
+/* Where a table's last pc delta sits, for lengthening it in place. */
+static void test_table_end(void **state)
+{
+	/* pctab: 0 over 5 bytes, then 2 over 300 (a two-byte varint). */
+	static const uint8_t pc[] = { 0, 0x02, 0x05, 0x04, 0xac, 0x02, 0x00, 0x02, 0x85 };
+	struct pclntab hand = { .data = pc, .size = sizeof(pc), .addr = 0x1000,
+				.pc = { 0, sizeof(pc) } };
+	struct pclntab_table_end end;
+	struct tiny t;
+	struct pclntab tab;
+	struct pclntab_func f;
+	struct rw_error err = { "" };
+	uint64_t pc_off;
+
+	(void)state;
+	assert_int_equal(pclntab_table_end(&hand, 1, &end), 0);
+	assert_int_equal(end.span, 305);
+	assert_int_equal(end.last_value, 2);
+	assert_int_equal(end.delta_off, 4);
+	assert_int_equal(end.delta_len, 2);
+	assert_int_equal(end.delta, 300);
+	/* No table; one cut inside its first varint. */
+	assert_int_equal(pclntab_table_end(&hand, 0, &end), -1);
+	assert_int_equal(pclntab_table_end(&hand, 7, &end), -1);
+
+	tiny_build(&t);
+	memcpy(&pc_off, t.b + 56, 8);
+	assert_int_equal(pclntab_parse(&tab, "tiny", t.b, t.len, 0x500000, 0x1000, &err), 0);
+	assert_int_equal(pclntab_func_read(&tab, 0, &f, &err), 0);
+	assert_int_equal(pclntab_table_end(&tab, f.pcsp, &end), 0);
+	assert_int_equal(end.span, 16);
+	assert_int_equal(end.last_value, 0);
+	assert_int_equal(end.delta_off, pc_off + 2);
+	assert_int_equal(end.delta, 16);
+	assert_int_equal(pclntab_table_end(&tab, f.pcln, &end), 0);
+	assert_int_equal(end.span, 16);
+	assert_int_equal(end.last_value, 12);
+	assert_int_equal(end.delta_off, pc_off + 7);
+	assert_int_equal(end.delta_len, 1);
+	assert_int_equal(t.b[end.delta_off], 0x0c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_pcvalue_truncated),
 		cmocka_unit_test(test_tiny_table),
 		cmocka_unit_test(test_tiny_corrupt),
+		cmocka_unit_test(test_table_end),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -357,6 +357,10 @@ static void test_fixture_rules(void **state)
 		assert_non_null(memmem(gobin_func_code(bin, hidden), hidden->size,
 				       "\x0f\x05", 2));
 		assert_null(holder(&t, "main.hidden.abi0", CODE_ORIGIN_GO));
+		/* Data after a jump: decoded by following the jump, its 0f 05
+		 * is no SYSCALL and its bad bytes no gap. */
+		assert_int_equal(t.followed, 1);
+		assert_null(holder(&t, "main.dataAfterJump.abi0", CODE_ORIGIN_GO));
 		traps_free(&t);
 		gobin_close(bin);
 	}
@@ -557,6 +561,70 @@ static void test_gaps_named(void **state)
 	}
 }
 
+/* A copy of the traps fixture whose hidden starts with a jmp rel32 into
+ * the data of dataAfterJump (its mov is 5 bytes, like the jump). Writes to
+ * out, a mkstemp template. */
+static void write_jump_into_data(const char *version, char *out)
+{
+	char path[4096];
+	struct gobin *bin;
+	const struct elf_image *img;
+	const struct gofunc *hidden, *data;
+	uint8_t *copy;
+	int32_t rel;
+	int fd = mkstemp(out);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	close(fd);
+	gofixture_path(path, sizeof(path), version, "traps");
+	bin = open_path(path);
+	img = gobin_elf(bin);
+	hidden = gobin_find_func(bin, "main.hidden.abi0");
+	data = gobin_find_func(bin, "main.dataAfterJump.abi0");
+	assert_non_null(hidden);
+	assert_non_null(data);
+	copy = malloc(img->size);
+	assert_non_null(copy);
+	memcpy(copy, img->bytes, img->size);
+	/* Onto the 0f 05 right after the 2-byte jmp. */
+	rel = (int32_t)(data->entry + 2 - (hidden->entry + 5));
+	copy[elf_image_vaddr_offset(img, hidden->entry, 5)] = 0xe9;
+	memcpy(copy + elf_image_vaddr_offset(img, hidden->entry, 5) + 1, &rel, 4);
+	f = fopen(out, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(copy, 1, img->size, f), img->size);
+	assert_int_equal(fclose(f), 0);
+	free(copy);
+	gobin_close(bin);
+}
+
+/* Bytes no path from the entry reaches are data only while nothing else
+ * jumps into them: then the function is not decoded after all. */
+static void test_data_reached_from_elsewhere(void **state)
+{
+	(void)state;
+	for (size_t v = 0; v < nversions; v++) {
+		char out[] = "/tmp/rewire-test-traps-XXXXXX";
+		struct gobin *bin;
+		const struct gofunc *data;
+		struct traps t;
+
+		write_jump_into_data(versions[v], out);
+		bin = open_path(out);
+		data = gobin_find_func(bin, "main.dataAfterJump.abi0");
+		scan_ok(&t, bin);
+		assert_int_equal(t.ngaps, 1);
+		assert_int_equal(t.gaps[0].reason, TRAP_GAP_UNDECODABLE);
+		assert_string_equal(t.gaps[0].function, "main.dataAfterJump.abi0");
+		assert_int_equal(t.gaps[0].addr, data->entry + 2);
+		assert_non_null(strstr(t.gaps[0].detail, "no path from its entry reaches"));
+		traps_free(&t);
+		gobin_close(bin);
+		unlink(out);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +636,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_rules),
 		cmocka_unit_test(test_rewired_trampolines),
 		cmocka_unit_test(test_gaps_named),
+		cmocka_unit_test(test_data_reached_from_elsewhere),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
