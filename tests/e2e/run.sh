@@ -506,7 +506,7 @@ trap_proof_version() {
 	f=${want#* }
 	expect_output "go$v image --mode redirect proves hello's traps covered" \
 		"traps: 0 uncovered of $n sites in $f functions of Go code; 3 in the kernel's code" \
-		"$REWIRE" image --kernel-dir "$kd" --mode redirect "$d/hello" -o "$d/hello.red"
+		"$REWIRE" image --kernel-dir "$kd" --platform hosted --mode redirect "$d/hello" -o "$d/hello.red"
 	if "$REWIRE" verify "$d/hello.red" >"$work/log" 2>&1 &&
 		grep -q "^traps: 0 uncovered of $n sites in $f functions of Go code, all covered; 3 sites in 3 functions of code rewire added, not judged$" "$work/log" &&
 		grep -Eq '^ok +trap runtime\.futex\.abi0\+0x[0-9a-f]+ syscall: covered by redirect to kcore_door_futex$' "$work/log" &&
@@ -523,19 +523,19 @@ trap_proof_version() {
 	# Stripped, the kernel has no names to decode it by: counted, not judged.
 	expect_output "go$v image --mode redirect of a stripped hello: covered, its kernel not decoded" \
 		"traps: 0 uncovered of $n sites in $f functions of Go code; 0 in the kernel's code (its own host calls, not judged), 1 range(s) of it not decoded (no .symtab)" \
-		"$REWIRE" image --kernel-dir "$kd" --mode redirect "$d/hello-s" -o "$d/hello-s.red"
+		"$REWIRE" image --kernel-dir "$kd" --platform hosted --mode redirect "$d/hello-s" -o "$d/hello-s.red"
 
 	# The traps fixture's own assembly leaves have no door: refused, each
 	# named, nothing left behind.
 	expect_error "go$v image --mode redirect refuses the traps fixture, naming syscallFirst+0x2" 1 \
 		"redirect mode would leave 7 trap instruction(s) of Go code reachable, in 7 function(s): main.getpidLeaf.abi0+0x5," \
-		"$REWIRE" image --kernel-dir "$kd" --mode redirect "$d/traps" -o "$d/traps.red"
+		"$REWIRE" image --kernel-dir "$kd" --platform hosted --mode redirect "$d/traps" -o "$d/traps.red"
 	grep -q "^rewire: image: uncovered: main.syscallFirst.abi0+0x2 syscall: its entry is not redirected .*; it lies within the first 5 bytes" "$work/log" &&
 		grep -q "^rewire: image: uncovered: main.yieldLoop.abi0+0x[0-9a-f]* syscall: .*inside the entry jump" "$work/log" &&
 		grep -q "give --force to write the image anyway" "$work/log" &&
 		ok "go$v image's refusal gives each reason and the way out" ||
 		bad_log "go$v image's refusal gives each reason and the way out" "a line is missing"
-	"$REWIRE" image -q --kernel-dir "$kd" --mode redirect --force "$d/traps" -o "$d/traps.red" >"$work/log" 2>&1 &&
+	"$REWIRE" image -q --kernel-dir "$kd" --platform hosted --mode redirect --force "$d/traps" -o "$d/traps.red" >"$work/log" 2>&1 &&
 		[ -f "$d/traps.red" ] &&
 		grep -q "^rewire: image: warning: uncovered: main.behindJump.abi0+0x9 syscall:" "$work/log" &&
 		grep -q "^rewire: image: warning: --force: wrote .* with 7 trap instruction(s) of Go code reachable" "$work/log" &&
