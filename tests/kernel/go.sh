@@ -377,7 +377,7 @@ fi
 status=$?
 if [ "$status" = 0 ] && grep -qxF "args: 1 [x]" "$work/run-redirect.out" &&
 	grep -Eq "^rewire run: platform (kvm|hosted) " "$work/run-redirect.err" &&
-	grep -q "^kcore-stats: redirect futex [1-9]" "$work/run-redirect.err"; then
+	grep -Eq "^kcore-stats: redirect futex(sleep|wakeup)? [1-9]" "$work/run-redirect.err"; then
 	ok "run --mode redirect BINARY: the runtime's futex calls redirected"
 else
 	bad "run --mode redirect BINARY" "status $status" "$work/run-redirect.err"
