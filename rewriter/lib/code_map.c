@@ -327,7 +327,7 @@ void code_map_free(struct code_map *m)
 	memset(m, 0, sizeof(*m));
 }
 
-const struct code_unit *code_map_inside(const struct code_map *m, uint64_t addr)
+const struct code_unit *code_map_unit_at(const struct code_map *m, uint64_t addr)
 {
 	size_t lo = 0, hi = m->nunits;
 
@@ -342,7 +342,14 @@ const struct code_unit *code_map_inside(const struct code_map *m, uint64_t addr)
 	if (lo == 0)
 		return NULL;
 	const struct code_unit *u = &m->units[lo - 1];
-	return addr > u->entry && addr - u->entry < u->size ? u : NULL;
+	return addr - u->entry < u->size ? u : NULL;
+}
+
+const struct code_unit *code_map_inside(const struct code_map *m, uint64_t addr)
+{
+	const struct code_unit *u = code_map_unit_at(m, addr);
+
+	return u && addr > u->entry ? u : NULL;
 }
 
 bool code_map_patched(const struct code_map *m, uint64_t addr, uint64_t len)

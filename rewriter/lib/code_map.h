@@ -76,6 +76,8 @@ int code_map_build(struct code_map *m, const struct gobin *bin,
 
 void code_map_free(struct code_map *m);
 
+/* The unit that holds addr, its entry included, or NULL. */
+const struct code_unit *code_map_unit_at(const struct code_map *m, uint64_t addr);
 /* The unit whose body (its entry excluded) holds addr, or NULL. */
 const struct code_unit *code_map_inside(const struct code_map *m, uint64_t addr);
 

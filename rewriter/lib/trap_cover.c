@@ -88,30 +88,11 @@ static bool patch_jumps(const struct code_map *m, uint64_t entry, uint64_t to)
 	return false;
 }
 
-/* The unit holding addr, its entry included, or NULL. */
-static const struct code_unit *unit_at(const struct code_map *m, uint64_t addr)
-{
-	size_t lo = 0, hi = m->nunits;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->units[mid].entry <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0)
-		return NULL;
-	const struct code_unit *u = &m->units[lo - 1];
-	return addr - u->entry < u->size ? u : NULL;
-}
-
 /* "NAME+0xOFF" of the code at addr ("NAME's trampoline+0xOFF"), or its
  * bare address. */
 static void where(const struct code_map *m, uint64_t addr, char *buf, size_t len)
 {
-	const struct code_unit *u = unit_at(m, addr);
+	const struct code_unit *u = code_map_unit_at(m, addr);
 
 	if (u)
 		snprintf(buf, len, "%s%s+0x%" PRIx64, u->name,
