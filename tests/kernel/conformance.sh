@@ -174,8 +174,9 @@ wait
 # error (Go 1.25+) "goroutine 1 gp=0x... m=0 mp=0x... [running]:".
 header='^goroutine [0-9][0-9]* .*\[.*\]:$'
 # trace_head FILE: the output before the first goroutine trace, hex
-# numbers blanked.
-trace_head() { sed "/$header/,\$d; s/0x[0-9a-f]*/0x_/g" "$1"; }
+# numbers and the M that took a signal ("PC=... m=2 sigcode=128": which
+# thread ran the goroutine, natively too) blanked.
+trace_head() { sed "/$header/,\$d; s/0x[0-9a-f]*/0x_/g; s/ m=[0-9]* / m=_ /" "$1"; }
 # trace_main FILE: the main.* functions of the goroutine traces, in order.
 trace_main() {
 	sed -n "/$header/,\$p" "$1" | sed -n 's/^\(main\.[^(]*\)(.*/\1/p'
