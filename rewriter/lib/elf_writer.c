@@ -173,22 +173,6 @@ static Elf_Scn *add_section(Elf *elf, const GElf_Shdr *hdr, void *bytes,
 	return scn;
 }
 
-/* The section named name, NULL if none. */
-static Elf_Scn *section_named(Elf *elf, size_t shstrndx, const char *name)
-{
-	Elf_Scn *scn = NULL;
-	GElf_Shdr sh;
-
-	while ((scn = elf_nextscn(elf, scn))) {
-		const char *n;
-
-		if (gelf_getshdr(scn, &sh) &&
-		    (n = elf_strptr(elf, shstrndx, sh.sh_name)) && strcmp(n, name) == 0)
-			return scn;
-	}
-	return NULL;
-}
-
 /* Builds a note record: namesz, descsz, type, name (4-aligned), desc (4-aligned). */
 static uint8_t *note_build(const struct new_note *n, size_t *len)
 {
@@ -428,8 +412,11 @@ static int write_changes(int fd, const struct elf_image *img,
 			goto libelf_fail;
 	/* A binary rewire changed before (an image of a patched binary) has
 	 * the note already: its section takes the new one, whole. */
-	if (ch->note)
-		old_note = section_named(elf, shstrndx, ch->note->section_name);
+	if (ch->note) {
+		const struct elf_section *sec = elf_image_section(img, ch->note->section_name);
+
+		old_note = sec ? elf_getscn(elf, sec->index) : NULL;
+	}
 	if (ch->note && !old_note &&
 	    shstrtab_add(shstr, &shstr_hdr, ch->note->section_name,
 			 &names[ch->nsegments]) < 0)
