@@ -63,10 +63,10 @@ echo "\$ ./cfunc"
 echo "\$ ./cfunc.rewired        (4000 goroutines calling C while the GC runs)"
 "$work/cfunc.rewired"
 echo
-echo "== the kernel runtime: examples/hello on rewire's kernel, its system calls counted"
+echo "== the kernel runtime: examples/hello on rewire's kernel, in redirect mode: its system calls reach the kernel without a trap"
 go_build "$v" "$root/examples/hello" "$work/hello"
 echo "\$ rewire run --stats --env GREETING=hi hello -- kernel"
 "$REWIRE" run --stats --env GREETING=hi "$work/hello" -- kernel 2>"$work/run.err" ||
 	{ cat "$work/run.err" >&2; exit 1; }
-grep -E '^(kcore-stats: (syscalls|switches|page_faults|frames_used) |rewire run: platform )' \
+grep -E '^(kcore-stats: (syscalls|traps|redirects|switches|page_faults|frames_used) |rewire run: platform )' \
 	"$work/run.err" | sed 's/^/  /'

@@ -57,15 +57,23 @@ static long syscall_hook(struct platform_regs *regs)
 			       (long)regs->rax, (unsigned long)regs->rip,
 			       fn ? fn : "?", (unsigned long)off);
 	}
+	/* Made again: the SYSCALL instruction (2 bytes) with its number. */
+	const struct signal_restart again = { .rip = regs->rip - 2, .rsp = regs->rsp,
+					      .rax = regs->rax, .rbx = regs->rbx,
+					      .rcx = regs->rcx };
+	bool restartable;
+
 	/* clone copies this frame for the child. */
 	cur->syscall_regs = regs;
+	cur->call_restartable = false;
 	result = kcore_syscall((long)regs->rax, args);
+	restartable = cur->call_restartable;
 	cur->syscall_regs = NULL;
 	/* Back to the program: a pending signal's handler first, with the
-	 * syscall's result saved in its frame. */
-	if (__atomic_load_n(&cur->sigpending, __ATOMIC_RELAXED)) {
+	 * syscall's result (or the call made again) saved in its frame. */
+	if (restartable || __atomic_load_n(&cur->sigpending, __ATOMIC_RELAXED)) {
 		regs->rax = (uint64_t)result;
-		signal_deliver_pending(cur, regs);
+		signal_deliver_pending(cur, regs, restartable ? &again : NULL);
 		result = (long)regs->rax;
 	}
 	return result;
@@ -84,7 +92,7 @@ static void timer_hook(struct platform_regs *regs)
 	struct thread *t = sched_current();
 	if (!t->is_idle && !t->syscall_regs &&
 	    __atomic_load_n(&t->sigpending, __ATOMIC_RELAXED))
-		signal_deliver_pending(t, regs);
+		signal_deliver_pending(t, regs, NULL);
 	timer_rearm();
 }
 

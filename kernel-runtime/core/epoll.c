@@ -216,8 +216,14 @@ long epoll_wait(int epfd, void *events, int max, uint64_t deadline)
 			result = collect(ep, events, max);
 			if (result || platform_monotonic_ns() >= deadline)
 				break;
-			if (files_wait(deadline) == -ETIMEDOUT) {
+			long woke = files_wait(deadline);
+			if (woke == -ETIMEDOUT) {
 				result = collect(ep, events, max);
+				break;
+			}
+			/* Never made again after a handler, as on Linux. */
+			if (woke == -EINTR) {
+				result = -EINTR;
 				break;
 			}
 		}

@@ -38,7 +38,8 @@ long eventfd_read(struct file *f, void *buf, size_t len)
 	while (f->event.count == 0) {
 		if (f->status & O_NONBLOCK)
 			return -EAGAIN;
-		files_wait(KCORE_FOREVER);
+		if (files_wait(KCORE_FOREVER) == -EINTR)
+			return -ERESTARTSYS;
 	}
 	uint64_t value = f->event.semaphore ? 1 : f->event.count;
 	f->event.count -= value;
@@ -60,7 +61,8 @@ long eventfd_write(struct file *f, const void *buf, size_t len)
 	while (EVENTFD_MAX - f->event.count < value) {
 		if (f->status & O_NONBLOCK)
 			return -EAGAIN;
-		files_wait(KCORE_FOREVER);
+		if (files_wait(KCORE_FOREVER) == -EINTR)
+			return -ERESTARTSYS;
 	}
 	f->event.count += value;
 	f->seq++;

@@ -130,7 +130,8 @@ static long console_read(struct file *f, void *buf, size_t len)
 
 		if (n != -EAGAIN || (f->status & O_NONBLOCK))
 			return n;
-		files_wait(KCORE_FOREVER);
+		if (files_wait(KCORE_FOREVER) == -EINTR)
+			return -ERESTARTSYS;
 	}
 }
 

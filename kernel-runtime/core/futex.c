@@ -47,6 +47,9 @@ long futex_wait_bitset(uint32_t *addr, uint32_t expected, uint64_t deadline_ns,
 	else
 		result = waitq_wait(&b->queue, &b->lock, (uintptr_t)addr,
 				    bitset, deadline_ns);
+	/* Linux makes an untimed wait again after a SA_RESTART handler. */
+	if (result == -EINTR && deadline_ns == KCORE_FOREVER)
+		result = -ERESTARTSYS;
 	spin_unlock(&b->lock, flags);
 	return result;
 }

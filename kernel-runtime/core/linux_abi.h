@@ -26,6 +26,9 @@
 #define ENOSYS 38
 #define EAFNOSUPPORT 97
 #define ETIMEDOUT 110
+/* Kernel-internal, never the program's: a blocking call a signal
+ * interrupted, which ends in -EINTR or is made again (kcore_syscall). */
+#define ERESTARTSYS 512
 
 /* syscall numbers */
 #define NR_read 0
@@ -172,6 +175,7 @@
 #define SIGFPE 8
 #define SIGKILL 9
 #define SIGSEGV 11
+#define SIGUSR1 10
 #define SIGPIPE 13
 #define SIGCHLD 17
 #define SIGCONT 18
@@ -185,6 +189,7 @@
 #define SIG_IGN 1
 #define SA_SIGINFO 0x4
 #define SA_RESTORER 0x04000000
+#define SA_RESTART 0x10000000
 #define SA_ONSTACK 0x08000000
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000

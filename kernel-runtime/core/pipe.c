@@ -122,7 +122,8 @@ long pipe_read(struct file *f, void *buf, size_t len)
 			return 0;
 		if (f->status & O_NONBLOCK)
 			return -EAGAIN;
-		files_wait(KCORE_FOREVER);
+		if (files_wait(KCORE_FOREVER) == -EINTR)
+			return -ERESTARTSYS;
 	}
 }
 
@@ -154,7 +155,8 @@ long pipe_write(struct file *f, const void *buf, size_t len)
 		}
 		if (f->status & O_NONBLOCK)
 			return done ? (long)done : -EAGAIN;
-		files_wait(KCORE_FOREVER);
+		if (files_wait(KCORE_FOREVER) == -EINTR)
+			return done ? (long)done : -ERESTARTSYS;
 	}
 	return (long)done;
 }

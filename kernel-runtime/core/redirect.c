@@ -439,6 +439,16 @@ static void glue_exit_thread(const uint8_t *frame)
 	kcore_syscall(NR_exit, args);
 }
 
+/* runtime.clone's child path after its function returned ("it shouldn't
+ * return. If it does, exit that thread"): exit(DI), reached from inside
+ * the leaf (the child resumed past its entry), with no frame to read. */
+static void glue_clone_exit(const struct platform_regs *regs)
+{
+	const long args[6] = { (long)regs->rdi };
+
+	kcore_syscall(NR_exit, args);
+}
+
 /* sigreturn: reached by the handler's RET, not a call: the signal frame
  * (its ucontext) is at the RSP the door found, which the door took for a
  * return address. */
@@ -475,6 +485,7 @@ static void leaf_call(struct platform_regs *regs, enum kcore_leaf id)
 	case KCORE_LEAF_clone: glue_clone(regs, frame); break;
 	case KCORE_LEAF_settls: glue_settls(regs); break;
 	case KCORE_LEAF_exitThread: glue_exit_thread(frame); break;
+	case KCORE_LEAF_cloneExit: glue_clone_exit(regs); break;
 	case KCORE_LEAF_sigreturn: glue_sigreturn(regs); break;
 	case KCORE_LEAF_futexsleep: glue_futexsleep(regs); break;
 	case KCORE_LEAF_futexwakeup: glue_futexwakeup(regs); break;
@@ -487,9 +498,27 @@ static void leaf_call(struct platform_regs *regs, enum kcore_leaf id)
 	}
 }
 
+/* The doors (the platform's door.S), by leaf: a call made again enters
+ * its door again. Weak: the core's host tests link no platform. */
+#define DOOR_EXTERN(id, name) extern const char kcore_door_##name[] __attribute__((weak));
+KCORE_LEAVES(DOOR_EXTERN)
+#undef DOOR_EXTERN
+#define DOOR_ADDRESS(id, name) [id] = kcore_door_##name,
+static const char *const doors[KCORE_LEAF_COUNT] = { KCORE_LEAVES(DOOR_ADDRESS) };
+#undef DOOR_ADDRESS
+
+/* Whether leaf id is a plain one (read's number is 0: its arguments say). */
+static bool has_row(unsigned id)
+{
+	return plain[id].nr || plain[id].args[0].kind != ARG_NONE;
+}
+
 long kcore_redirect(struct platform_regs *regs, unsigned id)
 {
 	struct thread *cur = sched_current();
+	/* What a restart needs that Syscall6's glue overwrites. */
+	const uint64_t rax = regs->rax, rbx = regs->rbx, rcx = regs->rcx;
+	bool restartable;
 
 	if (id >= KCORE_LEAF_COUNT)
 		PLATFORM_PANIC("redirect to leaf %u of %d", id, KCORE_LEAF_COUNT);
@@ -497,9 +526,20 @@ long kcore_redirect(struct platform_regs *regs, unsigned id)
 	/* As in a syscall: clone would copy this frame, faults here are the
 	 * kernel's, a signal waits for the way out. */
 	cur->syscall_regs = regs;
+	cur->call_restartable = false;
 	leaf_call(regs, (enum kcore_leaf)id);
 	cur->syscall_regs = NULL;
-	if (__atomic_load_n(&cur->sigpending, __ATOMIC_RELAXED))
-		signal_deliver_pending(cur, regs);
+	/* A plain leaf or Syscall6, interrupted, is made again through its
+	 * door with the stack as its caller left it (the return address
+	 * below the frame) and the registers it came with. The others keep
+	 * -EINTR, which their Go callers take as Linux's EINTR. */
+	restartable = cur->call_restartable && (has_row(id) || id == KCORE_LEAF_syscall6);
+	if (restartable || __atomic_load_n(&cur->sigpending, __ATOMIC_RELAXED)) {
+		const struct signal_restart again = {
+			.rip = (uintptr_t)doors[id], .rsp = regs->rsp - 8,
+			.rax = rax, .rbx = rbx, .rcx = rcx,
+		};
+		signal_deliver_pending(cur, regs, restartable ? &again : NULL);
+	}
 	return 0;
 }

@@ -11,6 +11,7 @@
 
 #include "kernel.h"
 #include "linux_abi.h"
+#include "signals.h"
 #include "stats.h"
 #include "timer.h"
 
@@ -202,6 +203,10 @@ long sched_block(uint64_t deadline)
 {
 	struct thread *cur = sched_current();
 
+	/* A signal that came before the thread blocked (the sender found it
+	 * running) interrupts the call all the same. */
+	if (signal_interrupts(cur))
+		sched_wake(cur, -EINTR);
 	if (deadline != KCORE_FOREVER)
 		timer_add(cur, deadline);
 	schedule();

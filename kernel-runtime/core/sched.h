@@ -43,8 +43,9 @@ void sched_start(struct thread *t);
 /* Blocking, in two steps so no wake-up is lost: with the lock of the wait
  * structure held (and interrupts disabled), queue the thread there and call
  * sched_prepare_block; release the lock (interrupts stay disabled) and call
- * sched_block. It returns the result given to sched_wake, or -ETIMEDOUT when
- * the monotonic clock reached deadline (KCORE_FOREVER: none) first. */
+ * sched_block. It returns the result given to sched_wake, -ETIMEDOUT when
+ * the monotonic clock reached deadline (KCORE_FOREVER: none) first, or
+ * -EINTR when a signal interrupts the wait (signal_interrupts). */
 void sched_prepare_block(void);
 long sched_block(uint64_t deadline);
 /* Makes a BLOCKED thread runnable with result; false if it was not

@@ -260,7 +260,36 @@ static bool on_kernel_stack(const struct thread *t, uint64_t rsp)
 	return top && rsp <= top && rsp >= top - KSTACK_PAGES * PAGE_SIZE;
 }
 
-void signal_deliver_pending(struct thread *t, struct platform_regs *regs)
+bool signal_interrupts(struct thread *t)
+{
+	uint64_t ready = __atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE) &
+			 ~t->sigmask;
+
+	if (!delivery)
+		return false;
+	for (int sig = 1; ready; sig++, ready >>= 1) {
+		if (!(ready & 1))
+			continue;
+		unsigned long flags = spin_lock(&signal_lock);
+		uint64_t handler = actions[sig].handler;
+		spin_unlock(&signal_lock, flags);
+		if (handler > SIG_IGN || (handler == SIG_DFL && kills_by_default(sig)))
+			return true;
+	}
+	return false;
+}
+
+static void restart_call(struct platform_regs *regs, const struct signal_restart *r)
+{
+	regs->rip = r->rip;
+	regs->rsp = r->rsp;
+	regs->rax = r->rax;
+	regs->rbx = r->rbx;
+	regs->rcx = r->rcx;
+}
+
+void signal_deliver_pending(struct thread *t, struct platform_regs *regs,
+			    const struct signal_restart *restart)
 {
 	if (on_kernel_stack(t, regs->rsp))
 		return;
@@ -268,7 +297,7 @@ void signal_deliver_pending(struct thread *t, struct platform_regs *regs)
 		uint64_t ready = __atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE) &
 				 ~t->sigmask;
 		if (!delivery || !ready)
-			return;
+			break;
 		int sig = __builtin_ctzll(ready) + 1;
 		__atomic_fetch_and(&t->sigpending, ~BIT(sig), __ATOMIC_ACQ_REL);
 		struct ksigaction a = action_of(sig);
@@ -278,9 +307,15 @@ void signal_deliver_pending(struct thread *t, struct platform_regs *regs)
 			continue; /* counted when sent */
 		struct linux_siginfo info = { .signo = sig, .code = SI_TKILL };
 		info.u.kill.pid = KCORE_PID;
+		/* The frame saves the call made again, or its -EINTR. */
+		if (restart && (a.flags & SA_RESTART))
+			restart_call(regs, restart);
 		if (deliver(t, regs, sig, &a, &info, false))
 			return;
 	}
+	/* No handler ran: the call is made again, as if never interrupted. */
+	if (restart)
+		restart_call(regs, restart);
 }
 
 bool signal_fault(struct thread *t, struct platform_regs *regs,

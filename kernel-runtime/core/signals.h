@@ -33,11 +33,28 @@ long signal_altstack(const void *ss, void *old);
  * caller, for kill) and counts it. */
 long signal_send(long tid, int sig);
 
+/* Whether a signal pending on t interrupts its blocking call: one its mask
+ * lets through that a handler takes or that kills by default (an ignored
+ * one wakes nobody, as on Linux). False with delivery off. */
+bool signal_interrupts(struct thread *t);
+
+/* A blocking call a signal interrupted (its result -EINTR already where
+ * the program reads it): how to make it again, as Linux does when no
+ * handler runs or the handler has SA_RESTART. */
+struct signal_restart {
+	/* The call's start: regs there (RBX and RCX: Syscall6's arguments,
+	 * which its redirect overwrites with results). */
+	uint64_t rip, rsp, rax, rbx, rcx;
+};
+
 /* Delivery points, where t is about to run program code again with
  * context regs: the end of a syscall, the resumption of a preempted
  * thread. Points regs at the handler of t's lowest pending unblocked
- * signal (one at a time: the next one waits for the next point). */
-void signal_deliver_pending(struct thread *t, struct platform_regs *regs);
+ * signal (one at a time: the next one waits for the next point). restart
+ * (NULL but for an interrupted call that may be made again) moves regs
+ * back to the call first, when the handler has SA_RESTART or none runs. */
+void signal_deliver_pending(struct thread *t, struct platform_regs *regs,
+			    const struct signal_restart *restart);
 /* A CPU exception in t's program code (fault_address: CR2 of a page
  * fault): true when regs now enter the program's handler (SIGSEGV,
  * SIGFPE, SIGILL); false when the kernel should treat it as a crash. */

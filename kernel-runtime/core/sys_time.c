@@ -39,8 +39,16 @@ long sys_nanosleep(const long *a)
 	long err = timespec_check(req);
 	if (err)
 		return err;
-	/* Never interrupted (no signal is delivered): rem stays unwritten. */
-	return time_sleep_ns(timespec_ns(req));
+	struct kcore_timespec *rem = USER_PTR(struct kcore_timespec, a[1]);
+	uint64_t deadline = deadline_after(timespec_ns(req));
+	long r = timespec_ns(req) ? time_sleep_until(deadline) : time_sleep_ns(0);
+
+	/* Interrupted by a handler: what was left, as Linux writes it. */
+	if (r == -EINTR && rem && user_ok(rem, sizeof(*rem))) {
+		uint64_t now = clock_monotonic_ns();
+		timespec_set(rem, deadline > now ? deadline - now : 0);
+	}
+	return r;
 }
 
 long sys_gettimeofday(const long *a)

@@ -50,6 +50,15 @@ long kcore_syscall(long nr, const long args[6])
 		platform_log("kcore: [%ld] %s(%ld)\n", thread_id(), e->name,
 				args[0]);
 	result = e->decode(args);
+	/* Its caller sees -EINTR; the syscall or redirect entry that knows
+	 * how to make the call again reads the flag (signals.h). */
+	if (result == -ERESTARTSYS) {
+		struct thread *cur = sched_current();
+
+		result = -EINTR;
+		if (cur)
+			cur->call_restartable = true;
+	}
 	if (trace)
 		platform_log("kcore: [%ld] %s(%lx, %lx, %lx, %lx, %lx, %lx) "
 				"= %ld\n",

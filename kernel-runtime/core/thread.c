@@ -9,6 +9,7 @@
 #include "kstring.h"
 #include "linux_abi.h"
 #include "sched.h"
+#include "signals.h"
 
 static struct spinlock table_lock = SPINLOCK_INIT("threads");
 static struct thread threads[KCORE_MAX_THREADS];
@@ -136,9 +137,13 @@ bool thread_signal(long tid, int sig)
 {
 	unsigned long flags = spin_lock(&table_lock);
 	struct thread *t = live_thread(tid);
-	if (t)
+	if (t) {
 		__atomic_fetch_or(&t->sigpending, 1ull << (sig - 1),
 				  __ATOMIC_RELEASE);
+		/* Blocked in a call: it ends (-EINTR) for the handler. */
+		if (signal_interrupts(t))
+			sched_wake(t, -EINTR);
+	}
 	spin_unlock(&table_lock, flags);
 	return t != NULL;
 }

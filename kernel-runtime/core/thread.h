@@ -61,6 +61,9 @@ struct thread {
 	uint64_t robust_list;
 	uint64_t sigmask;
 	uint64_t sigpending; /* bit sig-1: sent, not yet delivered (atomic) */
+	/* The last kcore_syscall was interrupted by a signal where Linux
+	 * could make it again (ERESTARTSYS): its entry decides. */
+	bool call_restartable;
 	struct linux_stack altstack;
 	char name[16];
 
@@ -80,7 +83,9 @@ void thread_reap(void);
 void thread_add_zombie(struct thread *t);
 /* Whether a live thread has this id. */
 bool thread_exists(long tid);
-/* Marks signal sig (1..64) pending on the live thread tid; false if none. */
+/* Marks signal sig (1..64) pending on the live thread tid, waking it from
+ * a blocking call the signal interrupts (signal_interrupts); false if
+ * there is no such thread. */
 bool thread_signal(long tid, int sig);
 /* Live program threads. */
 unsigned thread_live_count(void);

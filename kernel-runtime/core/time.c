@@ -103,10 +103,10 @@ long time_sleep_until(uint64_t deadline)
 {
 	unsigned long flags = platform_irq_save();
 	sched_prepare_block();
-	/* Nothing else wakes a sleeper: the result is -ETIMEDOUT. */
-	sched_block(deadline);
+	/* The deadline (-ETIMEDOUT) or a signal (-EINTR) wakes a sleeper. */
+	long woke = sched_block(deadline);
 	platform_irq_restore(flags);
-	return 0;
+	return woke == -EINTR ? -EINTR : 0;
 }
 
 long time_sleep_ns(uint64_t ns)

@@ -9,7 +9,9 @@
  * records). A leaf whose frame changed between Go versions has a door per
  * layout (rawVfork32/40/48). futexsleep and the others after it are Go
  * functions, not leaves: fast paths taken where the binary has them whole
- * (never inlined), their leaves' doors the cover. Included by C and by
+ * (never inlined), their leaves' doors the cover. cloneExit is no
+ * function's entry: the `mov eax, 60` of runtime.clone's child path, which
+ * rewire image makes jump to it (leaf_facts.h). Included by C and by
  * assembly.
  */
 #ifndef KCORE_LEAVES_H
@@ -29,9 +31,9 @@
 	X(36, rawVfork40) X(37, rawVfork48) X(38, clone) X(39, settls)     \
 	X(40, exitThread) X(41, sigreturn) X(42, gettimeofday)             \
 	X(43, futexsleep) X(44, futexwakeup) X(45, sysAllocOS)             \
-	X(46, sysReserveOS) X(47, sysFreeOS)
+	X(46, sysReserveOS) X(47, sysFreeOS) X(48, cloneExit)
 
-#define KCORE_LEAF_COUNT 48
+#define KCORE_LEAF_COUNT 49
 
 /* struct platform_regs.vector of a redirected call's frame. */
 #define PLATFORM_VECTOR_REDIRECT 258

@@ -29,12 +29,14 @@ static const char usage[] =
 	"                                program on the kernel in this process,\n"
 	"                                its system calls trapped by Syscall\n"
 	"                                User Dispatch\n"
-	"      --mode MODE       how the program enters the kernel (default trap):\n"
-	"                        trap      its SYSCALL instructions trap into it\n"
-	"                                  (LSTAR on kvm, Syscall User Dispatch on\n"
-	"                                  hosted)\n"
+	"      --mode MODE       how the program enters the kernel (default\n"
+	"                        redirect):\n"
 	"                        redirect  the Go runtime's OS leaves jump into it\n"
 	"                                  through doors: no trap\n"
+	"                        trap      its SYSCALL instructions trap into it\n"
+	"                                  (LSTAR on kvm, Syscall User Dispatch on\n"
+	"                                  hosted): for a binary whose own\n"
+	"                                  assembly makes system calls\n"
 	"      --kernel-dir DIR  the kernel build: DIR/platform-NAME.a and .ld and\n"
 	"                        DIR/core/*.o (default: $" IMAGE_KERNEL_DIR_ENV ", else\n"
 	"                        build/kernel beside the rewire binary's build/bin)\n"
@@ -85,7 +87,8 @@ static void cover_summary(const char *out, const struct image_cover *cover)
 		printf(", %zu range(s) of Go code not decoded", cover->unknown);
 	printf("; %zu in the kernel's code (its own host calls, not judged)", cover->added_sites);
 	if (cover->added_gaps)
-		printf(", %zu range(s) of it not decoded (no .symtab)", cover->added_gaps);
+		printf(", %zu range(s) of it not decoded (rewire verify says which and why)",
+		       cover->added_gaps);
 	printf("\n");
 }
 
@@ -101,7 +104,7 @@ int cmd_image(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct image_options opts = { .mode = IMAGE_MODE_TRAP };
+	struct image_options opts = { .mode = IMAGE_MODE_REDIRECT };
 	struct image_result res = { 0 };
 	struct rw_error err = { { 0 } };
 	const char *in = NULL, *out = NULL;

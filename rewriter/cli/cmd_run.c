@@ -44,12 +44,12 @@ static const char usage[] =
 	"                        a hosted image runs hosted, a PVH one on kvm when\n"
 	"                        /dev/kvm opens read-write, else tcg, and BINARY on\n"
 	"                        kvm when it opens, else hosted\n"
-	"      --mode MODE       how the program of BINARY enters the kernel: trap\n"
-	"                        (default: its system calls trap) or redirect (the\n"
-	"                        Go runtime's OS leaves jump into it, no trap), as\n"
-	"                        rewire image --mode (which refuses a binary\n"
-	"                        whose trap instructions it cannot prove covered:\n"
-	"                        status 126)\n"
+	"      --mode MODE       how the program of BINARY enters the kernel:\n"
+	"                        redirect (default: the Go runtime's OS leaves jump\n"
+	"                        into it, no trap) or trap (its system calls trap),\n"
+	"                        as rewire image --mode (which refuses, in redirect\n"
+	"                        mode, a binary whose trap instructions it cannot\n"
+	"                        prove covered: status 126; --mode trap runs it)\n"
 	"      --mem SIZE        the kernel's memory (default 512M; K, M, G: powers of\n"
 	"                        1024, no suffix: MiB); an image that does not fit is\n"
 	"                        refused\n"
@@ -116,7 +116,8 @@ static void __attribute__((format(printf, 1, 2))) say(const char *fmt, ...)
 
 struct run_cli {
 	struct run_options o;
-	bool redirect;			/* --mode redirect: image BINARY so */
+	bool redirect;			/* image BINARY in redirect mode */
+	const char *mode;		/* --mode as given, NULL if not */
 	const struct run_platform *platform;
 	const char *log_path, *kernel_dir, *input;
 	const char **envs;
@@ -193,10 +194,10 @@ static int options_parse(int argc, char **argv, struct run_cli *cli)
 						   run_platform_names());
 			break;
 		case OPT_MODE:
-			if (strcmp(optarg, "redirect") == 0)
-				cli->redirect = true;
-			else if (strcmp(optarg, "trap") != 0)
-				return usage_error("--mode '%s': give trap or redirect", optarg);
+			if (strcmp(optarg, "redirect") != 0 && strcmp(optarg, "trap") != 0)
+				return usage_error("--mode '%s': give redirect or trap", optarg);
+			cli->redirect = strcmp(optarg, "redirect") == 0;
+			cli->mode = optarg;
 			break;
 		case OPT_MEM:
 			if (run_mem_parse(optarg, &cli->o.mem, &err) < 0)
@@ -325,9 +326,9 @@ static int run(struct run_cli *cli, int *signo)
 		say("%s", err.msg);
 		return RUN_EXIT_CANNOT;
 	}
-	if (cli->redirect && kind != RUN_KIND_GO) {
-		say("%s: --mode redirect images a Go binary; an image's mode was set by "
-		    "rewire image --mode", cli->input);
+	if (cli->mode && kind != RUN_KIND_GO) {
+		say("%s: --mode %s images a Go binary; an image's mode was set by "
+		    "rewire image --mode", cli->input, cli->mode);
 		return RUN_EXIT_CANNOT;
 	}
 	if (!cli->platform)
@@ -392,6 +393,7 @@ int cmd_run(int argc, char **argv)
 		.o = { .mem = RUN_DEFAULT_MEM, .timeout = DEFAULT_TIMEOUT,
 		       .out_fd = STDOUT_FILENO, .err_fd = STDERR_FILENO,
 		       .log_fd = STDERR_FILENO },
+		.redirect = true,
 	};
 	struct rw_error err = { { 0 } };
 	sigset_t old;

@@ -2,12 +2,14 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "disasm.h"
 #include "gobin.h"
+#include "image_symbols.h"
 #include "redirect_chain.h"
 #include "rewire_note.h"
 
@@ -70,21 +72,68 @@ static uint64_t entry_target(const struct gobin *bin, uint64_t addr)
 	return jump_target(bin, addr);
 }
 
+/* Whether a and b name one function, ".abi0" aside (a stripped binary's
+ * pclntab names an assembly function and its ABIInternal wrapper alike). */
+static bool same_function_name(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > lb)
+		return same_function_name(b, a);
+	return strncmp(a, b, la) == 0 && (lb == la || strcmp(b + la, ".abi0") == 0);
+}
+
+/* name is a function ("runtime.clone.abi0") or a place inside one
+ * ("runtime.clone.abi0+0x94": a jump rewire image put past an entry). */
 static int check_function(const struct gobin *bin, const char *name,
 			  uint64_t addr)
 {
-	const struct gofunc *fn = gobin_find_func(bin, name);
+	const char *plus = strrchr(name, '+');
+	char base[512];
+	uint64_t offset = 0;
+	const struct gofunc *fn;
+	int used = 0;
 
+	snprintf(base, sizeof(base), "%s", name);
+	if (plus && sscanf(plus, "+0x%" SCNx64 "%n", &offset, &used) == 1 && !plus[used])
+		base[(size_t)(plus - name) < sizeof(base) ? (size_t)(plus - name) : 0] = 0;
+	else
+		offset = 0;
+	fn = gobin_find_func(bin, base);
 	if (!fn) {
-		cli_error("verify: %s: %s is gone", gobin_path(bin), name);
+		cli_error("verify: %s: %s is gone", gobin_path(bin), base);
 		return 1;
 	}
-	if (fn->entry != addr) {
+	/* Of two functions of that name, the one at the recorded address. */
+	const struct gofunc *at = gobin_func_at(bin, addr - offset);
+	if (at && at->entry == addr - offset && same_function_name(at->name, base))
+		fn = at;
+	if (offset >= (fn->size ? fn->size : 1)) {
+		cli_error("verify: %s: %s lies past the end of %s (0x%" PRIx64 " bytes)",
+			  gobin_path(bin), name, base, fn->size);
+		return 1;
+	}
+	if (fn->entry + offset != addr) {
 		cli_error("verify: %s: %s is at 0x%" PRIx64 ", the record says 0x%" PRIx64,
-			  gobin_path(bin), name, fn->entry, addr);
+			  gobin_path(bin), name, fn->entry + offset, addr);
 		return 1;
 	}
 	return 0;
+}
+
+/* A redirect's TO: a function of the binary, or (a door of an image of a
+ * stripped binary, which has no .symtab to name the kernel's code in) one
+ * the image's own function table names at exactly that address. */
+static int check_target(const struct gobin *bin, const struct image_symbols *syms,
+			const char *name, uint64_t addr)
+{
+	uint64_t offset = 1;
+	const char *found = gobin_find_func(bin, name) ? NULL :
+			    image_symbols_name(syms, addr, &offset);
+
+	if (found && offset == 0 && strcmp(found, name) == 0)
+		return 0;
+	return check_function(bin, name, addr);
 }
 
 /* A trampoline must decode cleanly and end in a jump back into FROM. */
@@ -171,6 +220,7 @@ int cmd_verify(int argc, char **argv)
 	struct rewire_note note;
 	struct rw_error err = { { 0 } };
 	struct gobin *bin;
+	struct image_symbols *syms = NULL;
 	bool quiet = false, traps = false;
 	int c, bad = 0, rc, code = EXIT_OK;
 	size_t i;
@@ -207,6 +257,9 @@ int cmd_verify(int argc, char **argv)
 		gobin_close(bin);
 		return EXIT_FAILED;
 	}
+	/* An image's own function table (NULL-safe when unreadable: lookups
+	 * then find nothing). */
+	image_symbols_open(argv[optind], &syms, NULL);
 	for (i = 0; i < note.npatches; i++) {
 		const struct note_patch *p = &note.patches[i];
 		const uint8_t *b = elf_image_vaddr_bytes(gobin_elf(bin), p->addr, p->len);
@@ -241,7 +294,7 @@ int cmd_verify(int argc, char **argv)
 		uint64_t want = original ? (r->via ? r->via : r->from_addr) : r->to_addr;
 		uint64_t at = original ? r->to_addr : r->from_addr;
 		int fn_bad = check_function(bin, r->from, r->from_addr) +
-			     check_function(bin, r->to, r->to_addr);
+			     check_target(bin, syms, r->to, r->to_addr);
 
 		/* A generated original function calls through a slot; a Go
 		 * placeholder's entry jumps. */
@@ -276,6 +329,7 @@ int cmd_verify(int argc, char **argv)
 	/* Redirect mode's promise, proved from the code (trap_cover.h). */
 	if (traps && verify_traps(bin, quiet) != 0)
 		bad++;
+	image_symbols_close(syms);
 	rewire_note_free(&note);
 	gobin_close(bin);
 	return bad ? EXIT_FAILED : EXIT_OK;

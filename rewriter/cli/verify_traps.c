@@ -74,12 +74,21 @@ static int print_function(const struct traps *t, const struct trap_cover *c,
 	return rc;
 }
 
+static bool named(const char *const *seen, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(seen[i], name) == 0)
+			return true;
+	return false;
+}
+
 static int print_sites(const struct traps *t, const struct trap_cover *c, bool quiet)
 {
 	for (size_t i = 0; i < t->nfunctions; i++) {
 		const struct trap_function *f = &t->functions[i];
-		const char *to = NULL;
-		char text[600];
+		const char *to, *seen[4];
+		char text[600] = "";
+		size_t used = 0, nseen = 0;
 
 		for (size_t k = f->first_site; k < f->first_site + f->nsites; k++) {
 			const struct trap_cover_site *v = &c->sites[k];
@@ -87,12 +96,20 @@ static int print_sites(const struct traps *t, const struct trap_cover *c, bool q
 			if (v->verdict == TRAP_UNCOVERED &&
 			    print_line("FAIL", "trap", v->reason) < 0)
 				return -1;
-			if (v->verdict == TRAP_COVERED)
-				to = v->redirect_to;
+			if (v->verdict != TRAP_COVERED)
+				continue;
+			/* Each redirect once: runtime.clone's sites have two. */
+			to = v->redirect_to ? v->redirect_to : "?";
+			if (named(seen, nseen, to))
+				continue;
+			if (nseen < sizeof(seen) / sizeof(seen[0]))
+				seen[nseen++] = to;
+			if (used < sizeof(text))
+				used += (size_t)snprintf(text + used, sizeof(text) - used, "%s%s",
+							 used ? " and " : "covered by redirect to ", to);
 		}
 		if (quiet)
 			continue;
-		snprintf(text, sizeof(text), "covered by redirect to %s", to ? to : "?");
 		if (print_function(t, c, f, TRAP_COVERED, "ok", text) < 0 ||
 		    print_function(t, c, f, TRAP_ADDED, "info",
 				   "in code rewire added (not Go's), not judged") < 0)

@@ -554,6 +554,26 @@ out:
 	return rc;
 }
 
+/* runtime.clone's child resumes past the leaf's entry (the kernel starts
+ * it there); should its function return, the child's own thread exit
+ * would trap: its `mov eax, 60` jumps to the cloneExit door instead. */
+static int clone_exit_plan(struct plan *plan, const struct gobin *bin,
+			   const struct linked_image *k, const struct clone_facts *cf,
+			   const char *platform, struct rw_error *err)
+{
+	const char *door = "kcore_door_cloneExit";
+	const struct gofunc *fn = gobin_find_func(bin, "runtime.clone.abi0");
+	uint64_t to = linker_symbol_addr(k, door);
+
+	if (!cf->found || !fn)
+		return 0;
+	if (!to)
+		return rw_fail(err, "redirect mode: the %s platform's kernel build has no door %s "
+			       "(for runtime.clone's thread exit); rebuild the kernel (make) or give --kernel-dir",
+			       platform, door);
+	return plan_add_inner_jump(plan, bin, fn, cf->exit_pc, door, to, err);
+}
+
 int image_make(const char *in_path, const struct output *out,
 	       const struct image_options *opts, struct image_result *res,
 	       struct rw_error *err)
@@ -577,6 +597,7 @@ int image_make(const char *in_path, const struct output *out,
 	struct elf_changes ch = { 0 };
 	struct plan plan = { 0 };
 	struct image_cover_check cover = { .force = opts->force, .cover = &res->cover };
+	struct clone_facts cf = { 0 };
 	char *text = NULL;
 	size_t len = 0;
 	uint64_t base;
@@ -615,8 +636,6 @@ int image_make(const char *in_path, const struct output *out,
 	base = elf_writer_next_vaddr(gobin_elf(bin));
 	/* Redirect mode: what the clone glue needs of this runtime.clone. */
 	if (opts->mode == IMAGE_MODE_REDIRECT) {
-		struct clone_facts cf;
-
 		if (clone_facts_read(bin, &cf, err) < 0)
 			goto out;
 		if (cf.found && !(defines = clone_facts_script(&cf))) {
@@ -682,7 +701,8 @@ int image_make(const char *in_path, const struct output *out,
 	 * record of each redirect goes with the image's, after what a patch
 	 * of the binary recorded. */
 	if (opts->mode == IMAGE_MODE_REDIRECT) {
-		if (doors_plan(&plan, bin, &k, platform, res, err) < 0)
+		if (doors_plan(&plan, bin, &k, platform, res, err) < 0 ||
+		    clone_exit_plan(&plan, bin, &k, &cf, platform, err) < 0)
 			goto out;
 		if (note_append(&record, &plan.note) < 0) {
 			rw_fail(err, "out of memory");

@@ -98,8 +98,9 @@ static int refuse(const struct traps *t, const struct trap_cover *c,
 		snprintf(what, sizeof(what), "cannot prove every trap instruction covered: %zu range(s) of Go code not decoded",
 			 c->unknown);
 	return rw_fail(err, "%s: redirect mode %s: %s. Only trap instructions behind an entry jump to a kernel door "
-		       "(kcore_leaves.h) are covered; build the program without that code, or give --force "
-		       "to write the image anyway (they then trap into the kernel, counted as traps)",
+		       "(kcore_leaves.h) are covered; build the program without that code, give --mode trap "
+		       "(every system call traps), or give --force to write the image anyway (they then "
+		       "trap into the kernel, counted as traps)",
 		       name, what, places);
 }
 

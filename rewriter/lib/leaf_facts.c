@@ -10,6 +10,8 @@
 
 #define NR_CLONE 56
 #define NR_GETTID 186
+#define NR_EXIT 60
+#define MOV_EAX_IMM32_LEN 5
 
 /* A walk through clone: the last instruction seen and what was found. */
 struct clone_walk {
@@ -17,6 +19,10 @@ struct clone_walk {
 	bool have_prev, after_gettid, have_tls;
 	unsigned syscalls;
 	struct clone_facts *f;
+	/* The branch targets seen, to rule out one into the exit's MOV. */
+	uint64_t targets[64];
+	size_t ntargets;
+	bool too_many_branches;	/* more than kept: no exit_pc can be trusted */
 };
 
 static int clone_visit(void *ctx, const struct disasm_insn *insn)
@@ -44,7 +50,16 @@ static int clone_visit(void *ctx, const struct disasm_insn *insn)
 			w->f->bare_pc = insn->addr + insn->len;
 		else if (w->syscalls == 1 && nr == NR_GETTID)
 			w->after_gettid = true;
+		else if (w->syscalls == 2 && nr == NR_EXIT && prev->len == MOV_EAX_IMM32_LEN &&
+			 !w->too_many_branches)
+			w->f->exit_pc = prev->addr;
 		w->syscalls++;
+	}
+	if (insn->branch != DISASM_BRANCH_NONE) {
+		if (w->ntargets == sizeof(w->targets) / sizeof(w->targets[0]))
+			w->f->exit_pc = 0, w->too_many_branches = true;
+		else
+			w->targets[w->ntargets++] = insn->target;
 	}
 	w->prev = *insn;
 	w->have_prev = true;
@@ -74,6 +89,15 @@ int clone_facts_read(const struct gobin *bin, struct clone_facts *f,
 			       !f->bare_pc ? "a clone SYSCALL (mov eax, 56) first" :
 			       "a gettid SYSCALL (mov eax, 186) second, followed by "
 			       "`mov [r13+m_procid], rax`");
+	/* The exit's MOV becomes a jmp rel32: nothing may land inside it or on
+	 * the SYSCALL after it, or the thread would reach the SYSCALL still. */
+	for (size_t i = 0; f->exit_pc && i < w.ntargets; i++)
+		if (w.targets[i] > f->exit_pc && w.targets[i] <= f->exit_pc + MOV_EAX_IMM32_LEN)
+			f->exit_pc = 0;
+	if (!f->exit_pc)
+		return rw_fail(err, "%s: %s is not the clone the kernel's glue knows: it lacks "
+			       "a thread exit (mov eax, 60; SYSCALL) third, with no branch onto it",
+			       gobin_path(bin), fn->name);
 	return 0;
 }
 

@@ -15,10 +15,13 @@
  * path sets m.procid from gettid, installs g and calls fn. Redirected, the
  * kernel makes the thread itself and resumes the child inside the leaf,
  * past its own system calls: it needs the offsets of m.tls and m.procid
- * (which move between Go versions: 0x88/0x48 up to 1.25, 0x80/0x40 in
- * 1.26) and where to resume. They are taken from the leaf's instructions
+ * (which move between Go versions: 0x88/0x48 up to 1.24, 0x80/0x40 from
+ * 1.25) and where to resume. They are taken from the leaf's instructions
  * (`lea r8, [r13+m_tls]` before the clone SYSCALL, `mov [r13+m_procid],
  * rax` right after the gettid one), so a stripped binary works as well.
+ * If the thread's function returns, the child path exits the thread with
+ * `mov eax, 60; SYSCALL`: rewire image makes that MOV jump to a door too
+ * (the child never passed the leaf's entry).
  */
 struct clone_facts {
 	bool found;		/* the binary has runtime.clone */
@@ -26,6 +29,7 @@ struct clone_facts {
 	uint64_t bare_pc;	/* after the clone SYSCALL: a child without them */
 	uint64_t m_tls;		/* offset of m.tls */
 	uint64_t m_procid;	/* offset of m.procid */
+	uint64_t exit_pc;	/* the `mov eax, 60` of the child's thread exit */
 };
 
 /* Reads runtime.clone's facts. A binary without it gives found = false;

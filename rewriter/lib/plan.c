@@ -730,6 +730,35 @@ static int plan_make(struct plan *plan, const struct gobin *bin,
 	return 0;
 }
 
+int plan_add_inner_jump(struct plan *plan, const struct gobin *bin,
+			const struct gofunc *fn, uint64_t at, const char *to,
+			uint64_t to_addr, struct rw_error *err)
+{
+	uint8_t jmp[JMP_REL32_LEN];
+	char from[512];
+
+	if (at <= fn->entry || at + JMP_REL32_LEN > fn->entry + fn->size)
+		return rw_fail(err, "%s: 0x%" PRIx64 " is not inside %s past its entry",
+			       gobin_path(bin), at, fn->name);
+	if (!rel32_reaches(at, JMP_REL32_LEN, to_addr))
+		return rw_fail(err, "%s: %s at 0x%" PRIx64 " is out of a jmp rel32's reach from 0x%" PRIx64,
+			       gobin_path(bin), to, to_addr, at);
+	for (size_t i = 0; i < plan->npatches; i++)
+		if (plan->patches[i].addr < at + JMP_REL32_LEN &&
+		    at < plan->patches[i].addr + plan->patches[i].len)
+			return rw_fail(err, "%s: the jump at %s+0x%" PRIx64 " would change bytes another redirect changes",
+				       gobin_path(bin), fn->name, at - fn->entry);
+	snprintf(from, sizeof(from), "%s+0x%" PRIx64, fn->name, at - fn->entry);
+	jmp_rel32(jmp, at, to_addr);
+	if (patch_add(plan, bin, at, jmp, sizeof(jmp)) < 0 ||
+	    rewire_note_add_redirect(&plan->note, "redirect", from, at, to, to_addr, 0) < 0)
+		return rw_fail(err, "out of memory");
+	/* patch_add may have moved the bytes. */
+	for (size_t i = 0; i < plan->npatches; i++)
+		plan->patches[i].bytes = plan->patch_bytes[i];
+	return 0;
+}
+
 int plan_write(const struct plan *plan, const struct gobin *bin,
 	       const struct plan_extras *extras, const struct output *out,
 	       struct rw_error *err)

@@ -71,6 +71,16 @@ int plan_build(struct plan *plan, const struct gobin *bin,
 	       struct dwarf_info *di, const struct redirect_list *list,
 	       const struct plan_options *opt, struct rw_error *err);
 
+/* A jump inside fn rather than at its entry, for code reached past the
+ * entry (runtime.clone's child path, which the kernel resumes inside the
+ * leaf): the 5 bytes at `at` become jmp rel32 to to_addr, recorded as
+ * "redirect FN+0xOFF -> TO". The caller has checked that the bytes hold
+ * one whole instruction onto which nothing branches. Fails when they
+ * lie outside fn, overlap a planned patch or the jump cannot reach. */
+int plan_add_inner_jump(struct plan *plan, const struct gobin *bin,
+			const struct gofunc *fn, uint64_t at, const char *to,
+			uint64_t to_addr, struct rw_error *err);
+
 /* What goes into the output besides the plan: linked C code. */
 struct plan_extras {
 	const struct new_segment *segments;

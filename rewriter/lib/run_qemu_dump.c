@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "image_symbols.h"
 #include "qmp.h"
@@ -50,15 +51,45 @@ static void name_rips(FILE *out, const char *text, const char *image_path)
 	image_symbols_close(syms);
 }
 
+/* Whether some vCPU of the dump runs with interrupts on and is not
+ * halted: the program (it runs in ring 0 like the kernel, so the
+ * interrupt flag is what tells them apart), not the kernel's timer
+ * interrupt that happened to hold the CPU at that instant. */
+static bool runs_program(const char *text)
+{
+	const uint64_t interrupt_flag = 1u << 9;
+
+	for (const char *p = strstr(text, "RIP="); p; p = strstr(p + 4, "RIP=")) {
+		const char *eol = strchr(p, '\n');
+		const char *halted = strstr(p, "HLT=1");
+		uint64_t rip, rflags;
+
+		if (sscanf(p, "RIP=%" SCNx64 " RFL=%" SCNx64, &rip, &rflags) == 2 &&
+		    (rflags & interrupt_flag) && !(halted && (!eol || halted < eol)))
+			return true;
+	}
+	return false;
+}
+
 char *qemu_dump(int qmp_fd, const char *image_path, uint64_t deadline_ns,
 		struct rw_error *err)
 {
+	const int samples = 20;
+	const struct timespec between = { 0, 5 * 1000 * 1000 };
 	char *text, *dump = NULL, *names = NULL, *save = NULL;
 	size_t len = 0, names_len = 0;
 	FILE *out, *nf;
 
-	if (qmp_human_command(qmp_fd, "info registers -a", deadline_ns, &text, err) < 0)
-		return NULL;
+	/* A few samples at most, 5 ms apart, until one shows the program
+	 * itself: a hung program is what the dump is for. */
+	for (int i = 0;; i++) {
+		if (qmp_human_command(qmp_fd, "info registers -a", deadline_ns, &text, err) < 0)
+			return NULL;
+		if (i + 1 == samples || runs_program(text))
+			break;
+		free(text);
+		nanosleep(&between, NULL);
+	}
 	/* The names first: the lines below cut text up. */
 	nf = open_memstream(&names, &names_len);
 	if (nf) {

@@ -145,6 +145,19 @@ static void function_whys(struct reason *r, const struct traps *t,
 	}
 }
 
+/* The target of a jump rewire image put inside f right before site s
+ * (runtime.clone's thread exit: the kernel resumes its child past the
+ * entry), which is what keeps that child from it; NULL for none. */
+static const char *inner_jump_to(const struct code_map *m,
+				 const struct trap_function *f,
+				 const struct trap_site *s)
+{
+	uint64_t at = s->addr - TRAPS_ENTRY_PATCH_LEN;
+	const struct note_redirect *rec = at > f->entry ? record_for(m, "redirect", at) : NULL;
+
+	return rec && patch_jumps(m, at, rec->to_addr) ? rec->to : NULL;
+}
+
 /* The verdict on site k of function f (origin go or trampoline). */
 static int site_judge(struct trap_cover *c, const struct traps *t,
 		      const struct trap_function *f, size_t k)
@@ -173,7 +186,7 @@ static int site_judge(struct trap_cover *c, const struct traps *t,
 		fclose(r.f);
 		free(r.text);
 		v->verdict = TRAP_COVERED;
-		v->redirect_to = to;
+		v->redirect_to = inner_jump_to(&t->map, f, s) ?: to;
 		c->covered++;
 		return 0;
 	}

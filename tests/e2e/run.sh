@@ -469,9 +469,10 @@ sys.exit(0 if a and list(map(key, a)) == list(map(key, b)) else 1)' "$work/a.jso
 		"fn('main.yieldLoop.abi0')[0]['branches_into_entry'] == 1" \
 		"fn('main.syscallFirst.abi0') == [] and len(fn('main.syscallFirst.abi0', 'trampoline')) == 1"
 
-	# Images: the hosted kernel's own SYSCALLs reach its host; the kvm
-	# kernel has none, and its 32-bit PVH entry is named as not decoded.
-	"$REWIRE" image -q --kernel-dir "$kd" --platform hosted "$d/hello" -o "$d/hello.hosted" &&
+	# Images (trap mode): the hosted kernel's own SYSCALLs reach its host;
+	# the kvm kernel has none, and its 32-bit PVH entry is named as not
+	# decoded.
+	"$REWIRE" image -q --kernel-dir "$kd" --mode trap --platform hosted "$d/hello" -o "$d/hello.hosted" &&
 		"$REWIRE" inspect --traps "$d/hello.hosted" >"$work/log" 2>&1 &&
 		grep -Eq ' syscall +from a register +host_syscall6\+0x[0-9a-f]+ \(added code\)$' "$work/log" &&
 		grep -Eq ' syscall +15 +hosted_sigreturn\+0x[0-9a-f]+ \(added code\)$' "$work/log" &&
@@ -479,7 +480,7 @@ sys.exit(0 if a and list(map(key, a)) == list(map(key, b)) else 1)' "$work/a.jso
 		grep -q "traps       $((n + 3)) in $((f + 3)) functions .*; all code decoded" "$work/log" &&
 		ok "go$v inspect --traps on a hosted image: the kernel's host calls by name" ||
 		bad_log "go$v inspect --traps on a hosted image" "a line is missing or wrong"
-	"$REWIRE" image -q --kernel-dir "$kd" "$d/hello" -o "$d/hello.img" &&
+	"$REWIRE" image -q --kernel-dir "$kd" --mode trap "$d/hello" -o "$d/hello.img" &&
 		"$REWIRE" inspect --traps "$d/hello.img" >"$work/log" 2>&1 &&
 		grep -q "traps       $n in $f functions .*NOT all code decoded: 1 range" "$work/log" &&
 		grep -Eq '^  not decoded: 0x[0-9a-f]+-0x[0-9a-f]+ \([0-9]+ bytes\) in \.rewire\.c\.text: no function symbol covers it; symbols without a size in it: .*pvh_entry' "$work/log" &&
@@ -489,7 +490,7 @@ sys.exit(0 if a and list(map(key, a)) == list(map(key, b)) else 1)' "$work/a.jso
 		traps_json "$d/hello.img" "t['count'] == $n" "len(t['not_decoded']) == 1" \
 		"'pvh_entry' in t['not_decoded'][0]['symbols_without_size']" \
 		"t['not_decoded'][0]['reason'] == 'no symbol'"
-	"$REWIRE" image -q --kernel-dir "$kd" "$d/hello-s" -o "$d/hello-s.img" &&
+	"$REWIRE" image -q --kernel-dir "$kd" --mode trap "$d/hello-s" -o "$d/hello-s.img" &&
 		expect_output "go$v inspect --traps on a stripped image: its kernel not decoded, and why" \
 			"(no .symtab: built with -s, the code rewire added has no function names to decode it by)" \
 			"$REWIRE" inspect --traps "$d/hello-s.img"
@@ -510,7 +511,8 @@ trap_proof_version() {
 	if "$REWIRE" verify "$d/hello.red" >"$work/log" 2>&1 &&
 		grep -q "^traps: 0 uncovered of $n sites in $f functions of Go code, all covered; 3 sites in 3 functions of code rewire added, not judged$" "$work/log" &&
 		grep -Eq '^ok +trap runtime\.futex\.abi0\+0x[0-9a-f]+ syscall: covered by redirect to kcore_door_futex$' "$work/log" &&
-		grep -Eq '^ok +trap runtime\.clone\.abi0\+0x[0-9a-f]+,\+0x[0-9a-f]+,\+0x[0-9a-f]+ syscall: covered by redirect to kcore_door_clone$' "$work/log" &&
+		grep -Eq '^ok +trap runtime\.clone\.abi0\+0x[0-9a-f]+,\+0x[0-9a-f]+,\+0x[0-9a-f]+ syscall: covered by redirect to kcore_door_clone and kcore_door_cloneExit$' "$work/log" &&
+		grep -Eq '^ok +redirect runtime\.clone\.abi0\+0x[0-9a-f]+ -> kcore_door_cloneExit$' "$work/log" &&
 		grep -Eq '^info +trap host_syscall6\+0x[0-9a-f]+ syscall: in code rewire added' "$work/log" &&
 		[ "$(grep -c '^ok  *trap ' "$work/log")" = "$f" ] && ! grep -q '^FAIL' "$work/log"; then
 		ok "go$v verify of hello's redirect image: 0 uncovered, a line per function"
@@ -522,8 +524,12 @@ trap_proof_version() {
 		bad_log "go$v verify -q of hello's redirect image" "printed or failed"
 	# Stripped, the kernel has no names to decode it by: counted, not judged.
 	expect_output "go$v image --mode redirect of a stripped hello: covered, its kernel not decoded" \
-		"traps: 0 uncovered of $n sites in $f functions of Go code; 0 in the kernel's code (its own host calls, not judged), 1 range(s) of it not decoded (no .symtab)" \
+		"traps: 0 uncovered of $n sites in $f functions of Go code; 0 in the kernel's code (its own host calls, not judged), 1 range(s) of it not decoded (rewire verify says which and why)" \
 		"$REWIRE" image --kernel-dir "$kd" --platform hosted --mode redirect "$d/hello-s" -o "$d/hello-s.red"
+	# Its doors are named by the image's own function table (no .symtab),
+	# and of the two runtime.osyield of its pclntab the one redirected.
+	expect_output "go$v verify of a stripped hello's redirect image: every record verified" \
+		"patch(es), verified" "$REWIRE" verify "$d/hello-s.red"
 
 	# The traps fixture's own assembly leaves have no door: refused, each
 	# named, nothing left behind.

@@ -79,6 +79,7 @@ cpus-env        cpus       out   --env GOMAXPROCS=3
 bigalloc        bigalloc   out   --mem 1G
 misc            misc       out   --env TZ=UTC
 syscalls        syscalls   out   --env "HOST_NOW=$(date +%s)"
+interrupts      interrupts out
 EOF
 )
 

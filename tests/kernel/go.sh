@@ -296,7 +296,10 @@ gotest() {
 }
 for pl in $platforms; do
 	flags="--platform $(run_platform "$pl")"
-	[ "$pl" = hosted-redirect ] && flags+=" --mode redirect"
+	case $pl in
+	*-redirect) flags+=" --mode redirect" ;;
+	*) flags+=" --mode trap" ;;
+	esac
 	gotest REWIRE_RUN_FLAGS="$flags --stats" >"$work/gotest.out" 2>&1
 	status=$?
 	if [ "$status" = 0 ] && grep -q "^--- PASS: TestGoroutinesSum" "$work/gotest.out" &&
@@ -370,17 +373,29 @@ if "$rewire" verify "$redirected" >"$work/verify-redirect.out" 2>&1 &&
 else
 	bad "verify of a redirect mode image" "failed" "$work/verify-redirect.out"
 fi
-# rewire run --mode redirect images a Go binary so, on the platform a Go
-# binary runs on (kvm when /dev/kvm works, else hosted).
-"$rewire" run --mode redirect --stats "$work/hello-$last" -- x </dev/null \
+# rewire run images a Go binary in redirect mode unless told otherwise,
+# on the platform a Go binary runs on (kvm when /dev/kvm works, else
+# hosted); --mode trap makes every system call trap.
+"$rewire" run --stats "$work/hello-$last" -- x </dev/null \
 	>"$work/run-redirect.out" 2>"$work/run-redirect.err"
 status=$?
 if [ "$status" = 0 ] && grep -qxF "args: 1 [x]" "$work/run-redirect.out" &&
 	grep -Eq "^rewire run: platform (kvm|hosted) " "$work/run-redirect.err" &&
+	grep -qx "kcore-stats: traps 0" "$work/run-redirect.err" &&
 	grep -Eq "^kcore-stats: redirect futex(sleep|wakeup)? [1-9]" "$work/run-redirect.err"; then
-	ok "run --mode redirect BINARY: the runtime's futex calls redirected"
+	ok "run BINARY: redirect mode by default, the runtime's futex calls redirected, 0 traps"
 else
-	bad "run --mode redirect BINARY" "status $status" "$work/run-redirect.err"
+	bad "run BINARY in the default mode" "status $status" "$work/run-redirect.err"
+fi
+"$rewire" run --mode trap --stats "$work/hello-$last" -- x </dev/null \
+	>"$work/run-trap.out" 2>"$work/run-trap.err"
+status=$?
+if [ "$status" = 0 ] && grep -qxF "args: 1 [x]" "$work/run-trap.out" &&
+	grep -Eq "^kcore-stats: traps [1-9]" "$work/run-trap.err" &&
+	grep -qx "kcore-stats: redirects 0" "$work/run-trap.err"; then
+	ok "run --mode trap BINARY: every system call traps, none redirected"
+else
+	bad "run --mode trap BINARY" "status $status" "$work/run-trap.err"
 fi
 "$rewire" run --mode redirect "$redirected" </dev/null >/dev/null 2>"$work/run-redirect-img.err"
 status=$?

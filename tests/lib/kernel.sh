@@ -51,8 +51,8 @@ image_args() {
 	case $1 in
 	hosted-redirect) echo "--platform hosted --mode redirect" ;;
 	*-redirect) echo "--platform kvm --mode redirect" ;;
-	tcg) echo "--platform kvm" ;;
-	*) echo "--platform $1" ;;
+	tcg) echo "--platform kvm --mode trap" ;;
+	*) echo "--platform $1 --mode trap" ;;
 	esac
 }
 

@@ -39,8 +39,7 @@
 # fail.
 #
 # Environment: REWIRE (the rewire binary, default build/bin/rewire),
-# SOAK_SECONDS (600), SOAK_MODES ("trap"; redirect mode is not written yet:
-# add its image command to make_image), REWIRE_GO_VERSIONS, SOAK_PLATFORMS
+# SOAK_SECONDS (600), SOAK_MODES ("redirect trap"), REWIRE_GO_VERSIONS, SOAK_PLATFORMS
 # (hosted, kvm, tcg: rewire run's --platform; default "hosted" and the VM's).
 # One line per result, then "soak: N passed, N failed".
 set -u
@@ -49,7 +48,7 @@ root=$(cd "$here/../.." && pwd)
 rewire=${REWIRE:-$root/build/bin/rewire}
 what=${1:-all}
 soak_seconds=${SOAK_SECONDS:-600}
-modes=${SOAK_MODES:-trap}
+modes=${SOAK_MODES:-redirect trap}
 # shellcheck source=../lib/go.sh
 . "$root/tests/lib/go.sh"
 # shellcheck source=../lib/report.sh
@@ -89,7 +88,7 @@ make_image() {
 	local pl=$2
 	[ "$pl" = tcg ] && pl=kvm
 	case $1 in
-	trap) "$rewire" image -q --platform "$pl" "$3" -o "$4" ;;
+	trap | redirect) "$rewire" image -q --platform "$pl" --mode "$1" "$3" -o "$4" ;;
 	*) echo "soak: no image command for mode '$1'"; return 1 ;;
 	esac
 }

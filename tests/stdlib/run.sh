@@ -39,7 +39,6 @@ declare -A KNOWN=(
 	[strconv/TestFp]="reads testdata/testfp.txt: no file system"
 	[encoding/json/TestHTTPDecoding]="listens on a network socket"
 	[time/*]="the package's init reads zoneinfo: no file system"
-	[runtime/TestSignalM]="a signal does not interrupt a blocked futex wait yet (EINTR)"
 	[runtime/TestRuntimePanic]="runs its own binary as a subprocess"
 )
 # Tests not run (go test -skip), and why.
@@ -49,14 +48,6 @@ declare -A SKIP=(
 declare -A SKIP_WHY=(
 	[runtime]="TestDebugCall*: the debug-call protocol retries until its signal lands at a safe point; on one CPU, with signals taken at ticks, that takes minutes (10 min timeout)"
 )
-# Also not run in redirect mode, and why.
-declare -A SKIP_REDIRECT=(
-	[runtime]="TestNewOSProc0"
-)
-declare -A SKIP_REDIRECT_WHY=(
-	[runtime]="TestNewOSProc0: its thread's start function returns, so runtime.clone's child exits by its own SYSCALL, which the kernel's child start reaches past the redirected entry: one trap"
-)
-
 # Failures known by what the test printed (grep -E), and why.
 declare -A KNOWN_MESSAGES=(
 	["os.Executable error|/proc/self/exe"]="runs its own binary as a subprocess: no /proc, no exec"
@@ -88,10 +79,8 @@ for v in $versions; do
 			flags="--platform ${pl%-redirect}" skip=${SKIP[$p]:-} skip_why=${SKIP_WHY[$p]:-}
 			if [ "${pl%-redirect}" != "$pl" ]; then
 				flags+=" --mode redirect --stats --log $log.kernel"
-				if [ -n "${SKIP_REDIRECT[$p]:-}" ]; then
-					skip+="${skip:+|}${SKIP_REDIRECT[$p]}"
-					skip_why+="${skip_why:+; }${SKIP_REDIRECT_WHY[$p]}"
-				fi
+			else
+				flags+=" --mode trap"
 			fi
 			env REWIRE="$rewire" REWIRE_RUN_FLAGS="$flags" GOTOOLCHAIN=local \
 				GOFLAGS=-mod=mod CGO_ENABLED=0 timeout 1200 "$go" test -short -count=1 \

@@ -13,6 +13,7 @@
 #include "dwarf_info.h"
 #include "fixture.h"
 #include "gobin.h"
+#include "leaf_facts.h"
 #include "output.h"
 #include "plan.h"
 #include "redirect.h"
@@ -186,6 +187,42 @@ static void test_hello_known_sites(void **state)
 		assert_number(site_of(&t, f, 0), 15);
 		traps_free(&t);
 		gobin_close(bin);
+	}
+}
+
+/* What the clone glue reads of runtime.clone (leaf_facts.h), against what
+ * decoding found: the offsets of m.tls and m.procid by Go version, the
+ * child's resume points after the first two SYSCALLs, and the 5-byte
+ * `mov eax, 60` right before the third (the child's thread exit), which
+ * rewire image turns into a jump; the stripped twin gives the same. */
+static void test_clone_facts(void **state)
+{
+	(void)state;
+	for (size_t v = 0; v < nversions; v++) {
+		int minor = gofixture_minor(versions[v]);
+		const char *names[] = { "hello", "hello-stripped" };
+
+		for (size_t k = 0; k < 2; k++) {
+			struct gobin *bin = open_fixture(versions[v], names[k]);
+			struct rw_error err = { "" };
+			struct clone_facts f;
+			struct traps t;
+
+			if (clone_facts_read(bin, &f, &err) < 0)
+				fail_msg("%s %s: %s", versions[v], names[k], err.msg);
+			scan_ok(&t, bin);
+			/* A stripped binary's names are the pclntab's: no ".abi0". */
+			const struct trap_function *fn =
+				go_holder(&t, versions[v], k ? "runtime.clone" : "runtime.clone.abi0");
+			assert_true(f.found);
+			assert_int_equal(f.m_tls, minor >= 25 ? 0x80 : 0x88);
+			assert_int_equal(f.m_procid, minor >= 25 ? 0x40 : 0x48);
+			assert_int_equal(f.bare_pc, site_of(&t, fn, 0)->addr + 2);
+			assert_true(f.child_pc > site_of(&t, fn, 1)->addr);
+			assert_int_equal(f.exit_pc + 5, site_of(&t, fn, 2)->addr);
+			traps_free(&t);
+			gobin_close(bin);
+		}
 	}
 }
 
@@ -630,6 +667,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hello_counts),
 		cmocka_unit_test(test_hello_known_sites),
+		cmocka_unit_test(test_clone_facts),
 		cmocka_unit_test(test_hello_decoding_not_bytes),
 		cmocka_unit_test(test_hello_entry_facts),
 		cmocka_unit_test(test_stripped_same_sites),

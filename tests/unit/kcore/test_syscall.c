@@ -403,12 +403,12 @@ static void kernel_stack_target(const struct platform_regs *start)
 	t->sigmask = 0;
 	struct platform_regs k = frame_for(NR_getpid, 0, 0, 0);
 	k.rsp = (uint64_t)t->kstack_top - 40;
-	signal_deliver_pending(t, &k);
+	signal_deliver_pending(t, &k, NULL);
 	results[0] = (long)k.rip;
 	results[1] = (long)k.rsp - (long)t->kstack_top;
 	results[2] = (t->sigpending & urg) != 0;
 	struct platform_regs p = frame_for(NR_getpid, 0, 0, 0);
-	signal_deliver_pending(t, &p);
+	signal_deliver_pending(t, &p, NULL);
 	results[3] = (long)p.rip;
 	results[4] = (t->sigpending & urg) != 0;
 }
@@ -450,6 +450,81 @@ static void test_signal_default_action(void **state)
 	assert_int_equal(results[0], 0);
 	assert_int_equal(results[1], 1);
 	assert_int_equal(results[2], 0);
+}
+
+/* A signal to a thread blocked in read(2) on a pipe ends the wait: with
+ * SA_RESTART the handler's frame holds the call made again (the SYSCALL's
+ * address, RAX its number), without it the call's -EINTR; an ignored
+ * signal wakes nobody. */
+static int pipe_fds[2];
+static uint8_t read_byte;
+static int reader_done;
+
+static void blocked_reader(const struct platform_regs *start)
+{
+	struct { uint64_t sp; int32_t flags, pad; uint64_t size; } ss = {
+		(uint64_t)altstack, 0, 0, sizeof(altstack) };
+	struct platform_regs r = frame_for(NR_read, pipe_fds[0], (long)&read_byte, 1);
+	(void)start;
+
+	fake_syscall(NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
+	results[0] = fake_syscall(NR_gettid, 0, 0, 0, 0, 0, 0);
+	results[1] = fake_syscall_frame(&r);
+	results[2] = (long)r.rip;
+	frame = (struct frame_view *)r.rsp;
+	results[3] = (long)frame->rip;
+	results[4] = (long)frame->rax;
+	reader_done = 1;
+}
+
+/* Runs blocked_reader with SIGUSR1's handler flags (or SIG_IGN). */
+static void signal_blocked_reader(uint64_t handler, uint64_t flags)
+{
+	struct ksigaction act = { .handler = handler, .flags = flags,
+				  .restorer = 0x402000 };
+
+	reader_done = 0;
+	assert_int_equal(sys(NR_pipe2, (long)pipe_fds, 0, 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_rt_sigaction, SIGUSR1, (long)&act, 0, 8, 0, 0), 0);
+	fake_thread(blocked_reader, 0);
+	fake_run();
+	assert_int_equal(reader_done, 0); /* asleep in read */
+	assert_int_equal(sys(NR_tgkill, 1, results[0], SIGUSR1, 0, 0, 0), 0);
+	fake_run();
+}
+
+#define SA_HANDLER_FLAGS (0x4 | 0x04000000 | 0x08000000) /* SIGINFO, RESTORER, ONSTACK */
+
+static void test_signal_restarts_a_blocked_read(void **state)
+{
+	(void)state;
+	signal_blocked_reader(0x401000, SA_HANDLER_FLAGS | SA_RESTART);
+	assert_int_equal(reader_done, 1);
+	assert_int_equal(results[2], 0x401000);	  /* in the handler */
+	assert_int_equal(results[3], 0x400500 - 2); /* back on the SYSCALL */
+	assert_int_equal(results[4], NR_read);	  /* with its number */
+}
+
+static void test_signal_interrupts_a_blocked_read(void **state)
+{
+	(void)state;
+	signal_blocked_reader(0x401000, SA_HANDLER_FLAGS);
+	assert_int_equal(reader_done, 1);
+	assert_int_equal(results[2], 0x401000);
+	assert_int_equal(results[3], 0x400500); /* past the SYSCALL */
+	assert_int_equal(results[4], -EINTR);
+}
+
+static void test_ignored_signal_leaves_a_read_blocked(void **state)
+{
+	(void)state;
+	signal_blocked_reader(SIG_IGN, 0);
+	assert_int_equal(reader_done, 0);
+	assert_int_equal(sys(NR_write, pipe_fds[1], (long)"x", 1, 0, 0, 0), 1);
+	fake_run();
+	assert_int_equal(reader_done, 1);
+	assert_int_equal(results[1], 1);
+	assert_int_equal(read_byte, 'x');
 }
 
 static void test_signals_sent_are_counted(void **state)
@@ -678,6 +753,9 @@ int main(void)
 		STEST(test_signal_bookkeeping),
 		STEST(test_signal_masks_and_altstacks_per_thread),
 		STEST(test_signal_default_action),
+		STEST(test_signal_restarts_a_blocked_read),
+		STEST(test_signal_interrupts_a_blocked_read),
+		STEST(test_ignored_signal_leaves_a_read_blocked),
 		STEST(test_signals_sent_are_counted),
 		STEST(test_signal_delivery_and_return),
 		STEST(test_no_signal_frame_on_a_kernel_stack),
