@@ -174,6 +174,14 @@ void platform_frames_zero(uint64_t pa, size_t count);
  * aligned, mapped by nothing else (not the image, not the direct map). */
 void platform_vm_range(uintptr_t *start, uintptr_t *end);
 
+/* The file system archive the platform was given (cpio newc, the format
+ * of Linux's initramfs: on kvm QEMU's -initrd, on hosted the descriptor
+ * REWIRE_FS_FD names), readable in place for the kernel's lifetime at
+ * *data in the kernel's view, *len bytes; its memory is never handed out
+ * as frames. false when there is none (the file system is then the
+ * kernel's built-in files alone). */
+bool platform_fs_archive(const void **data, size_t *len);
+
 /* What the Go program's auxiliary vector needs. */
 struct platform_program {
 	uint64_t entry;         /* ELF e_entry */
