@@ -3,6 +3,7 @@
 #include "boot.h"
 
 #include "cmdline.h"
+#include "fs.h"
 #include "fd.h"
 #include "frame.h"
 #include "futex.h"
@@ -33,7 +34,7 @@ static const char *cmdline_error, *cmdline_source;
 /* The options the core reads from cmdline.options (env=, stats and trace
  * have fields of their own); the platform lists its own. */
 static const char *const core_options[] = {
-	"memlog", "nosignals", "notraps", "verbose", NULL,
+	"cwd", "memlog", "nosignals", "notraps", "verbose", NULL,
 };
 
 /* "notraps": a trap is a crash naming its function (redirect mode's strict
@@ -264,6 +265,14 @@ int kcore_init(void)
 	timer_init();
 	futex_init();
 	fd_init();
+	const char *why;
+	if (!fs_init(cmdline_option(&cmdline, "cwd"), &why)) {
+		platform_printf("kcore: the file system cannot be built: %s\n", why);
+		return KCORE_EXIT_DATA;
+	}
+	if (cmdline_option(&cmdline, "verbose"))
+		platform_log("kcore: file system of %lu files and directories\n",
+			     (unsigned long)fs_node_count());
 	signals_init(!cmdline_option(&cmdline, "nosignals"));
 	traps_fatal = cmdline_option(&cmdline, "notraps");
 	process_init(cmdline.stats);

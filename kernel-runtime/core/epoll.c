@@ -129,6 +129,12 @@ long epoll_ctl(int epfd, int op, int fd, const void *event)
 		result = -EBADF;
 		goto out;
 	}
+	/* Linux: regular files and directories are always ready and cannot
+	 * be watched (Go's poller then leaves them to plain reads). */
+	if (f->kind == FILE_NODE) {
+		result = -EPERM;
+		goto out;
+	}
 	if (fd == epfd || (op != EPOLL_CTL_DEL && !event)) {
 		result = -EINVAL;
 		goto out;

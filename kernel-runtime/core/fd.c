@@ -3,6 +3,7 @@
  * The console needs no lock to write: console_write serializes itself. */
 #include "fd.h"
 
+#include "fs.h"
 #include "kernel.h"
 #include "kstring.h"
 #include "linux_abi.h"
@@ -67,6 +68,8 @@ void file_put(struct file *f)
 		pipe_release(f);
 	else if (f->kind == FILE_EPOLL)
 		epoll_release(f);
+	else if (f->kind == FILE_NODE)
+		fs_release(f);
 	file_used[f - file_pool] = false;
 }
 
@@ -105,6 +108,8 @@ uint32_t file_poll(const struct file *f)
 		return pipe_poll(f);
 	case FILE_EVENTFD:
 		return eventfd_poll(f);
+	case FILE_NODE:
+		return EPOLLIN_BIT | EPOLLOUT_BIT; /* never waits */
 	default:
 		return 0;
 	}
@@ -162,6 +167,9 @@ long fd_read(int fd, void *buf, size_t len)
 		case FILE_EVENTFD:
 			result = eventfd_read(f, buf, len);
 			break;
+		case FILE_NODE:
+			result = fs_read(f, buf, len);
+			break;
 		default:
 			result = -EINVAL;
 			break;
@@ -193,6 +201,8 @@ long fd_write(int fd, const void *buf, size_t len)
 			result = pipe_write(f, buf, len);
 		else if (f->kind == FILE_EVENTFD)
 			result = eventfd_write(f, buf, len);
+		else if (f->kind == FILE_NODE)
+			result = fs_write(f, buf, len);
 		else
 			result = -EINVAL;
 		file_put(f);
@@ -313,6 +323,8 @@ long fd_fstat(int fd, void *statbuf)
 
 	if (!f) {
 		result = -EBADF;
+	} else if (f->kind == FILE_NODE) {
+		fs_fstat(f, st);
 	} else {
 		/* Linux's struct stat on x86-64: 144 bytes; st_mode at 24,
 		 * st_rdev at 40, st_blksize at 56. */
@@ -336,26 +348,14 @@ long fd_fstat(int fd, void *statbuf)
 	return result;
 }
 
-void fd_stat_root(void *statbuf)
-{
-	/* Device 1, inode 2 (a root's usual number), two links: "/" and
-	 * "." read alike, which Go's os.SameFile checks. */
-	uint64_t dev = 1, ino = 2, nlink = 2, blksize = 4096;
-	uint32_t mode = S_IFDIR | 0755;
-	uint8_t *st = statbuf;
-
-	kmemset(st, 0, 144);
-	kmemcpy(st + 0, &dev, sizeof(dev));
-	kmemcpy(st + 8, &ino, sizeof(ino));
-	kmemcpy(st + 16, &nlink, sizeof(nlink));
-	kmemcpy(st + 24, &mode, sizeof(mode));
-	kmemcpy(st + 56, &blksize, sizeof(blksize));
-}
-
-long fd_check(int fd, long error_if_open)
+long fd_node_call(int fd, long error_if_not_node,
+		  long (*call)(struct file *f, const struct fd_args *a),
+		  const struct fd_args *a)
 {
 	unsigned long flags = spin_lock(&files.lock);
-	bool open = fd_lookup(fd) != NULL;
+	struct file *f = fd_lookup(fd);
+	long result = !f ? -EBADF : f->kind != FILE_NODE ? error_if_not_node : call(f, a);
+
 	spin_unlock(&files.lock, flags);
-	return open ? error_if_open : -EBADF;
+	return result;
 }

@@ -1,7 +1,7 @@
-/* The process's file descriptors and the few kinds of file behind them:
- * the console (fds 0, 1, 2), pipes, eventfds and epoll instances: what
- * the Go runtime's network poller needs, which every program with a timer
- * starts. There is no file system: opening a path fails with ENOENT. */
+/* The process's file descriptors and the kinds of file behind them: the
+ * console (fds 0, 1, 2), pipes, eventfds and epoll instances (what the Go
+ * runtime's network poller needs, which every program with a timer
+ * starts), and the nodes of the file system (fs.h). */
 #ifndef KCORE_FD_H
 #define KCORE_FD_H
 
@@ -22,10 +22,12 @@ enum file_kind {
 	FILE_PIPE_WRITE,
 	FILE_EVENTFD,
 	FILE_EPOLL,
+	FILE_NODE,	/* a file, directory or device of the file system */
 };
 
 struct pipe;
 struct epoll;
+struct fs_node;
 
 struct file {
 	enum file_kind kind;
@@ -42,6 +44,10 @@ struct file {
 			bool semaphore;
 		} event;
 		struct epoll *epoll;
+		struct {
+			struct fs_node *node;
+			uint64_t pos; /* a directory's: the next entry's index */
+		} fs;
 	};
 };
 
@@ -80,10 +86,18 @@ long fd_close(int fd);
 long fd_fcntl(int fd, int cmd, uint64_t arg);
 long fd_dup(int old, int new_fd, int flags, bool exact);
 long fd_fstat(int fd, void *statbuf);
-/* The stat of the root directory, the only directory there is. */
-void fd_stat_root(void *statbuf);
-/* lseek, pread, ioctl...: -ESPIPE / -ENOTTY on an open fd, -EBADF else. */
-long fd_check(int fd, long error_if_open);
+/* lseek, pread, getdents...: call(f, a) with files.lock held for a file
+ * of the file system; error_if_not_node for another kind of file (a
+ * pipe's -ESPIPE), -EBADF for no file. */
+struct fd_args {
+	void *buf;
+	size_t len;
+	int64_t off;
+	int whence;
+};
+long fd_node_call(int fd, long error_if_not_node,
+		  long (*call)(struct file *f, const struct fd_args *a),
+		  const struct fd_args *a);
 
 /* pipe.c */
 long pipe_create(int32_t *fds, int flags);

@@ -158,11 +158,3 @@ long process_affinity(long pid, size_t len, uint8_t *mask)
 	return (long)bytes;
 }
 
-long process_getcwd(char *buf, size_t size)
-{
-	if (size < 2)
-		return -ERANGE;
-	buf[0] = '/';
-	buf[1] = 0;
-	return 2;
-}

@@ -24,6 +24,5 @@ long process_prctl(int option, uint64_t arg2, uint64_t arg3);
 long process_arch_prctl(int code, uint64_t addr);
 /* sched_getaffinity: one bit per CPU; returns the bytes written. */
 long process_affinity(long pid, size_t len, uint8_t *mask);
-long process_getcwd(char *buf, size_t size);
 
 #endif

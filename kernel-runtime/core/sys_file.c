@@ -1,7 +1,7 @@
-/* Syscall decoders: file descriptors, pipes, eventfd, epoll. There is no
- * file system: the root directory (the working directory) stats, every
- * other path lookup fails with ENOENT. */
+/* Syscall decoders: file descriptors, the file system (fs.h), pipes,
+ * eventfd, epoll. */
 #include "fd.h"
+#include "fs.h"
 #include "kernel.h"
 #include "kstring.h"
 #include "linux_abi.h"
@@ -66,102 +66,258 @@ long sys_fstat(const long *a)
 	return fd_fstat((int)a[0], USER_PTR(void, a[1]));
 }
 
-/* Path lookups: there are no files, only the descriptors themselves. */
-static long no_such_path(long path)
+/* The file system's calls (fs.h). */
+static long stat_buf_ok(long buf)
 {
-	return user_ok(USER_PTR(char, path), 1) ? -ENOENT : -EFAULT;
-}
-
-/* Whether path names the root directory: "/", ".", "..", "/./", ...
- * (only "", "." and ".." components; a relative one from the working
- * directory, which is the root). */
-static bool is_root_path(long dirfd, const char *path)
-{
-	if (path[0] != '/' && dirfd != AT_FDCWD)
-		return false;
-	for (size_t i = 0; i < 4096; i++) {
-		if (path[i] == 0)
-			return i > 0;
-		if (path[i] == '/')
-			continue;
-		/* A component: it must be "." or "..". */
-		size_t n = 0;
-		while (path[i + n] == '.' && n < 3)
-			n++;
-		if (n == 0 || n > 2 || (path[i + n] != '/' && path[i + n] != 0))
-			return false;
-		i += n - 1;
-	}
-	return false;
+	return user_ok(USER_PTR(void, buf), 144) ? 0 : -EFAULT;
 }
 
 long sys_newfstatat(const long *a)
 {
 	const char *path = USER_PTR(const char, a[1]);
-	if ((a[3] & AT_EMPTY_PATH) && user_ok(path, 1) && path[0] == 0) {
-		if (!user_ok(USER_PTR(void, a[2]), 144))
+	/* fstatat(fd, "", AT_EMPTY_PATH) of a pipe or the console: fstat. */
+	if ((a[3] & AT_EMPTY_PATH) && user_ok(path, 1) && path[0] == 0 && a[0] != AT_FDCWD) {
+		if (stat_buf_ok(a[2]))
 			return -EFAULT;
 		return fd_fstat((int)a[0], USER_PTR(void, a[2]));
 	}
-	/* getcwd says the program runs in "/": that directory must stat
-	 * too, or Go up to 1.21, whose os.Getwd stats "." first, fails. */
-	if (user_ok(path, 1) && is_root_path(a[0], path)) {
-		if (!user_ok(USER_PTR(void, a[2]), 144))
-			return -EFAULT;
-		fd_stat_root(USER_PTR(void, a[2]));
-		return 0;
-	}
-	return no_such_path(a[1]);
+	if (stat_buf_ok(a[2]))
+		return -EFAULT;
+	return fs_fstatat((int)a[0], path, USER_PTR(void, a[2]), (int)a[3]);
+}
+
+static long call_lseek(struct file *f, const struct fd_args *x)
+{
+	return fs_lseek(f, x->off, x->whence);
 }
 
 long sys_lseek(const long *a)
 {
-	return fd_check((int)a[0], -ESPIPE);
+	const struct fd_args x = { .off = a[1], .whence = (int)a[2] };
+	return fd_node_call((int)a[0], -ESPIPE, call_lseek, &x);
+}
+
+static long call_pread(struct file *f, const struct fd_args *x)
+{
+	return fs_pread(f, x->buf, x->len, (uint64_t)x->off);
 }
 
 long sys_pread64(const long *a)
 {
-	return fd_check((int)a[0], -ESPIPE);
+	const struct fd_args x = { USER_PTR(void, a[1]), (size_t)a[2], a[3], 0 };
+	if (a[2] && !user_ok(x.buf, x.len))
+		return -EFAULT;
+	return fd_node_call((int)a[0], -ESPIPE, call_pread, &x);
+}
+
+static long call_pwrite(struct file *f, const struct fd_args *x)
+{
+	return fs_pwrite(f, x->buf, x->len, (uint64_t)x->off);
+}
+
+long sys_pwrite64(const long *a)
+{
+	const struct fd_args x = { USER_PTR(void, a[1]), (size_t)a[2], a[3], 0 };
+	if (a[2] && !user_ok(x.buf, x.len))
+		return -EFAULT;
+	return fd_node_call((int)a[0], -ESPIPE, call_pwrite, &x);
+}
+
+static long call_getdents(struct file *f, const struct fd_args *x)
+{
+	return fs_getdents(f, x->buf, x->len);
+}
+
+long sys_getdents64(const long *a)
+{
+	const struct fd_args x = { USER_PTR(void, a[1]), (size_t)a[2], 0, 0 };
+	if (!user_ok(x.buf, x.len))
+		return -EFAULT;
+	return fd_node_call((int)a[0], -ENOTDIR, call_getdents, &x);
+}
+
+static long call_ftruncate(struct file *f, const struct fd_args *x)
+{
+	return fs_ftruncate(f, x->off);
+}
+
+long sys_ftruncate(const long *a)
+{
+	const struct fd_args x = { .off = a[1] };
+	return fd_node_call((int)a[0], -EINVAL, call_ftruncate, &x);
+}
+
+static long call_none(struct file *f, const struct fd_args *x)
+{
+	(void)f, (void)x;
+	return 0;
+}
+
+/* Nothing is ever on a disk: done as soon as asked. */
+long sys_fsync(const long *a)
+{
+	return fd_node_call((int)a[0], -EINVAL, call_none, NULL);
+}
+
+long sys_fdatasync(const long *a)
+{
+	return fd_node_call((int)a[0], -EINVAL, call_none, NULL);
+}
+
+long sys_fadvise64(const long *a)
+{
+	return fd_node_call((int)a[0], -ESPIPE, call_none, NULL);
+}
+
+static long call_not_tty(struct file *f, const struct fd_args *x)
+{
+	(void)f, (void)x;
+	return -ENOTTY;
 }
 
 long sys_ioctl(const long *a)
 {
-	return fd_check((int)a[0], -ENOTTY);
+	return fd_node_call((int)a[0], -ENOTTY, call_not_tty, NULL);
 }
 
 long sys_open(const long *a)
 {
-	return no_such_path(a[0]);
+	return fs_openat(AT_FDCWD, USER_PTR(const char, a[0]), (int)a[1], (uint32_t)a[2]);
 }
 
 long sys_openat(const long *a)
 {
-	return no_such_path(a[1]);
+	return fs_openat((int)a[0], USER_PTR(const char, a[1]), (int)a[2], (uint32_t)a[3]);
 }
 
 long sys_readlink(const long *a)
 {
-	return no_such_path(a[0]);
+	return fs_readlinkat(AT_FDCWD, USER_PTR(const char, a[0]), USER_PTR(char, a[1]),
+			     (size_t)a[2]);
 }
 
 long sys_readlinkat(const long *a)
 {
-	return no_such_path(a[1]);
+	return fs_readlinkat((int)a[0], USER_PTR(const char, a[1]), USER_PTR(char, a[2]),
+			     (size_t)a[3]);
 }
 
 long sys_access(const long *a)
 {
-	return no_such_path(a[0]);
+	return fs_faccessat(AT_FDCWD, USER_PTR(const char, a[0]), (int)a[1], 0);
 }
 
 long sys_faccessat(const long *a)
 {
-	return no_such_path(a[1]);
+	return fs_faccessat((int)a[0], USER_PTR(const char, a[1]), (int)a[2], 0);
 }
 
 long sys_faccessat2(const long *a)
 {
-	return no_such_path(a[1]);
+	if (a[3] & ~(long)(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return fs_faccessat((int)a[0], USER_PTR(const char, a[1]), (int)a[2], (int)a[3]);
+}
+
+long sys_mkdir(const long *a)
+{
+	return fs_mkdirat(AT_FDCWD, USER_PTR(const char, a[0]), (uint32_t)a[1]);
+}
+
+long sys_mkdirat(const long *a)
+{
+	return fs_mkdirat((int)a[0], USER_PTR(const char, a[1]), (uint32_t)a[2]);
+}
+
+long sys_unlink(const long *a)
+{
+	return fs_unlinkat(AT_FDCWD, USER_PTR(const char, a[0]), 0);
+}
+
+long sys_rmdir(const long *a)
+{
+	return fs_unlinkat(AT_FDCWD, USER_PTR(const char, a[0]), AT_REMOVEDIR);
+}
+
+long sys_unlinkat(const long *a)
+{
+	return fs_unlinkat((int)a[0], USER_PTR(const char, a[1]), (int)a[2]);
+}
+
+long sys_rename(const long *a)
+{
+	return fs_renameat(AT_FDCWD, USER_PTR(const char, a[0]), AT_FDCWD,
+			   USER_PTR(const char, a[1]), 0);
+}
+
+long sys_renameat(const long *a)
+{
+	return fs_renameat((int)a[0], USER_PTR(const char, a[1]), (int)a[2],
+			   USER_PTR(const char, a[3]), 0);
+}
+
+long sys_renameat2(const long *a)
+{
+	return fs_renameat((int)a[0], USER_PTR(const char, a[1]), (int)a[2],
+			   USER_PTR(const char, a[3]), (unsigned)a[4]);
+}
+
+long sys_symlink(const long *a)
+{
+	return fs_symlinkat(USER_PTR(const char, a[0]), AT_FDCWD, USER_PTR(const char, a[1]));
+}
+
+long sys_symlinkat(const long *a)
+{
+	return fs_symlinkat(USER_PTR(const char, a[0]), (int)a[1], USER_PTR(const char, a[2]));
+}
+
+long sys_truncate(const long *a)
+{
+	return fs_truncate(USER_PTR(const char, a[0]), a[1]);
+}
+
+long sys_chmod(const long *a)
+{
+	return fs_fchmodat(AT_FDCWD, USER_PTR(const char, a[0]), (uint32_t)a[1], 0);
+}
+
+long sys_fchmodat(const long *a)
+{
+	return fs_fchmodat((int)a[0], USER_PTR(const char, a[1]), (uint32_t)a[2], 0);
+}
+
+long sys_fchmod(const long *a)
+{
+	return fs_fchmod((int)a[0], (uint32_t)a[1]);
+}
+
+/* Everything belongs to root, who stays the owner. */
+long sys_fchown(const long *a)
+{
+	return fd_node_call((int)a[0], 0, call_none, NULL);
+}
+
+long sys_fchownat(const long *a)
+{
+	return fs_faccessat((int)a[0], USER_PTR(const char, a[1]), F_OK,
+			    (int)(a[4] & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)));
+}
+
+long sys_utimensat(const long *a)
+{
+	return fs_utimensat((int)a[0], a[1] ? USER_PTR(const char, a[1]) : NULL,
+			    a[2] ? USER_PTR(const void, a[2]) : NULL, (int)a[3]);
+}
+
+long sys_chdir(const long *a)
+{
+	return fs_chdir(USER_PTR(const char, a[0]));
+}
+
+long sys_fchdir(const long *a)
+{
+	return fs_fchdir((int)a[0]);
 }
 
 long sys_pipe(const long *a)

@@ -1,4 +1,5 @@
 /* Syscall decoders: identity, limits, machine name, prctl, randomness. */
+#include "fs.h"
 #include "kernel.h"
 #include "linux_abi.h"
 #include "process.h"
@@ -104,7 +105,5 @@ long sys_getrandom(const long *a)
 
 long sys_getcwd(const long *a)
 {
-	if (!user_ok(USER_PTR(char, a[0]), (size_t)a[1]))
-		return -EFAULT;
-	return process_getcwd(USER_PTR(char, a[0]), (size_t)a[1]);
+	return fs_getcwd(USER_PTR(char, a[0]), (size_t)a[1]);
 }

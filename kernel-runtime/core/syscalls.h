@@ -13,7 +13,12 @@
 	X(openat) X(readlink) X(readlinkat) X(access) X(faccessat)          \
 	X(faccessat2) X(pipe) X(pipe2) X(eventfd) X(eventfd2)               \
 	X(epoll_create) X(epoll_create1) X(epoll_ctl) X(epoll_wait)         \
-	X(epoll_pwait) X(epoll_pwait2) X(socket)                            \
+	X(epoll_pwait) X(epoll_pwait2) X(socket) X(pwrite64) X(getdents64) \
+	X(ftruncate) X(truncate) X(fsync) X(fdatasync) X(fadvise64)         \
+	X(mkdir) X(mkdirat) X(unlink) X(rmdir) X(unlinkat) X(rename)        \
+	X(renameat) X(renameat2) X(symlink) X(symlinkat) X(chmod)           \
+	X(fchmod) X(fchmodat) X(fchown) X(fchownat) X(utimensat) X(chdir)   \
+	X(fchdir)                                                           \
 	/* sys_mem.c */                                                     \
 	X(mmap) X(munmap) X(mprotect) X(madvise) X(mincore) X(brk)          \
 	/* sys_thread.c */                                                  \

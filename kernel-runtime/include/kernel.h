@@ -31,6 +31,8 @@
  *                     (faults are then crash dumps, as in a kernel bug);
  *     verbose         the kernel's log also says what the platform and
  *                     the core found at boot (clock calibration, memory);
+ *     cwd=PATH        the program's working directory (absolute; made
+ *                     when the file system lacks it; default "/");
  *   any other KEY must be one the platform reads (platform_options in
  *   platform.h): an unknown option stops the boot with KCORE_EXIT_USAGE
  *   and a message naming it.
@@ -51,6 +53,7 @@
 #define KCORE_EXIT_OOM   137 /* out of memory, as a process the Linux OOM
 				killer ends (128 + SIGKILL) */
 #define KCORE_EXIT_USAGE 64  /* bad command line (EX_USAGE) */
+#define KCORE_EXIT_DATA  65  /* a malformed file system archive (EX_DATAERR) */
 
 /* "No deadline": wait until woken. */
 #define KCORE_FOREVER UINT64_MAX

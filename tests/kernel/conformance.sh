@@ -80,6 +80,7 @@ bigalloc        bigalloc   out   --mem 1G
 misc            misc       out   --env TZ=UTC
 syscalls        syscalls   out   --env "HOST_NOW=$(date +%s)"
 interrupts      interrupts out
+files           files      out
 EOF
 )
 

@@ -63,7 +63,7 @@ static void test_open_failure_is_minus_one(void **state)
 		const char *name;
 		int32_t mode, perm;
 		int32_t ret;
-	} frame = { "/etc/passwd", 0, 0, 12345 };
+	} frame = { "/no/such/file", 0, 0, 12345 };
 	(void)state;
 	redirect(KCORE_LEAF_open, &frame, NULL);
 	assert_int_equal(frame.ret, -1);

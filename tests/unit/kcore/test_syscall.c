@@ -118,7 +118,8 @@ static void test_write_and_read_console(void **state)
 	assert_string_equal(fake_console(), "hello world\nabcd\n");
 }
 
-static void test_no_file_system(void **state)
+/* Paths the file system lacks (test_fs.c tests the rest). */
+static void test_missing_paths(void **state)
 {
 	char buf[64];
 	(void)state;
@@ -126,13 +127,10 @@ static void test_no_file_system(void **state)
 			     (long)"/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
 			     O_RDONLY, 0, 0, 0),
 			 -ENOENT);
-	assert_int_equal(sys(NR_open, (long)"/dev/urandom", 0, 0, 0, 0, 0),
-			 -ENOENT);
 	assert_int_equal(sys(NR_readlinkat, AT_FDCWD, (long)"/proc/self/exe",
 			     (long)buf, sizeof(buf), 0, 0),
 			 -ENOENT);
-	assert_int_equal(sys(NR_faccessat, AT_FDCWD, (long)"/etc", 0, 0, 0, 0),
-			 -ENOENT);
+	assert_int_equal(sys(NR_faccessat, AT_FDCWD, (long)"/etc", 0, 0, 0, 0), 0);
 	assert_int_equal(sys(NR_openat, AT_FDCWD, 0, 0, 0, 0, 0), -EFAULT);
 	assert_int_equal(sys(NR_getcwd, (long)buf, sizeof(buf), 0, 0, 0, 0), 2);
 	assert_string_equal(buf, "/");
@@ -157,11 +155,11 @@ static void test_root_directory_stats(void **state)
 		assert_int_equal(sys(NR_newfstatat, AT_FDCWD, (long)same[i], (long)st, 0, 0, 0), 0);
 		assert_memory_equal(st, root, 16); /* st_dev, st_ino */
 	}
-	/* Absolute paths ignore dirfd; relative ones from a file do not
-	 * reach the root. */
+	/* Absolute paths ignore dirfd; relative ones from a file that is no
+	 * directory do not resolve. */
 	assert_int_equal(sys(NR_newfstatat, 1, (long)"/", (long)st, 0, 0, 0), 0);
-	assert_int_equal(sys(NR_newfstatat, 1, (long)".", (long)st, 0, 0, 0), -ENOENT);
-	const char *missing[] = { "", "...", ".x", "/tmp", "./a", "/../etc", "x/.." };
+	assert_int_equal(sys(NR_newfstatat, 1, (long)".", (long)st, 0, 0, 0), -ENOTDIR);
+	const char *missing[] = { "", "...", ".x", "./a", "/nope", "x/.." };
 	for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
 		assert_int_equal(sys(NR_newfstatat, AT_FDCWD, (long)missing[i], (long)st, 0, 0, 0),
 				 -ENOENT);
@@ -747,7 +745,7 @@ int main(void)
 		STEST(test_counters_by_number),
 		STEST(test_mmap_arguments),
 		STEST(test_write_and_read_console),
-		STEST(test_no_file_system),
+		STEST(test_missing_paths),
 		STEST(test_root_directory_stats),
 		STEST(test_fcntl_on_stdio),
 		STEST(test_signal_bookkeeping),
