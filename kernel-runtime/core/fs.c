@@ -31,7 +31,7 @@ struct fs_node {
 	uint64_t ino;
 	uint64_t size;
 	uint64_t mtime_ns;
-	const char *name;	/* the last component, NUL-terminated */
+	const char *name;	/* the last component: name_len bytes */
 	size_t name_len;
 	struct fs_node *parent, *first, *next; /* the tree; root's parent is root */
 	const uint8_t *data;	/* bytes in place (archive, built-in), or NULL */
@@ -464,7 +464,7 @@ static void stat_fill(const struct fs_node *n, void *statbuf)
 /* --- building the tree ------------------------------------------------ */
 
 /* mkdir -p of path[0..len) under root (no "." or ".."): its node. */
-static struct fs_node *dirs_make(const char *path, size_t len, bool keep)
+static struct fs_node *dirs_make(const char *path, size_t len)
 {
 	struct fs_node *dir = root;
 	size_t i = 0;
@@ -479,7 +479,7 @@ static struct fs_node *dirs_make(const char *path, size_t len, bool keep)
 			break;
 		struct fs_node *c = child_named(dir, path + s, i - s);
 		if (!c) {
-			c = node_new(S_IFDIR | 0755, path + s, i - s, keep && i == len);
+			c = node_new(S_IFDIR | 0755, path + s, i - s, false);
 			if (!c)
 				return NULL;
 			link_child(dir, c);
@@ -498,7 +498,7 @@ static const char group[] = "root:x:0:\nnogroup:x:65534:\n";
 
 static bool builtin_file(const char *dir, const char *name, const char *text, size_t len)
 {
-	struct fs_node *d = dirs_make(dir, kstrlen(dir), false);
+	struct fs_node *d = dirs_make(dir, kstrlen(dir));
 	struct fs_node *n = d ? node_new(S_IFREG | 0644, name, kstrlen(name), true) : NULL;
 
 	if (!n)
@@ -511,7 +511,7 @@ static bool builtin_file(const char *dir, const char *name, const char *text, si
 
 static bool builtin_device(const char *name, enum fs_device device)
 {
-	struct fs_node *d = dirs_make("dev", 3, false);
+	struct fs_node *d = dirs_make("dev", 3);
 	struct fs_node *n = d ? node_new(S_IFCHR | 0666, name, kstrlen(name), true) : NULL;
 
 	if (!n)
@@ -523,7 +523,7 @@ static bool builtin_device(const char *name, enum fs_device device)
 
 static bool builtins(void)
 {
-	struct fs_node *tmp = dirs_make("tmp", 3, false);
+	struct fs_node *tmp = dirs_make("tmp", 3);
 
 	if (!tmp)
 		return false;
@@ -555,6 +555,19 @@ static bool hex8(const uint8_t *p, uint64_t *out)
 #define NEWC_HEADER 110
 #define ALIGN4(x) (((x) + 3) & ~(uint64_t)3)
 
+/* Whether path[0..len) has a "." or ".." component. */
+static bool dotted(const char *path, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		if (path[i] != '.' || (i > 0 && path[i - 1] != '/'))
+			continue;
+		size_t n = i + 1 < len && path[i + 1] == '.' ? 2 : 1;
+		if (i + n == len || path[i + n] == '/')
+			return true;
+	}
+	return false;
+}
+
 /* One archive entry: a node of the tree (the entry's parents made as
  * directories when the archive did not list them first). */
 static const char *archive_entry(const char *name, size_t len, uint64_t mode,
@@ -569,11 +582,9 @@ static const char *archive_entry(const char *name, size_t len, uint64_t mode,
 	size_t cut = len;
 	while (cut && name[cut - 1] != '/')
 		cut--;
-	for (size_t i = 0; i + 1 < len; i++)
-		if (name[i] == '.' && (i == 0 || name[i - 1] == '/') &&
-		    (name[i + 1] == '/' || (name[i + 1] == '.' && (i + 2 == len || name[i + 2] == '/'))))
-			return "a name with \".\" or \"..\" in it";
-	struct fs_node *dir = dirs_make(name, cut ? cut - 1 : 0, true);
+	if (dotted(name, len))
+		return "a name with \".\" or \"..\" in it";
+	struct fs_node *dir = dirs_make(name, cut ? cut - 1 : 0);
 	if (!dir)
 		return "a parent that is not a directory, or too many entries";
 	struct fs_node *n = child_named(dir, name + cut, len - cut);
@@ -647,11 +658,11 @@ bool fs_init(const char *cwd_path, const char **why)
 	    (*why = archive_read(archive, len)) != NULL)
 		return false;
 	if (cwd_path && *cwd_path) {
-		if (cwd_path[0] != '/') {
-			*why = "cwd= is not an absolute path";
+		if (cwd_path[0] != '/' || dotted(cwd_path, kstrlen(cwd_path))) {
+			*why = "cwd= is not an absolute path without . or ..";
 			return false;
 		}
-		cwd = dirs_make(cwd_path, kstrlen(cwd_path), false);
+		cwd = dirs_make(cwd_path, kstrlen(cwd_path));
 		if (!cwd) {
 			cwd = root;
 			*why = "cwd= names a file, not a directory";

@@ -390,6 +390,9 @@ static void test_archive_refused(void **state)
 	}
 	archive = NULL;
 	assert_int_equal(boot_with("cwd=relative"), KCORE_EXIT_DATA);
+	assert_int_equal(boot_with("cwd=/a/../b"), KCORE_EXIT_DATA);
+	assert_int_equal(boot_with("cwd=/etc/hosts"), KCORE_EXIT_DATA);
+	assert_int_equal(boot_with("cwd=/a/..b/.c"), 0);
 }
 
 int main(void)
