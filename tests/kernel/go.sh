@@ -309,14 +309,21 @@ for pl in $platforms; do
 	else
 		bad "go test -exec rewire-kernel-exec (go $last, $pl)" "status $status" "$work/gotest.out"
 	fi
-	gotest GOTEST_FAIL=yes REWIRE_KERNEL_ENV=GOTEST_FAIL REWIRE_RUN_FLAGS="$flags" \
-		>"$work/gotest-fail.out" 2>&1
+	gotest GOTEST_FAIL=yes REWIRE_RUN_FLAGS="$flags" >"$work/gotest-fail.out" 2>&1
 	status=$?
 	if [ "$status" = 1 ] && grep -q "asked to fail: GOTEST_FAIL=yes" "$work/gotest-fail.out" &&
 		grep -q "^FAIL" "$work/gotest-fail.out"; then
 		ok "go test -exec rewire-kernel-exec ($pl): a failing test fails go test (environment passed)"
 	else
 		bad "go test -exec rewire-kernel-exec, failing test ($pl)" "status $status" "$work/gotest-fail.out"
+	fi
+	gotest GOTEST_FAIL=yes REWIRE_KERNEL_ENV="GOGC PATH" REWIRE_RUN_FLAGS="$flags" \
+		>"$work/gotest-env.out" 2>&1
+	status=$?
+	if [ "$status" = 0 ] && grep -q "^--- PASS: TestGoroutinesSum" "$work/gotest-env.out"; then
+		ok "go test -exec rewire-kernel-exec ($pl): REWIRE_KERNEL_ENV hands only the variables it names"
+	else
+		bad "go test -exec rewire-kernel-exec, REWIRE_KERNEL_ENV ($pl)" "status $status" "$work/gotest-env.out"
 	fi
 done
 
