@@ -132,7 +132,13 @@ test_exec_module() {
 		TMPDIR="$d/exec-tmp" TESTEXEC_WAIT=1 "$root/scripts/rewire-test-exec" "$d/faked.test" \
 		-test.run TestWaits >"$work/log" 2>&1 &
 	local wrapper=$!
-	sleep 2
+	# Once the rewired test runs (the wrapper patches it first, slowly
+	# under the sanitizers), and has had time to install Go's handlers.
+	for _ in $(seq 600); do
+		pgrep -f "$d/exec-tmp" >/dev/null && break
+		sleep 0.1
+	done
+	sleep 1
 	kill -QUIT "$wrapper"
 	wait "$wrapper"
 	rc=$?
