@@ -135,7 +135,7 @@ test_exec_module() {
 	# Once the rewired test runs (the wrapper patches it first, slowly
 	# under the sanitizers), and has had time to install Go's handlers.
 	for _ in $(seq 600); do
-		pgrep -f "$d/exec-tmp" >/dev/null && break
+		pgrep -f "^$d/exec-tmp/rewire-test\.[^ /]*/test " >/dev/null && break
 		sleep 0.1
 	done
 	sleep 1
