@@ -437,6 +437,15 @@ static long resolve(int dirfd, const char *user, char *buf, bool follow,
 	return lookup(start, buf, buf + len, follow, &links, w);
 }
 
+/* resolve, for a path that must name an existing node (-ENOENT). */
+static long resolve_node(int dirfd, const char *user, bool follow, bool empty_ok,
+			 struct where *w)
+{
+	long err = resolve(dirfd, user, path_a, follow, empty_ok, w);
+
+	return err ? err : w->node ? 0 : -ENOENT;
+}
+
 /* --- stat ------------------------------------------------------------- */
 
 static void stat_fill(const struct fs_node *n, void *statbuf)
@@ -944,13 +953,11 @@ long fs_openat(int dirfd, const char *path, int flags, uint32_t mode)
 static long fstatat_locked(int dirfd, const char *path, void *statbuf, int flags)
 {
 	struct where w;
-	long err = resolve(dirfd, path, path_a, !(flags & AT_SYMLINK_NOFOLLOW),
-			   flags & AT_EMPTY_PATH, &w);
+	long err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
+				flags & AT_EMPTY_PATH, &w);
 
 	if (err)
 		return err;
-	if (!w.node)
-		return -ENOENT;
 	stat_fill(w.node, statbuf);
 	return 0;
 }
@@ -963,12 +970,10 @@ long fs_fstatat(int dirfd, const char *path, void *statbuf, int flags)
 static long readlinkat_locked(int dirfd, const char *path, char *buf, size_t size)
 {
 	struct where w;
-	long err = resolve(dirfd, path, path_a, false, true, &w);
+	long err = resolve_node(dirfd, path, false, true, &w);
 
 	if (err)
 		return err;
-	if (!w.node)
-		return -ENOENT;
 	if (!IS(w.node, S_IFLNK))
 		return -EINVAL;
 	if ((long)size <= 0)
@@ -992,12 +997,10 @@ static long faccessat_locked(int dirfd, const char *path, int mode, int flags)
 
 	if (mode & ~7)
 		return -EINVAL;
-	err = resolve(dirfd, path, path_a, !(flags & AT_SYMLINK_NOFOLLOW),
-		      flags & AT_EMPTY_PATH, &w);
+	err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
+			   flags & AT_EMPTY_PATH, &w);
 	if (err)
 		return err;
-	if (!w.node)
-		return -ENOENT;
 	/* Root may read and write anything; it executes what has an x bit. */
 	if ((mode & X_OK) && !IS(w.node, S_IFDIR) && !(w.node->mode & 0111))
 		return -EACCES;
@@ -1045,11 +1048,9 @@ static long unlinkat_locked(int dirfd, const char *path, int flags)
 
 	if (flags & ~AT_REMOVEDIR)
 		return -EINVAL;
-	err = resolve(dirfd, path, path_a, false, false, &w);
+	err = resolve_node(dirfd, path, false, false, &w);
 	if (err)
 		return err;
-	if (!w.node)
-		return -ENOENT;
 	if (flags & AT_REMOVEDIR) {
 		if (!IS(w.node, S_IFDIR))
 			return -ENOTDIR;
@@ -1175,12 +1176,10 @@ long fs_symlinkat(const char *target, int dirfd, const char *path)
 static long truncate_locked(const char *path, int64_t len)
 {
 	struct where w;
-	long err = resolve(AT_FDCWD, path, path_a, true, false, &w);
+	long err = resolve_node(AT_FDCWD, path, true, false, &w);
 
 	if (err)
 		return err;
-	if (!w.node)
-		return -ENOENT;
 	if (IS(w.node, S_IFDIR))
 		return -EISDIR;
 	if (!IS(w.node, S_IFREG) || len < 0)
@@ -1196,12 +1195,10 @@ long fs_truncate(const char *path, int64_t len)
 static long fchmodat_locked(int dirfd, const char *path, uint32_t mode, int flags)
 {
 	struct where w;
-	long err = resolve(dirfd, path, path_a, !(flags & AT_SYMLINK_NOFOLLOW), false, &w);
+	long err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), false, &w);
 
 	if (err)
 		return err;
-	if (!w.node)
-		return -ENOENT;
 	if (IS(w.node, S_IFLNK))
 		return -EOPNOTSUPP; /* a symlink's mode is not its own */
 	w.node->mode = (w.node->mode & S_IFMT) | (mode & 07777);
@@ -1241,8 +1238,8 @@ static long utimensat_locked(int dirfd, const char *path, const void *times, int
 		kmemcpy(ts, times, sizeof(ts));
 	}
 	if (path) {
-		err = resolve(dirfd, path, path_a, !(flags & AT_SYMLINK_NOFOLLOW),
-			      flags & AT_EMPTY_PATH, &w);
+		err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
+				   flags & AT_EMPTY_PATH, &w);
 		if (err)
 			return err;
 	} else {
@@ -1254,8 +1251,6 @@ static long utimensat_locked(int dirfd, const char *path, const void *times, int
 			return 0;
 		w.node = f->fs.node;
 	}
-	if (!w.node)
-		return -ENOENT;
 	/* The modification time (the second timespec); access times are
 	 * not kept. */
 	if (!times || ts[3] == UTIME_NOW)
@@ -1276,12 +1271,10 @@ long fs_utimensat(int dirfd, const char *path, const void *times, int flags)
 static long chdir_locked(const char *path)
 {
 	struct where w;
-	long err = resolve(AT_FDCWD, path, path_a, true, false, &w);
+	long err = resolve_node(AT_FDCWD, path, true, false, &w);
 
 	if (err)
 		return err;
-	if (!w.node)
-		return -ENOENT;
 	if (!IS(w.node, S_IFDIR))
 		return -ENOTDIR;
 	cwd = w.node;

@@ -2,7 +2,10 @@
 // in a temporary directory: create, write, append, seek, truncate, read a
 // directory, rename, symlinks, remove, and the errors Linux gives for
 // each misuse; /dev/null and /dev/zero. Names that differ by nature (the
-// temporary directory's) are printed relative to it.
+// temporary directory's) are printed relative to it. With an argument,
+// first the tree of that directory (relative to the working directory,
+// as a test reads its testdata): each file's content and each link's
+// target.
 package main
 
 import (
@@ -48,8 +51,36 @@ func listing() []string {
 	return out
 }
 
+// given prints the tree at root: what a program finds in the folders it
+// was given.
+func given(root string) {
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			fmt.Println("walk:", err)
+			return nil
+		}
+		info, _ := d.Info()
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			t, err := os.Readlink(path)
+			b, rerr := os.ReadFile(path)
+			fmt.Printf("%s -> %s %v: %q %v\n", path, t, err, b, rerr)
+		case d.IsDir():
+			fmt.Println(path, info.Mode())
+		default:
+			b, err := os.ReadFile(path)
+			fmt.Printf("%s %v %d: %q %v\n", path, info.Mode(), info.Size(), b, err)
+		}
+		return nil
+	})
+	fmt.Println("walk:", err)
+}
+
 func main() {
 	var err error
+	if len(os.Args) > 1 {
+		given(os.Args[1])
+	}
 	dir, err = os.MkdirTemp("", "conformance-files-")
 	if err != nil {
 		fmt.Println("mkdirtemp:", err)
