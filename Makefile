@@ -27,7 +27,7 @@ CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-rec
 LDFLAGS += -fsanitize=address,undefined
 BUILD := build-san
 endif
-LIBS := -lelf -ldwarf -lZydis -lZycore -lz
+LIBS := -lelf -ldwarf -lZydis -lZycore -lz -larchive
 
 LIB_SRC := $(sort $(wildcard rewriter/lib/*.c stubs/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -54,13 +54,15 @@ KERNEL_TEST_CMD :=
 -include kernel-runtime/platform/kvm/platform.mk
 -include kernel-runtime/platform/hosted/platform.mk
 # Go programs booted by `rewire image` (tests/kernel/go.sh), `rewire run`
-# itself (tests/kernel/runner.sh), and the conformance corpus against
+# itself (tests/kernel/runner.sh), its --dir and --cwd (tests/kernel/dirs.sh,
+# with the kvm platform's test kernel), and the conformance corpus against
 # native runs (tests/kernel/conformance.sh): the rewriter and the kernel's
 # pieces it links.
 KERNEL_TEST_DEPS += $(REWIRE) $(KERNEL_TARGETS)
 KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
 	REWIRE=$(abspath $(REWIRE)) bash tests/kernel/go.sh \
 	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/runner.sh \
+	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/dirs.sh $(KVM_TEST_IMAGE) \
 	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/conformance.sh
 
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test

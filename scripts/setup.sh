@@ -22,8 +22,8 @@ esac
 
 GO_VERSIONS="1.19 1.21 1.22 1.23 1.24 1.25 1.26"
 BUILD_PACKAGES="build-essential binutils pkg-config libelf-dev libdwarf-dev
-  libzydis-dev libcmocka-dev zlib1g-dev elfutils gdb qemu-system-x86 python3
-  clang libclang-rt-dev"
+  libzydis-dev libcmocka-dev zlib1g-dev libarchive-dev elfutils gdb
+  qemu-system-x86 python3 clang libclang-rt-dev"
 
 sudo_if_needed() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

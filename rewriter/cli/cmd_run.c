@@ -8,9 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "fs_archive.h"
+#include "fsutil.h"
 #include "image.h"
 #include "run_child.h"
 #include "run_platform.h"
@@ -58,6 +61,17 @@ static const char usage[] =
 	"                        of each RIP, then kills the VM or process (status 124)\n"
 	"      --env NAME=VALUE  a variable of the program's environment (repeatable;\n"
 	"                        nothing else of this environment reaches it)\n"
+	"      --dir HOST_DIR[:GUEST_DIR]\n"
+	"                        puts the folder HOST_DIR (and all below it: folders,\n"
+	"                        files, symlinks as they are; no devices, FIFOs or\n"
+	"                        sockets) in the program's file system at GUEST_DIR,\n"
+	"                        an absolute path (default: HOST_DIR's own absolute\n"
+	"                        path); repeatable: where two put something at the\n"
+	"                        same path, the later wins and folders merge. HOST_DIR\n"
+	"                        holds no ':'. Packed into an archive for the kernel\n"
+	"                        that is gone when rewire run ends\n"
+	"      --cwd DIR         the program's working directory, an absolute path\n"
+	"                        (the kernel option cwd=DIR)\n"
 	"      --stats           the kernel's counters (system calls, switches, page\n"
 	"                        faults, frames) and the platform that ran\n"
 	"      --trace           every system call and its result, in the log\n"
@@ -77,9 +91,10 @@ static const char usage[] =
 	"memory, a refused command line) are on stderr with the program's own.\n"
 	"\n"
 	"Environment: REWIRE_QEMU names the QEMU binary (default qemu-system-x86_64).\n"
-	"A hosted image gets REWIRE_KERNEL (its kernel options) and REWIRE_LOG_FD;\n"
-	"run by hand (./IMAGE ARGS), it takes those from its environment and the\n"
-	"rest of it as the program's.\n"
+	"A hosted image gets REWIRE_KERNEL (its kernel options), REWIRE_LOG_FD and,\n"
+	"with --dir, REWIRE_FS_FD (a descriptor of the file system archive, cpio\n"
+	"newc; kvm and tcg get it as QEMU's -initrd); run by hand (./IMAGE ARGS),\n"
+	"it takes those from its environment and the rest of it as the program's.\n"
 	"\n"
 	"Exit status: the program's (0-255; 128 + N when the default action of\n"
 	"signal N ended it, as a shell reports it; the kernel's own: 64 a refused\n"
@@ -89,7 +104,9 @@ static const char usage[] =
 	"  125  rewire run failed: bad usage, QEMU (or a hosted image's process)\n"
 	"       crashed or was killed, the VM reset without an exit status\n"
 	"  126  BINARY|IMAGE cannot run: neither an image nor a Go binary, cannot be\n"
-	"       imaged, too big for --mem, an image of another platform\n"
+	"       imaged, too big for --mem (with the --dir archive on kvm and tcg), an\n"
+	"       image of another platform, --dir or --cwd for a PVH kernel that is\n"
+	"       not rewire's kernel runtime\n"
 	"  127  QEMU cannot be started (not found)\n"
 	"A program may exit with 124-127 itself: the status is the runner's when\n"
 	"the last line on stderr starts with \"rewire run: \" (with --log, the\n"
@@ -99,7 +116,7 @@ static const char usage[] =
 
 enum {
 	OPT_PLATFORM = 256, OPT_MODE, OPT_MEM, OPT_TIMEOUT, OPT_ENV, OPT_STATS,
-	OPT_TRACE, OPT_VERBOSE, OPT_CMDLINE, OPT_LOG, OPT_KERNEL_DIR,
+	OPT_TRACE, OPT_VERBOSE, OPT_CMDLINE, OPT_LOG, OPT_KERNEL_DIR, OPT_DIR, OPT_CWD,
 };
 
 /* "rewire run: " + message, on stderr: the runner's own line. */
@@ -121,6 +138,8 @@ struct run_cli {
 	const struct run_platform *platform;
 	const char *log_path, *kernel_dir, *input;
 	const char **envs;
+	struct fs_dir *dirs;		/* --dir, in order */
+	size_t ndirs;
 };
 
 /* A usage error: its one line (a script's way to tell it from the
@@ -166,6 +185,8 @@ static int options_parse(int argc, char **argv, struct run_cli *cli)
 		{ "cmdline", required_argument, NULL, OPT_CMDLINE },
 		{ "log", required_argument, NULL, OPT_LOG },
 		{ "kernel-dir", required_argument, NULL, OPT_KERNEL_DIR },
+		{ "dir", required_argument, NULL, OPT_DIR },
+		{ "cwd", required_argument, NULL, OPT_CWD },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -233,6 +254,16 @@ static int options_parse(int argc, char **argv, struct run_cli *cli)
 			break;
 		case OPT_KERNEL_DIR:
 			cli->kernel_dir = optarg;
+			break;
+		case OPT_DIR:
+			if (fs_dir_parse(optarg, &cli->dirs[cli->ndirs], &err) < 0)
+				return usage_error("%s", err.msg);
+			cli->ndirs++;
+			break;
+		case OPT_CWD:
+			if (optarg[0] != '/')
+				return usage_error("--cwd '%s': give an absolute path", optarg);
+			cli->o.cwd = optarg;
 			break;
 		}
 	}
@@ -311,6 +342,41 @@ static void stats_print(int fd, const struct run_cli *cli, const struct run_resu
 		cli->platform->summary, r->seconds);
 }
 
+static void dir_warning(void *arg, const char *message)
+{
+	(void)arg;
+	say("warning: %s", message);
+}
+
+/* The archive of the --dir folders, in a file with no name: nothing to
+ * remove, whatever ends us. 0, or -1 with its line said. */
+static int fs_archive_make(const struct run_cli *cli, struct run_fs_archive *fs)
+{
+	struct rw_error err = { { 0 } };
+	struct stat st;
+
+	fs->fd = temp_file_nameless("rewire-run-fs", "the file system archive", &err);
+	if (fs->fd < 0)
+		goto fail;
+	if (fs_archive_pack(cli->dirs, cli->ndirs, fs->fd, dir_warning, NULL, &err) < 0)
+		goto fail;
+	if (fstat(fs->fd, &st) < 0) {
+		rw_fail(&err, "cannot read the size of the file system archive: %s", strerror(errno));
+		goto fail;
+	}
+	fs->size = (uint64_t)st.st_size;
+	if (cli->o.verbose)
+		dprintf(cli->o.log_fd, "rewire run: file system archive of %llu bytes from %zu --dir\n",
+			(unsigned long long)fs->size, cli->ndirs);
+	return 0;
+fail:
+	say("%s", err.msg);
+	if (fs->fd >= 0)
+		close(fs->fd);
+	fs->fd = -1;
+	return -1;
+}
+
 /* Boots the input and returns the status; *signo when a signal ended it. */
 static int run(struct run_cli *cli, int *signo)
 {
@@ -320,15 +386,23 @@ static int run(struct run_cli *cli, int *signo)
 	bool image_fault;
 	int status;
 
+	struct run_fs_archive fs = { .fd = -1 };
 	enum run_kind kind;
+	bool kernel_runtime;
 
-	if (run_target_kind(cli->input, &kind, &err) < 0) {
+	if (run_target_kind(cli->input, &kind, &kernel_runtime, &err) < 0) {
 		say("%s", err.msg);
 		return RUN_EXIT_CANNOT;
 	}
 	if (cli->mode && kind != RUN_KIND_GO) {
 		say("%s: --mode %s images a Go binary; an image's mode was set by "
 		    "rewire image --mode", cli->input, cli->mode);
+		return RUN_EXIT_CANNOT;
+	}
+	if ((cli->ndirs || cli->o.cwd) && !kernel_runtime) {
+		say("%s: %s is for rewire's kernel runtime (a Go binary, or an image of "
+		    "rewire image); this PVH kernel is another", cli->input,
+		    cli->ndirs ? "--dir" : "--cwd");
 		return RUN_EXIT_CANNOT;
 	}
 	if (!cli->platform)
@@ -341,7 +415,18 @@ static int run(struct run_cli *cli, int *signo)
 	if (cli->o.verbose)
 		dprintf(cli->o.log_fd, "rewire run: platform %s (%s)%s\n", cli->platform->name,
 			cli->platform->summary, t.made ? ", the image made on the fly" : "");
-	if (cli->platform->boot(cli->platform, &t, &cli->o, &r, &err) < 0) {
+	if (cli->ndirs) {
+		if (fs_archive_make(cli, &fs) < 0) {
+			run_target_close(&t);
+			return RUN_EXIT_FAILED;
+		}
+		cli->o.fs = &fs;
+	}
+	status = cli->platform->boot(cli->platform, &t, &cli->o, &r, &err);
+	cli->o.fs = NULL;
+	if (fs.fd >= 0)
+		close(fs.fd);
+	if (status < 0) {
 		run_target_close(&t);
 		say("%s", err.msg);
 		return r.error_kind == RUN_ERROR_IMAGE ? RUN_EXIT_CANNOT :
@@ -387,6 +472,14 @@ static int signal_pending(void)
 	return 0;
 }
 
+static void cli_free(struct run_cli *cli)
+{
+	for (size_t i = 0; cli->dirs && i < cli->ndirs; i++)
+		fs_dir_free(&cli->dirs[i]);
+	free(cli->dirs);
+	free(cli->envs);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_cli cli = {
@@ -401,8 +494,10 @@ int cmd_run(int argc, char **argv)
 
 	std_fds_fill();
 	cli.envs = calloc((size_t)argc, sizeof(*cli.envs));
-	if (!cli.envs) {
+	cli.dirs = calloc((size_t)argc, sizeof(*cli.dirs));
+	if (!cli.envs || !cli.dirs) {
 		say("out of memory");
+		cli_free(&cli);
 		return RUN_EXIT_FAILED;
 	}
 	cli.o.envs = cli.envs;
@@ -432,7 +527,7 @@ int cmd_run(int argc, char **argv)
 	if (signo) {
 		if (log_fd >= 0)
 			close(log_fd);
-		free(cli.envs);
+		cli_free(&cli);
 		run_signals_die(signo, &old);
 	}
 restore:
@@ -440,6 +535,6 @@ restore:
 		close(log_fd);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 out:
-	free(cli.envs);
+	cli_free(&cli);
 	return status;
 }

@@ -102,3 +102,30 @@ int temp_dir_make(char *dir, size_t size, const char *name,
 			       tmp);
 	return cleanup_mkdtemp(dir, err);
 }
+
+int temp_file_nameless(const char *name, const char *what, struct rw_error *err)
+{
+	const char *dir = temp_dir_base();
+	char path[4096];
+	sigset_t old;
+	int fd, e;
+
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	/* A file system without O_TMPFILE: a name that lives for two calls,
+	 * with the signals the cleanup catches held back in between. */
+	if (snprintf(path, sizeof(path), "%s/%s.XXXXXX", dir, name) >= (int)sizeof(path))
+		return rw_fail(err, "cannot make a file for %s in %s: the path is too long",
+			       what, dir);
+	cleanup_hold(&old);
+	fd = mkostemp(path, O_CLOEXEC);
+	e = errno;
+	if (fd >= 0)
+		unlink(path);
+	cleanup_release(&old);
+	if (fd < 0)
+		return rw_fail(err, "cannot make a file for %s in %s: %s", what, dir,
+			       strerror(e));
+	return fd;
+}

@@ -39,4 +39,12 @@ const char *temp_dir_base(void);
 int temp_dir_make(char *dir, size_t size, const char *name,
 		  struct rw_error *err);
 
+/*
+ * A temporary file with no name, so that nothing is left behind whatever
+ * ends the process: O_TMPFILE under temp_dir_base(), else NAME.XXXXXX
+ * there, unlinked at once. Read-write, close-on-exec; a child reaches it as
+ * /dev/fd/N. The descriptor, or -1 with err saying it was for what.
+ */
+int temp_file_nameless(const char *name, const char *what, struct rw_error *err);
+
 #endif

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fsutil.h"
+
 /* Where the child parks descriptors while it moves them to their numbers:
  * above any number a map names. */
 #define CHILD_PARK_FD 100
@@ -314,22 +316,7 @@ void run_child_close(struct run_child *c)
 
 int run_log_file(struct rw_error *err)
 {
-	const char *dir = getenv("TMPDIR");
-	char path[4096];
-	int fd;
-
-	if (!dir || !*dir)
-		dir = "/tmp";
-	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	snprintf(path, sizeof(path), "%s/rewire-run-log.XXXXXX", dir);
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd < 0)
-		return rw_fail(err, "cannot make a file for the kernel's log in %s: %s", dir,
-			       strerror(errno));
-	unlink(path);
-	return fd;
+	return temp_file_nameless("rewire-run-log", "the kernel's log", err);
 }
 
 void run_child_mask(sigset_t *mask)

@@ -31,6 +31,11 @@ void run_cmdline_options(FILE *f, const struct run_options *o)
 		fputs("trace ", f);
 	if (o->verbose)
 		fputs("verbose ", f);
+	if (o->cwd) {
+		fputs("cwd=", f);
+		run_cmdline_encode(f, o->cwd);
+		fputc(' ', f);
+	}
 }
 
 int run_cmdline_build(const struct run_options *o, char **out, struct rw_error *err)

@@ -5,7 +5,8 @@
  *
  * Stages: the kernel's options (REWIRE_KERNEL) and the program's
  * environment -> descriptors (our stdin, stdout and stderr, a nameless
- * file for the kernel's log, REWIRE_LOG_FD) -> start the image -> watch
+ * file for the kernel's log, REWIRE_LOG_FD; the file system archive,
+ * REWIRE_FS_FD) -> start the image -> watch
  * it (deadline; our signals) -> on a timeout SIGQUIT, on which its kernel
  * logs the context the CPU was in and exits, then the kill -> the end:
  * its exit status, the log copied out.
@@ -28,6 +29,7 @@
 enum {
 	FD_LOG = 3,	/* REWIRE_LOG_FD: the kernel's log */
 	FD_IMAGE = 4,	/* what is executed, as /proc/self/fd/4 */
+	FD_FS = 5,	/* REWIRE_FS_FD: the file system archive, when there is one */
 };
 
 /* How long the kernel gets to log its context after SIGQUIT. */
@@ -43,7 +45,8 @@ static bool hosted_usable(char *why, size_t size)
 }
 
 /* The image's environment: REWIRE_KERNEL (the options, mem= first),
- * REWIRE_LOG_FD, then the program's --env variables and nothing else.
+ * REWIRE_LOG_FD, REWIRE_FS_FD with an archive, then the program's --env
+ * variables and nothing else.
  * *envp and (*envp)[0] are malloc'd. */
 static int environment(const struct run_options *o, char ***envp,
 		       struct rw_error *err)
@@ -51,7 +54,7 @@ static int environment(const struct run_options *o, char ***envp,
 	char *kernel = NULL;
 	size_t len = 0, n = 0;
 	FILE *f = open_memstream(&kernel, &len);
-	char **env = calloc(o->nenvs + 3, sizeof(*env));
+	char **env = calloc(o->nenvs + 4, sizeof(*env));
 
 	if (!f || !env) {
 		if (f)
@@ -69,6 +72,8 @@ static int environment(const struct run_options *o, char ***envp,
 	}
 	env[n++] = kernel;
 	env[n++] = "REWIRE_LOG_FD=3";
+	if (o->fs)
+		env[n++] = "REWIRE_FS_FD=5";
 	for (size_t i = 0; i < o->nenvs; i++)
 		env[n++] = (char *)o->envs[i];
 	env[n] = NULL;
@@ -139,13 +144,14 @@ static int hosted_boot(const struct run_platform *p, const struct run_target *t,
 	const struct run_child_fd map[] = {
 		{ STDIN_FILENO, 0 }, { o->out_fd, 1 }, { o->err_fd, 2 },
 		{ log, FD_LOG }, { t->fd, FD_IMAGE },
+		{ o->fs ? o->fs->fd : -1, FD_FS }, /* last: left out without */
 	};
+	size_t nmap = sizeof(map) / sizeof(map[0]) - (o->fs ? 0 : 1);
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", FD_IMAGE);
 	const struct run_child_exec x = { .path = path, .argv = argv, .envp = envp };
 	run_child_mask(&mask);
 	start = run_now_ns();
-	if (run_child_start(&c, &x, map, sizeof(map) / sizeof(map[0]), &mask,
-			    &exec_errno, err) < 0) {
+	if (run_child_start(&c, &x, map, nmap, &mask, &exec_errno, err) < 0) {
 		if (exec_errno) {
 			r->error_kind = RUN_ERROR_IMAGE;
 			rw_wrap(err, "%s: ", t->name);

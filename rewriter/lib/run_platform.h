@@ -22,11 +22,22 @@
 
 #define RUN_DEFAULT_MEM (512ull << 20)
 
+/* The file system archive of the run's --dir folders (fs_archive.h): a
+ * file with no name, handed to the kernel as QEMU's -initrd on kvm and
+ * tcg, as the descriptor REWIRE_FS_FD names on hosted. */
+struct run_fs_archive {
+	int fd;				/* read-only use; close-on-exec */
+	uint64_t size;			/* bytes */
+};
+
 struct run_options {
 	uint64_t mem;			/* guest memory in bytes (RUN_DEFAULT_MEM) */
 	unsigned timeout;		/* seconds until the watchdog; 0: never */
 	const char *kernel_options;	/* more kernel options, as written; may be NULL */
 	bool stats, trace, verbose;	/* the kernel options stats, trace, verbose */
+	const char *cwd;		/* the kernel option cwd=: the program's
+					 * working directory; NULL: the kernel's */
+	const struct run_fs_archive *fs; /* NULL: no archive */
 	const char *const *envs;	/* NAME=VALUE each */
 	size_t nenvs;
 	const char *argv0;		/* the program's argv[0] */

@@ -2,9 +2,10 @@
  * The kvm and tcg platforms of rewire run: a PVH image booted by QEMU's
  * microvm, under KVM or under TCG (no /dev/kvm needed).
  *
- * Stages: check the image fits in --mem -> the kernel command line ->
- * descriptors for QEMU (the image, a pipe per console stream, a file for
- * the log channel, a socket for QMP) -> start QEMU -> watch it (pump the
+ * Stages: check the image (and the file system archive) fits in --mem ->
+ * the kernel command line -> descriptors for QEMU (the image, the archive
+ * as its initrd, a pipe per console stream, a file for the log channel, a
+ * socket for QMP) -> start QEMU -> watch it (pump the
  * streams; deadline; our signals) -> on a timeout the register dump ->
  * the end: the exit record from the log, else QEMU's own status.
  *
@@ -40,6 +41,7 @@ enum {
 	FD_STDERR = 5,	/* COM2: its stderr and the kernel's fatal messages */
 	FD_LOG = 6,	/* the debug console: the kernel's log */
 	FD_QMP = 7,	/* the monitor */
+	FD_INITRD = 8,	/* -initrd: the file system archive, when there is one */
 };
 
 static bool kvm_usable(char *why, size_t size)
@@ -80,6 +82,19 @@ static uint64_t mem_minimum(const struct run_target *t)
 	return (t->load_end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }
 
+/* QEMU copies the initrd to the top of RAM below 4 GiB (microvm keeps at
+ * most 3 GiB there: measured with QEMU 7.2), page aligned: it must end up
+ * above the image's segments, which it would otherwise overwrite
+ * unchecked. The RAM that asks for, with a page to spare. */
+#define MICROVM_MAX_BELOW_4G 0xc0000000ull
+static bool initrd_fits(const struct run_target *t, uint64_t mem, uint64_t size)
+{
+	uint64_t below_4g = mem < MICROVM_MAX_BELOW_4G ? mem : MICROVM_MAX_BELOW_4G;
+	uint64_t need = mem_minimum(t) + ((size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)) + PAGE_SIZE;
+
+	return need <= below_4g;
+}
+
 /* bytes as --mem takes them: in M when whole, else in K (rounded up). */
 static const char *size_text(char *buf, size_t size, uint64_t bytes)
 {
@@ -104,7 +119,7 @@ static void arg(struct qemu_argv *a, const char *s)
 }
 
 static void qemu_argv_build(struct qemu_argv *a, bool kvm, uint64_t mem,
-			    const char *cmdline)
+			    const char *cmdline, bool initrd)
 {
 	const char *qemu = getenv(QEMU_ENV);
 
@@ -139,6 +154,11 @@ static void qemu_argv_build(struct qemu_argv *a, bool kvm, uint64_t mem,
 	arg(a, "-chardev"); arg(a, "socket,id=qmp,fd=7");
 	arg(a, "-mon"); arg(a, "chardev=qmp,mode=control");
 	arg(a, "-kernel"); arg(a, "/dev/fd/3");
+	/* The loader copies it to the top of RAM below 4 GiB and lists it
+	 * in the PVH start_info's module list (platform/kvm/platform.c). */
+	if (initrd) {
+		arg(a, "-initrd"); arg(a, "/dev/fd/8");
+	}
 	arg(a, "-append"); arg(a, cmdline);
 }
 
@@ -258,13 +278,22 @@ static int qemu_boot(const struct run_platform *p, const struct run_target *t,
 			       (unsigned long long)t->load_end,
 			       size_text(need, sizeof(need), mem_minimum(t)));
 	}
+	if (o->fs && !initrd_fits(t, o->mem, o->fs->size)) {
+		char have[32];
+
+		r->error_kind = RUN_ERROR_IMAGE;
+		return rw_fail(err, "%s with its file system archive of %llu bytes (--dir) does not fit in --mem %s: QEMU puts the archive below 3 GiB, above the image's segments (they end at 0x%llx); give more --mem, or fewer files",
+			       t->name, (unsigned long long)o->fs->size,
+			       size_text(have, sizeof(have), o->mem),
+			       (unsigned long long)t->load_end);
+	}
 	if (kvm && !kvm_usable(why, sizeof(why)))
 		return rw_fail(err, "--platform kvm: %s (--platform tcg runs without it)", why);
 	if (run_cmdline_build(o, &cmdline, err) < 0)
 		return -1;
 	if (run_fds_open(&f, err) < 0)
 		goto out;
-	qemu_argv_build(&a, kvm, o->mem, cmdline);
+	qemu_argv_build(&a, kvm, o->mem, cmdline, o->fs != NULL);
 	if (o->verbose)
 		argv_print(o->log_fd, a.args);
 
@@ -272,7 +301,9 @@ static int qemu_boot(const struct run_platform *p, const struct run_target *t,
 		{ f.null, 0 }, { o->err_fd, 1 }, { o->err_fd, 2 },
 		{ t->fd, FD_IMAGE }, { f.out[1], FD_STDOUT }, { f.err[1], FD_STDERR },
 		{ f.log, FD_LOG }, { f.qmp[1], FD_QMP },
+		{ o->fs ? o->fs->fd : -1, FD_INITRD }, /* last: left out without */
 	};
+	size_t nmap = sizeof(map) / sizeof(map[0]) - (o->fs ? 0 : 1);
 	/* The pumps own the read ends from here (run_child_close). */
 	c.pumps[0].from = f.out[0];
 	c.pumps[0].to = o->out_fd;
@@ -283,8 +314,7 @@ static int qemu_boot(const struct run_platform *p, const struct run_target *t,
 	run_child_mask(&mask);
 	start = run_now_ns();
 	const struct run_child_exec x = { .argv = a.args };
-	if (run_child_start(&c, &x, map, sizeof(map) / sizeof(map[0]), &mask,
-			    &exec_errno, err) < 0) {
+	if (run_child_start(&c, &x, map, nmap, &mask, &exec_errno, err) < 0) {
 		if (exec_errno) {
 			r->error_kind = RUN_ERROR_NO_VMM;
 			rw_wrap(err, "QEMU (%s, or $%s): ", QEMU_DEFAULT, QEMU_ENV);

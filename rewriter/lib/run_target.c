@@ -175,70 +175,85 @@ static int image_on_the_fly(const char *path, const char *kernel_dir,
 	return rc;
 }
 
-/* What the ELF in bytes is that has no PVH note: a hosted image (its
- * rewire record "image" names the platform), a Go binary (build
- * information), or neither (-1). Takes bytes (freed). */
-static int kind_without_pvh(const char *path, uint8_t *bytes, size_t size,
-			    enum run_kind *kind)
+/* What the ELF in bytes is beyond its PVH note: its rewire record "image"
+ * names the platform of an image that runs rewire's kernel runtime (a
+ * PVH image without one is another kernel); without the note, a hosted
+ * image has that record, a Go binary build information; else neither
+ * (-1). Takes bytes (freed). */
+static int kind_of(const char *path, uint8_t *bytes, size_t size, bool pvh,
+		   enum run_kind *kind, bool *kernel_runtime)
 {
 	struct elf_image img;
 	struct buildinfo bi;
 	struct rewire_note note = { 0 };
+	bool imaged = false, hosted = false;
 	int rc = -1;
 
-	if (elf_image_from_buffer(&img, path, bytes, size, NULL) < 0)
-		return -1;
+	*kernel_runtime = false;
+	if (elf_image_from_buffer(&img, path, bytes, size, NULL) < 0) {
+		/* Not a 64-bit executable libelf reads (a 32-bit PVH
+		 * kernel): not rewire's. */
+		*kind = RUN_KIND_PVH;
+		return pvh ? 0 : -1;
+	}
 	if (rewire_note_read(&img, &note, NULL) == 0) {
 		for (size_t i = 0; i < note.nredirects; i++)
-			if (strcmp(note.redirects[i].kind, "image") == 0 &&
-			    strcmp(note.redirects[i].to, "hosted") == 0) {
-				*kind = RUN_KIND_HOSTED;
-				rc = 0;
+			if (strcmp(note.redirects[i].kind, "image") == 0) {
+				imaged = true;
+				hosted |= strcmp(note.redirects[i].to, "hosted") == 0;
 			}
 		rewire_note_free(&note);
 	}
-	if (rc < 0 && buildinfo_read(&img, &bi, NULL) == 0) {
+	if (pvh) {
+		*kind = RUN_KIND_PVH;
+		*kernel_runtime = imaged;
+		rc = 0;
+	} else if (hosted) {
+		*kind = RUN_KIND_HOSTED;
+		*kernel_runtime = true;
+		rc = 0;
+	} else if (buildinfo_read(&img, &bi, NULL) == 0) {
 		buildinfo_free(&bi);
 		*kind = RUN_KIND_GO;
+		*kernel_runtime = true; /* imaged on the fly */
 		rc = 0;
 	}
 	elf_image_close(&img); /* frees bytes */
 	return rc;
 }
 
-/* Reads path whole into *bytes and classifies it; the open file in *fd. */
-static int classify(const char *path, int *fd, struct stat *st, uint8_t **bytes,
-		    struct pvh_facts *f, enum run_kind *kind, struct rw_error *err)
+/* Reads path whole and classifies it; the open file in *fd. */
+static int classify(const char *path, int *fd, struct stat *st, struct pvh_facts *f,
+		    enum run_kind *kind, bool *kernel_runtime, struct rw_error *err)
 {
-	*bytes = NULL;
+	uint8_t *bytes;
+
 	*fd = file_open_regular(path, st, err);
 	if (*fd < 0)
 		return -1;
-	if (read_fd(*fd, st->st_size, path, bytes, err) < 0)
+	if (read_fd(*fd, st->st_size, path, &bytes, err) < 0)
 		return -1;
-	if (!pvh_facts_read(*bytes, (size_t)st->st_size, f))
+	if (!pvh_facts_read(bytes, (size_t)st->st_size, f)) {
+		free(bytes);
 		return rw_fail(err, "%s is not a 64- or 32-bit little-endian ELF file: neither an image nor a Go binary",
 			       path);
-	if (f->pvh) {
-		*kind = RUN_KIND_PVH;
-		return 0;
 	}
-	int rc = kind_without_pvh(path, *bytes, (size_t)st->st_size, kind);
-	*bytes = NULL; /* taken */
-	if (rc < 0)
+	if (kind_of(path, bytes, (size_t)st->st_size, f->pvh, kind, kernel_runtime) < 0)
 		return rw_fail(err, "%s is neither an image (no Xen PHYS32_ENTRY note, no hosted record) nor a Go binary (no build information)",
 			       path);
 	return 0;
 }
 
-int run_target_kind(const char *path, enum run_kind *kind, struct rw_error *err)
+int run_target_kind(const char *path, enum run_kind *kind, bool *kernel_runtime,
+		    struct rw_error *err)
 {
 	struct pvh_facts f;
 	struct stat st;
-	uint8_t *bytes;
-	int fd, rc = classify(path, &fd, &st, &bytes, &f, kind, err);
+	bool runtime = false;
+	int fd, rc = classify(path, &fd, &st, &f, kind, &runtime, err);
 
-	free(bytes);
+	if (kernel_runtime)
+		*kernel_runtime = runtime;
 	if (fd >= 0)
 		close(fd);
 	return rc;
@@ -256,7 +271,7 @@ int run_target_open(const char *path, const char *kernel_dir,
 
 	*t = (struct run_target){ .fd = -1, .name = path };
 	*image_fault = true;
-	if (classify(path, &fd, &st, &bytes, &f, &kind, err) < 0)
+	if (classify(path, &fd, &st, &f, &kind, &t->kernel_runtime, err) < 0)
 		goto fail;
 	if (kind == RUN_KIND_GO) {
 		close(fd);

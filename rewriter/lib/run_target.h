@@ -26,11 +26,17 @@ struct run_target {
 	uint64_t entry;		/* the PVH entry point (XEN_ELFNOTE_PHYS32_ENTRY) */
 	uint64_t load_end;	/* the highest physical address a PT_LOAD
 				 * segment ends at: RAM must reach it */
+	bool kernel_runtime;	/* its kernel is rewire's kernel runtime
+				 * (rewire image's, or made here): it
+				 * takes a file system archive and cwd= */
 };
 
-/* What path is, without imaging it: 0 with *kind, or -1 with err naming
- * the file and why it is none of them. */
-int run_target_kind(const char *path, enum run_kind *kind, struct rw_error *err);
+/* What path is, without imaging it: 0 with *kind and *kernel_runtime
+ * (whether rewire's kernel runtime will run it: an image rewire image made,
+ * whose record says so, or a Go binary; not any other PVH kernel; may be
+ * NULL), or -1 with err naming the file and why it is none of them. */
+int run_target_kind(const char *path, enum run_kind *kind, bool *kernel_runtime,
+		    struct rw_error *err);
 
 /*
  * Opens path for booting: an image (an ELF with a PVH entry note, or a

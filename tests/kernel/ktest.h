@@ -41,6 +41,7 @@ void test_syscall(void);
 void test_exceptions(void);
 void test_paging(void);
 void test_switch(void);
+void test_initrd(void);
 void frames_init(void);
 extern long frames_in_use;
 

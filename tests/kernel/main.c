@@ -142,6 +142,7 @@ int kernel_main(void)
 	test_exceptions();
 	test_paging();
 	test_switch();
+	test_initrd();
 
 	const char *how = option("crash");
 	if (how)

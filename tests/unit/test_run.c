@@ -51,6 +51,11 @@ static void test_cmdline(void **state)
 	assert_int_equal(run_cmdline_build(&o, &line, &err), 0);
 	assert_string_equal(line, "-- p");
 	free(line);
+	/* --cwd: the kernel option cwd=, encoded like every word. */
+	o = (struct run_options){ .argv0 = "p", .trace = true, .cwd = "/home/u/my pkg%" };
+	assert_int_equal(run_cmdline_build(&o, &line, &err), 0);
+	assert_string_equal(line, "trace cwd=/home/u/my%20pkg%25 -- p");
+	free(line);
 }
 
 static void test_mem_sizes(void **state)
@@ -298,6 +303,7 @@ static void test_target_made_on_the_fly(void **state)
 	assert_int_equal(t.kind, RUN_KIND_PVH);
 	assert_true(t.fd >= 0);
 	assert_true(t.entry > 0 && t.entry < t.load_end);
+	assert_true(t.kernel_runtime);
 	assert_true(dir_empty(tmpdir));
 
 	assert_int_equal(elf_image_open(&img, path, &err), 0);
@@ -305,6 +311,13 @@ static void test_target_made_on_the_fly(void **state)
 	elf_image_close(&img);
 	assert_true(main_main != 0);
 	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", t.fd);
+	/* A PVH image rewire image made: its record says the kernel runtime
+	 * runs it (any other PVH kernel takes no --dir). */
+	enum run_kind kind = RUN_KIND_GO;
+	bool runtime = false;
+	assert_int_equal(run_target_kind(fd_path, &kind, &runtime, &err), 0);
+	assert_int_equal(kind, RUN_KIND_PVH);
+	assert_true(runtime);
 	assert_int_equal(image_symbols_open(fd_path, &syms, &err), 0);
 	assert_string_equal(image_symbols_name(syms, main_main + 3, &offset), "main.main");
 	assert_int_equal(offset, 3);
@@ -325,12 +338,15 @@ static void test_target_made_on_the_fly(void **state)
 	assert_int_equal(t.kind, RUN_KIND_HOSTED);
 	assert_true(dir_empty(tmpdir));
 	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%d", t.fd);
-	enum run_kind kind = RUN_KIND_GO;
-	assert_int_equal(run_target_kind(fd_path, &kind, &err), 0);
+	runtime = false;
+	assert_int_equal(run_target_kind(fd_path, &kind, &runtime, &err), 0);
 	assert_int_equal(kind, RUN_KIND_HOSTED);
+	assert_true(runtime);
 	run_target_close(&t);
-	assert_int_equal(run_target_kind(path, &kind, &err), 0);
+	runtime = false;
+	assert_int_equal(run_target_kind(path, &kind, &runtime, &err), 0);
 	assert_int_equal(kind, RUN_KIND_GO);
+	assert_true(runtime);
 	unsetenv("TMPDIR");
 	rmdir(tmpdir);
 }

@@ -1,9 +1,10 @@
 /* The process's start: from Linux's initial stack (argc, argv, envp,
  * auxv) to the core's kernel_main. The program's arguments and environment
  * are the process's own, passed through the kernel command line (kernel.h's
- * format); REWIRE_KERNEL holds kernel options ("stats trace mem=2G") and
- * REWIRE_LOG_FD a descriptor for the kernel's log (default stderr), and
- * neither reaches the program. The status of kernel_main is the process's
+ * format); REWIRE_KERNEL holds kernel options ("stats trace mem=2G"),
+ * REWIRE_LOG_FD a descriptor for the kernel's log (default stderr) and
+ * REWIRE_FS_FD one of the file system archive (fs_archive.c), and none of
+ * them reaches the program. The status of kernel_main is the process's
  * exit status when the program could not start. */
 #include "hosted.h"
 
@@ -14,6 +15,7 @@ static size_t cmdline_len;
 
 static const char kernel_var[] = "REWIRE_KERNEL=";
 static const char log_var[] = "REWIRE_LOG_FD=";
+static const char fs_var[] = "REWIRE_FS_FD=";
 
 void hosted_main(uint64_t *sp) __attribute__((noreturn));
 
@@ -59,7 +61,7 @@ static void append_word(const char *prefix, const char *word)
 	}
 }
 
-static int parse_fd(const char *s)
+int hosted_parse_fd(const char *s)
 {
 	int v = 0;
 
@@ -78,7 +80,7 @@ void hosted_main(uint64_t *sp)
 	long argc = (long)sp[0];
 	char **argv = (char **)(sp + 1);
 	char **envp = argv + argc + 1, **e;
-	const char *options = "", *v;
+	const char *options = "", *fs_fd = NULL, *v;
 
 	for (e = envp; *e; e++)
 		;
@@ -89,7 +91,7 @@ void hosted_main(uint64_t *sp)
 		if ((v = after_prefix(*e, kernel_var))) {
 			options = v;
 		} else if ((v = after_prefix(*e, log_var))) {
-			int fd = parse_fd(v);
+			int fd = hosted_parse_fd(v);
 			if (fd < 0) {
 				platform_printf("rewire: hosted kernel: "
 						"REWIRE_LOG_FD=%s is no file "
@@ -97,17 +99,23 @@ void hosted_main(uint64_t *sp)
 				platform_exit(64);
 			}
 			hosted_log_fd = fd;
+		} else if ((v = after_prefix(*e, fs_var))) {
+			fs_fd = v;
 		}
 	}
 	/* Options are already in the command line's format. */
 	append(options, strlen(options));
 	for (e = envp; *e; e++)
-		if (!after_prefix(*e, kernel_var) && !after_prefix(*e, log_var))
+		if (!after_prefix(*e, kernel_var) && !after_prefix(*e, log_var) &&
+		    !after_prefix(*e, fs_var))
 			append_word("env=", *e);
 	append(" --", 3);
 	for (long i = 0; i < argc; i++)
 		append_word("", argv[i]);
 	cmdline[cmdline_len] = 0;
+	/* After the command line: it says whether to log the archive. */
+	if (fs_fd)
+		hosted_fs_archive_init(fs_fd);
 
 	hosted_clock_init(auxv);
 	hosted_xsave_init();

@@ -56,6 +56,8 @@
 
 #define HOST_read            0
 #define HOST_write           1
+#define HOST_close           3
+#define HOST_fstat           5
 #define HOST_mmap            9
 #define HOST_mprotect        10
 #define HOST_munmap          11
@@ -148,11 +150,25 @@ struct hosted_cpu *hosted_cpu_init(unsigned id);
 
 /* boot.c, io.c */
 extern int hosted_log_fd;
+/* A descriptor number in decimal (an environment variable's value), or -1. */
+int hosted_parse_fd(const char *s);
 void hosted_fatal(const char *what, long err) __attribute__((noreturn));
+
+/* The address space: the image below 2 GiB; the program's range from
+ * 4 GiB to the direct map (memory.c) at 0x7e0000000000, which mem= keeps
+ * below the file system archive (fs_archive.c) at 0x7f0000000000; the
+ * host's stack and vDSO above. */
+#define HOSTED_VM_START    0x000100000000ull
+#define HOSTED_DIRECT_MAP  0x7e0000000000ull
+#define HOSTED_ARCHIVE_MAP 0x7f0000000000ull
 
 /* memory.c: physical memory (a host memfd) and its direct map. */
 void hosted_memory_init(uint64_t size);
 int hosted_memfd(void);
+
+/* fs_archive.c: maps the archive the descriptor fd_text names (the value
+ * of REWIRE_FS_FD) and closes it; exits 64 when it names no regular file. */
+void hosted_fs_archive_init(const char *fd_text);
 
 /* pagetable.c */
 int hosted_page_readable(uint64_t va);

@@ -13,10 +13,11 @@
 #define FALLOC_FL_KEEP_SIZE 0x01
 #define FALLOC_FL_PUNCH_HOLE 0x02
 
-/* The direct map sits above the program's range, below the host's stack
- * and vDSO; the program's range starts above the image (4 GiB). */
-#define DIRECT_MAP 0x7e0000000000ull
-#define VM_START   0x000100000000ull
+/* The direct map sits above the program's range, below the file system
+ * archive (hosted.h); the program's range starts above the image. */
+#define DIRECT_MAP HOSTED_DIRECT_MAP
+#define VM_START   HOSTED_VM_START
+#define MAX_MEMORY (HOSTED_ARCHIVE_MAP - HOSTED_DIRECT_MAP)
 #define DEFAULT_MEMORY (4ull << 30)
 
 static int memfd = -1;
@@ -55,10 +56,10 @@ static void memory_init(void)
 	const char *opt = kcore_option("mem");
 	uint64_t size = opt ? parse_size(opt) : DEFAULT_MEMORY;
 
-	if (size < (16ull << 20) || size > DIRECT_MAP - VM_START) {
+	if (size < (16ull << 20) || size > MAX_MEMORY) {
 		platform_printf("rewire: hosted kernel: mem=%s: give a size from "
-				"16M to 100000G (a number with K, M or G)\n",
-				opt ? opt : "");
+				"16M to %luG (a number with K, M or G)\n",
+				opt ? opt : "", (uint64_t)(MAX_MEMORY >> 30));
 		platform_exit(64);
 	}
 	size &= ~4095ull;

@@ -87,6 +87,11 @@ struct hvm_start_info {
 };
 #define HVM_START_MAGIC 0x336ec578
 
+/* One module of start_info's list: QEMU's -initrd is the first. */
+struct hvm_modlist_entry {
+	uint64_t paddr, size, cmdline_paddr, reserved;
+};
+
 struct hvm_memmap_entry {
 	uint64_t addr, size;
 	uint32_t type; /* 1: RAM */
@@ -155,6 +160,7 @@ long kvm_syscall_dispatch(struct platform_regs *regs);
 
 /* paging.c: the direct map */
 void kvm_paging_init(const struct hvm_memmap_entry *map, int count);
+uint64_t kvm_direct_map_end(void); /* its end: physical = virtual below */
 extern uint64_t kvm_pte_nx; /* the NX bit when EFER.NXE is on, else 0 */
 /* Whether reading va cannot fault: in the direct map, or a present page of
  * the program's range. For the crash dump's walk of the stack. */
@@ -166,6 +172,14 @@ uint64_t kvm_boot_alloc_end(void);
 
 /* platform.c */
 void platform_main(struct hvm_start_info *si);
+
+/* initrd.c: the file system archive (QEMU's -initrd). Found in start_info
+ * (before the loader's memory is reused), checked against RAM and the
+ * direct map once it is set up; its pages [*start, *end) are no RAM for
+ * the core (false when there is none). */
+void kvm_initrd_find(const struct hvm_start_info *si);
+void kvm_initrd_check(const struct hvm_memmap_entry *map, int count);
+bool kvm_initrd_pages(uint64_t *start, uint64_t *end);
 
 /* program.c */
 void kvm_program_init(void);

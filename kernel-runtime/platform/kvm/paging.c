@@ -90,6 +90,11 @@ void kvm_paging_init(const struct hvm_memmap_entry *map, int count)
 	write_cr3(read_cr3()); /* flush the TLB */
 }
 
+uint64_t kvm_direct_map_end(void)
+{
+	return direct_end;
+}
+
 void *platform_phys_to_virt(uint64_t pa)
 {
 	if (pa >= direct_end)

@@ -1,5 +1,6 @@
 /* Platform start: from platform_main (called by boot.S) through the setup
- * of every mechanism, in dependency order, to the core's kernel_main. */
+ * of every mechanism, in dependency order, to the core's kernel_main; what
+ * start_info says (command line, memory map, modules). */
 #include "cpu.h"
 #include "kvm.h"
 
@@ -45,6 +46,7 @@ static void read_start_info(const struct hvm_start_info *si)
 		kvm_warn("PVH start_info version %u has no memory map",
 			 si->version);
 	}
+	kvm_initrd_find(si);
 }
 
 void platform_main(struct hvm_start_info *si)
@@ -59,6 +61,7 @@ void platform_main(struct hvm_start_info *si)
 	read_start_info(si);
 	kvm_program_init();
 	kvm_paging_init(memmap, memmap_count);
+	kvm_initrd_check(memmap, memmap_count);
 	kvm_xsave_setup();
 	kvm_fsbase_init();
 	random_hw_init();
@@ -84,14 +87,34 @@ const char *platform_cmdline(void)
 	return cmdline;
 }
 
+static void region_add(struct platform_mem_region *out, int max, int *n,
+		       uint64_t start, uint64_t end)
+{
+	if (start < end && *n < max)
+		out[(*n)++] = (struct platform_mem_region){ start, end - start };
+}
+
+/* RAM but the file system archive's pages, which the core must never
+ * hand out: the archive is read in place for the kernel's lifetime. */
 int platform_memory_regions(struct platform_mem_region *out, int max)
 {
+	uint64_t hole_start = 0, hole_end = 0;
 	int n = 0;
-	for (int i = 0; i < memmap_count && n < max; i++)
-		if (memmap[i].type == HVM_MEMMAP_RAM)
-			out[n++] = (struct platform_mem_region){
-				memmap[i].addr, memmap[i].size
-			};
+
+	kvm_initrd_pages(&hole_start, &hole_end);
+	for (int i = 0; i < memmap_count; i++) {
+		uint64_t start = memmap[i].addr;
+		uint64_t end = memmap[i].addr + memmap[i].size;
+
+		if (memmap[i].type != HVM_MEMMAP_RAM)
+			continue;
+		if (hole_start >= end || hole_end <= start) {
+			region_add(out, max, &n, start, end);
+			continue;
+		}
+		region_add(out, max, &n, start, hole_start);
+		region_add(out, max, &n, hole_end, end);
+	}
 	return n;
 }
 

@@ -544,7 +544,22 @@ int platform_random(void *buf, size_t len)
 	return 0;
 }
 
+bool platform_fs_archive(const void **data, size_t *len)
+{
+	if (!fake.cfg.fs_archive)
+		return false;
+	*data = fake.cfg.fs_archive;
+	*len = fake.cfg.fs_archive_len;
+	return true;
+}
+
 /* --- for the tests --- */
+
+void fake_fs_archive(const void *data, size_t len)
+{
+	fake.cfg.fs_archive = data;
+	fake.cfg.fs_archive_len = data ? len : 0;
+}
 
 void fake_reset(const struct fake_config *cfg)
 {

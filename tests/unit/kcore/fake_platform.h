@@ -35,6 +35,9 @@ struct fake_config {
 	bool no_random;             /* platform_random fails */
 	struct platform_program program;
 	unsigned cpus;              /* default 1 */
+	/* What platform_fs_archive gives: NULL, the default, for none. */
+	const void *fs_archive;
+	size_t fs_archive_len;
 };
 
 typedef void fake_entry(const struct platform_regs *start);
@@ -84,6 +87,11 @@ extern struct fake fake;
 void fake_reset(const struct fake_config *cfg);
 /* fake_reset, then kcore_init; returns its status. */
 int fake_boot(const struct fake_config *cfg);
+
+/* Sets the file system archive platform_fs_archive gives (data: NULL for
+ * none; the caller keeps it alive): after fake_reset, before the core
+ * reads it (fake_boot takes one in its config instead). */
+void fake_fs_archive(const void *data, size_t len);
 
 /* Clears input_later and tells the core that input came. */
 void fake_console_input(void);
