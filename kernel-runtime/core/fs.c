@@ -1335,10 +1335,3 @@ long fs_getcwd(char *buf, size_t size)
 {
 	LOCKED(getcwd_locked(buf, size));
 }
-
-/* TEMPORARY until the platforms give one: no archive. */
-__attribute__((weak)) bool platform_fs_archive(const void **data, size_t *len)
-{
-	(void)data, (void)len;
-	return false;
-}

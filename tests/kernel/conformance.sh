@@ -11,7 +11,9 @@
 #
 # Both sides get the same arguments and exactly the same environment
 # (env -i natively). The native side runs under `taskset -c 0`, with the
-# working directory /: the kernel has one CPU and its cwd is "/".
+# working directory / (or a run's --cwd, which the kernel gets too): the
+# kernel has one CPU and its cwd is "/". A run's --dir gives the kernel a
+# host folder at its own path, so both sides read the same files.
 # Each stream is compared on its own (the kernel's log goes to a file of
 # its own, --log). Two ways to compare:
 #   out    stdout and stderr, each byte for byte, and the exit status
@@ -81,6 +83,7 @@ misc            misc       out   --env TZ=UTC
 syscalls        syscalls   out   --env "HOST_NOW=$(date +%s)"
 interrupts      interrupts out
 files           files      out
+files-given     files      out   --dir "$corpus/files/testdata" --cwd "$corpus/files" -- testdata
 EOF
 )
 
@@ -127,18 +130,20 @@ done
 build_images "$corpus" "$programs" "$versions"
 built=$((SECONDS - started))
 
-# start NAME VERSION PROGRAM [--env N=V]... [--mem SIZE] [-- ARGS]: the
-# native run and one on each platform that runs VERSION, in the
-# background; stdout, stderr and status land in
+# start NAME VERSION PROGRAM [--env N=V]... [--mem SIZE] [--dir DIR]...
+# [--cwd DIR] [-- ARGS]: the native run (in DIR of --cwd, else /) and one
+# on each platform that runs VERSION (given each --dir, at its own path),
+# in the background; stdout, stderr and status land in
 # $work/NAME-VERSION.{native,PLATFORM}.{out,err,status} (the kernel's log:
 # .PLATFORM.log).
 start() {
-	local name=$1 v=$2 prog=$3 envs=() vmopts=() args=()
+	local name=$1 v=$2 prog=$3 envs=() vmopts=() args=() cwd=/
 	shift 3
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--env) envs+=("$2"); vmopts+=(--env "$2"); shift 2 ;;
-		--mem) vmopts+=(--mem "$2"); shift 2 ;;
+		--mem | --dir) vmopts+=("$1" "$2"); shift 2 ;;
+		--cwd) cwd=$2; vmopts+=(--cwd "$2"); shift 2 ;;
 		--) shift; args=("$@"); break ;;
 		*) echo "conformance: bad run option '$1' for $name" >&2; return 1 ;;
 		esac
@@ -146,7 +151,7 @@ start() {
 	local bin=$work/$prog-$v base=$work/$name-$v
 	throttle
 	(
-		cd / && taskset -c 0 env -i "${envs[@]}" timeout -k 2 60 "$bin" "${args[@]}" \
+		cd "$cwd" && taskset -c 0 env -i "${envs[@]}" timeout -k 2 60 "$bin" "${args[@]}" \
 			</dev/null >"$base.native.out" 2>"$base.native.err"
 		echo $? >"$base.native.status"
 	) &

@@ -8,9 +8,10 @@
 # kernel, given a file through -initrd, reads it whole and keeps its pages
 # from the RAM it reports); on hosted, REWIRE_FS_FD (by rewire run and by
 # hand, kept from the program's environment, bad values refused); cwd= on
-# the kernel command line; no temporary file left, a signal included.
-# What the program then sees of the files is the kernel core's (not tested
-# here). One line per result, then "kernel-dirs: N passed, N failed".
+# the kernel command line; no temporary file left, a signal included; a
+# program given a folder reaches nothing of the host outside it ("..",
+# absolute paths, symlinks pointing out) and changes nothing of the host
+# inside it. One line per result, then "kernel-dirs: N passed, N failed".
 #
 #   REWIRE=build/bin/rewire tests/kernel/dirs.sh [build/kernel/platform-test.elf]
 set -u
@@ -45,7 +46,7 @@ tmp=$work/tmp
 mkdir -p "$tmp"
 export TMPDIR=$tmp
 
-programs="hello spin environ"
+programs="hello spin environ escape"
 image_platforms="kvm hosted"
 build_images "$here/go" "$programs" "$v"
 report_build_failures "$v" "$programs"
@@ -158,16 +159,10 @@ no_leftovers() {
 	fi
 }
 
-# cwd_check NAME PLATFORM: the run NAME with --cwd "/srv/my pkg" reached
-# the kernel: the kernel core refuses the option it does not know yet (64,
-# naming it), or the program runs there.
+# cwd_check NAME PLATFORM: the run NAME with --cwd "/srv/my pkg" ran
+# there.
 cwd_check() {
-	if [ "$(cat "$work/$1.status")" = 64 ]; then
-		check "$1" "$2: --cwd reaches the kernel, whose core refuses cwd= (not known yet): 64" 64 \
-			err "~kcore: bad command line: unknown option 'cwd=/srv/my pkg'"
-	else
-		check "$1" "$2: --cwd is the program's working directory" 0 out "~wd: /srv/my pkg <nil>"
-	fi
+	check "$1" "$2: --cwd is the program's working directory" 0 out "~wd: /srv/my pkg <nil>"
 }
 
 # archive_size NAME: the size rewire run said it packed (--verbose).
@@ -245,7 +240,7 @@ check tk-none "test kernel without an initrd: no archive" 0 "~fs archive: none"
 # --cwd: the kernel option cwd=, encoded as every word.
 rr vm-cwd --platform "$vm" --verbose --dir "$tree:/srv/my pkg" --cwd "/srv/my pkg" \
 	"$work/environ-$v.img"
-check vm-cwd "$vm: --cwd puts cwd=DIR, encoded, on the kernel command line" "64|0" \
+check vm-cwd "$vm: --cwd puts cwd=DIR, encoded, on the kernel command line" 0 \
 	err "~'verbose cwd=/srv/my%20pkg -- "
 cwd_check vm-cwd "$vm"
 
@@ -302,6 +297,30 @@ check hand-closed "hosted by hand: REWIRE_FS_FD of a closed descriptor refused, 
 hand hand-dir REWIRE_FS_FD=8
 check hand-dir "hosted by hand: REWIRE_FS_FD of a folder refused, 64" 64 err \
 	"~REWIRE_FS_FD=8: not a regular file"
+
+# --- nothing of the host outside the folder, nothing changed inside ---
+jail=$work/jail
+mkdir -p "$jail/inner"
+printf 'inside\n' >"$jail/inner/a.txt"
+printf 'host secret\n' >"$jail/secret"
+ln -s "$jail/secret" "$jail/inner/out-abs"
+ln -s ../secret "$jail/inner/out-rel"
+ln -s ../../../../../../../../.. "$jail/inner/up"
+before=$(cd "$jail" && find . -printf '%p %y %s %T@\n' | sort; cat inner/a.txt secret)
+for pl in hosted "$vm"; do
+	img_of=$(image_of "$work/escape-$v" "$pl")
+	# (A write through a link pointing out makes its target, in the
+	# kernel's memory: what is read after it is the program's own.)
+	rr "escape-$pl" --platform "$pl" --dir "$jail/inner" --cwd "$jail/inner" "$img_of" \
+		a.txt out-abs out-rel ../secret "$jail/secret" up/secret "up$jail/secret" new.txt
+	check "escape-$pl" "$pl: a program given a folder reads nothing of the host outside it" 0 \
+		"~read a.txt: \"inside\\n\" <nil>" "!host secret" \
+		"~read out-abs: \"\" open out-abs: no such file or directory" \
+		"~write a.txt: <nil>" "~write new.txt: <nil>" "~escape: done"
+	after=$(cd "$jail" && find . -printf '%p %y %s %T@\n' | sort; cat inner/a.txt secret)
+	[ "$before" = "$after" ] && ok "$pl: what the program wrote changed nothing of the host" ||
+		bad "$pl: what the program wrote changed nothing of the host" "the folder changed"
+done
 
 echo "kernel-dirs: go $v, platforms $vm and hosted"
 report_summary kernel-dirs

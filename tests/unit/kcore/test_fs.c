@@ -8,17 +8,6 @@
 #include "kernel.h"
 #include "linux_abi.h"
 
-/* The archive the fake platform hands out (NULL: none). */
-static const void *archive;
-static size_t archive_len;
-
-bool platform_fs_archive(const void **data, size_t *len)
-{
-	*data = archive;
-	*len = archive_len;
-	return archive != NULL;
-}
-
 static long sys(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	return fake_syscall(nr, a0, a1, a2, a3, a4, a5);
@@ -84,20 +73,19 @@ static void newc(const char *name, unsigned mode, const char *data)
 	arc_len = (arc_len + dlen + 3) & ~(size_t)3;
 }
 
-static int boot_with(const char *cmdline)
+/* Boots with that command line, and the archive when one is given. */
+static int boot_with(const char *cmdline, const void *archive, size_t len)
 {
-	struct fake_config cfg = { .cmdline = cmdline };
-	int status = fake_boot(&cfg);
+	struct fake_config cfg = { .cmdline = cmdline, .fs_archive = archive,
+				   .fs_archive_len = len };
 
-	archive = NULL;
-	return status;
+	return fake_boot(&cfg);
 }
 
 static int setup(void **state)
 {
 	(void)state;
-	archive = NULL;
-	return boot_with(NULL);
+	return boot_with(NULL, NULL, 0);
 }
 
 #define FTEST(f) cmocka_unit_test_setup_teardown(f, setup, check_violations)
@@ -352,9 +340,7 @@ static void test_archive_in_place(void **state)
 	newc("work/pkg/empty", S_IFREG | 0600, "");
 	newc("work/fifo", 0010644, NULL); /* skipped: not ours to offer */
 	newc("TRAILER!!!", 0, NULL);
-	archive = arc;
-	archive_len = arc_len;
-	assert_int_equal(fake_boot(&(struct fake_config){ .cmdline = "cwd=/work/pkg" }), 0);
+	assert_int_equal(boot_with("cwd=/work/pkg", arc, arc_len), 0);
 	assert_int_equal(slurp("testdata/a.txt", buf, sizeof(buf)), 8);
 	assert_string_equal(buf, "archived");
 	assert_int_equal(slurp("link", buf, sizeof(buf)), 8);
@@ -382,17 +368,15 @@ static void test_archive_refused(void **state)
 		newc(i == 1 ? "a/../../etc/x" : "a", S_IFREG | 0644, "x");
 		if (i != 2)
 			newc("TRAILER!!!", 0, NULL);
-		archive = arc;
-		archive_len = i == 0 ? arc_len - 20 : arc_len;
 		fake_console_clear();
-		assert_int_equal(fake_boot(NULL), KCORE_EXIT_DATA);
+		assert_int_equal(boot_with(NULL, arc, i == 0 ? arc_len - 20 : arc_len),
+				 KCORE_EXIT_DATA);
 		assert_non_null(strstr(fake_stderr(), "kcore: the file system cannot be built: "));
 	}
-	archive = NULL;
-	assert_int_equal(boot_with("cwd=relative"), KCORE_EXIT_DATA);
-	assert_int_equal(boot_with("cwd=/a/../b"), KCORE_EXIT_DATA);
-	assert_int_equal(boot_with("cwd=/etc/hosts"), KCORE_EXIT_DATA);
-	assert_int_equal(boot_with("cwd=/a/..b/.c"), 0);
+	assert_int_equal(boot_with("cwd=relative", NULL, 0), KCORE_EXIT_DATA);
+	assert_int_equal(boot_with("cwd=/a/../b", NULL, 0), KCORE_EXIT_DATA);
+	assert_int_equal(boot_with("cwd=/etc/hosts", NULL, 0), KCORE_EXIT_DATA);
+	assert_int_equal(boot_with("cwd=/a/..b/.c", NULL, 0), 0);
 }
 
 int main(void)
