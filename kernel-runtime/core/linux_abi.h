@@ -208,6 +208,7 @@
 #define KSIG_MAX 64 /* signals are 1..64 */
 #define SIGILL 4
 #define SIGTRAP 5
+#define SIGBUS 7
 #define SIGFPE 8
 #define SIGKILL 9
 #define SIGSEGV 11
@@ -235,7 +236,11 @@
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 #define FPE_INTDIV 1
+#define FPE_FLTINV 7
 #define ILL_ILLOPN 2
+#define BUS_ADRALN 1
+#define TRAP_BRKPT 1
+#define TRAP_TRACE 2
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2

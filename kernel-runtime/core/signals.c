@@ -318,44 +318,81 @@ void signal_deliver_pending(struct thread *t, struct platform_regs *regs,
 		restart_call(regs, restart);
 }
 
+int signal_of_exception(const struct platform_regs *regs, uint64_t fault_address,
+			struct linux_siginfo *info)
+{
+	int sig;
+
+	*info = (struct linux_siginfo){ 0 };
+	switch (regs->vector) {
+	case PLATFORM_VECTOR_PAGE_FAULT:
+		sig = SIGSEGV;
+		info->code = regs->error & PLATFORM_PF_PRESENT ? SEGV_ACCERR
+							      : SEGV_MAPERR;
+		info->u.addr = fault_address;
+		break;
+	/* As Linux's x86 traps.c maps them: the signal, its si_code, and
+	 * si_addr the faulting instruction where Linux says so. */
+	case 0: /* #DE */
+		sig = SIGFPE;
+		info->code = FPE_INTDIV;
+		info->u.addr = regs->rip;
+		break;
+	case 1: /* #DB: a single step or a hardware breakpoint */
+		sig = SIGTRAP;
+		info->code = TRAP_TRACE;
+		info->u.addr = regs->rip;
+		break;
+	case 3: /* #BP: INT3, RIP past it (Go's debug-call protocol uses it) */
+		sig = SIGTRAP;
+		info->code = SI_KERNEL;
+		break;
+	case 4: /* #OF: INTO (no 64-bit code can execute it) */
+	case 5: /* #BR: BOUND, likewise */
+	case 11: /* #NP */
+	case 13: /* #GP */
+		sig = SIGSEGV;
+		info->code = SI_KERNEL;
+		break;
+	case 6: /* #UD */
+		sig = SIGILL;
+		info->code = ILL_ILLOPN;
+		info->u.addr = regs->rip;
+		break;
+	case 12: /* #SS: a stack segment fault */
+		sig = SIGBUS;
+		info->code = SI_KERNEL;
+		break;
+	case 16: /* #MF: an x87 exception (which one is not decoded) */
+	case 19: /* #XM: an SSE exception, likewise */
+		sig = SIGFPE;
+		info->code = FPE_FLTINV;
+		info->u.addr = regs->rip;
+		break;
+	case 17: /* #AC: an unaligned access with alignment checks on */
+		sig = SIGBUS;
+		info->code = BUS_ADRALN;
+		info->u.addr = regs->rip;
+		break;
+	default:
+		return 0;
+	}
+	info->signo = sig;
+	return sig;
+}
+
 bool signal_fault(struct thread *t, struct platform_regs *regs,
 		  uint64_t fault_address)
 {
-	struct linux_siginfo info = { 0 };
+	struct linux_siginfo info;
 	int sig;
 
 	/* A fault in kernel code (or one in a syscall) is the kernel's. */
 	if (!delivery || !platform_regs_in_program(regs) || t->syscall_regs ||
 	    t->is_idle)
 		return false;
-	switch (regs->vector) {
-	case PLATFORM_VECTOR_PAGE_FAULT:
-		sig = SIGSEGV;
-		info.code = regs->error & PLATFORM_PF_PRESENT ? SEGV_ACCERR
-							      : SEGV_MAPERR;
-		info.u.addr = fault_address;
-		break;
-	case 0: /* #DE */
-		sig = SIGFPE;
-		info.code = FPE_INTDIV;
-		info.u.addr = regs->rip;
-		break;
-	case 3: /* #BP: INT3, RIP past it (Go's debug-call protocol uses it) */
-		sig = SIGTRAP;
-		info.code = SI_KERNEL;
-		break;
-	case 6: /* #UD */
-		sig = SIGILL;
-		info.code = ILL_ILLOPN;
-		info.u.addr = regs->rip;
-		break;
-	case 13: /* #GP */
-		sig = SIGSEGV;
-		info.code = SI_KERNEL;
-		break;
-	default:
+	if (!(sig = signal_of_exception(regs, fault_address, &info)))
 		return false;
-	}
 	/* Blocked or without a handler, a fault ends the program (Linux
 	 * would kill it with the signal): the caller prints the dump. */
 	if (t->sigmask & BIT(sig))
@@ -363,7 +400,6 @@ bool signal_fault(struct thread *t, struct platform_regs *regs,
 	struct ksigaction a = action_of(sig);
 	if (a.handler <= SIG_IGN)
 		return false;
-	info.signo = sig;
 	return deliver(t, regs, sig, &a, &info, true);
 }
 

@@ -55,6 +55,13 @@ struct signal_restart {
  * back to the call first, when the handler has SA_RESTART or none runs. */
 void signal_deliver_pending(struct thread *t, struct platform_regs *regs,
 			    const struct signal_restart *restart);
+struct linux_siginfo;
+/* The signal Linux sends for CPU exception regs->vector (a page fault at
+ * fault_address included), its siginfo in *info (code; addr the faulting
+ * instruction or address where Linux gives one); 0 for a vector that
+ * sends none. */
+int signal_of_exception(const struct platform_regs *regs, uint64_t fault_address,
+			struct linux_siginfo *info);
 /* A CPU exception in t's program code (fault_address: CR2 of a page
  * fault): true when regs now enter the program's handler (SIGSEGV,
  * SIGFPE, SIGILL); false when the kernel should treat it as a crash. */

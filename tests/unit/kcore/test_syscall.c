@@ -436,6 +436,51 @@ static void default_action_target(const struct platform_regs *start)
 	results[2] = 1; /* not reached */
 }
 
+/* CPU exceptions in program code: each becomes the signal Linux sends
+ * for it, with its si_code, and si_addr the faulting instruction where
+ * Linux gives it (else 0), the handler entered. */
+static const struct {
+	uint64_t vector;
+	int sig, code;
+	bool addr_is_rip;
+} exceptions[] = {
+	{ 0, SIGFPE, FPE_INTDIV, true },   { 1, SIGTRAP, TRAP_TRACE, true },
+	{ 3, SIGTRAP, SI_KERNEL, false },  { 4, SIGSEGV, SI_KERNEL, false },
+	{ 5, SIGSEGV, SI_KERNEL, false },  { 6, SIGILL, ILL_ILLOPN, true },
+	{ 12, SIGBUS, SI_KERNEL, false },  { 13, SIGSEGV, SI_KERNEL, false },
+	{ 16, SIGFPE, FPE_FLTINV, true },  { 17, SIGBUS, BUS_ADRALN, true },
+	{ 19, SIGFPE, FPE_FLTINV, true },
+};
+#define NEXCEPTIONS (sizeof(exceptions) / sizeof(exceptions[0]))
+
+static void test_exceptions_become_linux_signals(void **state)
+{
+	struct linux_siginfo info;
+	(void)state;
+
+	for (size_t i = 0; i < NEXCEPTIONS; i++) {
+		struct platform_regs r = frame_for(0, 0, 0, 0);
+		r.vector = exceptions[i].vector;
+		r.rip = 0x400700;
+		int sig = signal_of_exception(&r, 0, &info);
+		if (sig != exceptions[i].sig || info.signo != sig || info.code != exceptions[i].code)
+			fail_msg("vector %lu: signal %d code %d, wanted %d code %d",
+				 (unsigned long)exceptions[i].vector, sig, info.code,
+				 exceptions[i].sig, exceptions[i].code);
+		assert_int_equal(info.u.addr, exceptions[i].addr_is_rip ? 0x400700 : 0);
+	}
+	/* A page fault: the address, and whether the page was there. */
+	struct platform_regs pf = frame_for(0, 0, 0, 0);
+	pf.vector = PLATFORM_VECTOR_PAGE_FAULT;
+	pf.error = PLATFORM_PF_PRESENT;
+	assert_int_equal(signal_of_exception(&pf, 0x1234, &info), SIGSEGV);
+	assert_int_equal(info.code, SEGV_ACCERR);
+	assert_int_equal(info.u.addr, 0x1234);
+	/* The timer's vector is no exception of the program's. */
+	pf.vector = PLATFORM_VECTOR_TIMER;
+	assert_int_equal(signal_of_exception(&pf, 0, &info), 0);
+}
+
 static void test_signal_default_action(void **state)
 {
 	int status;
@@ -751,6 +796,7 @@ int main(void)
 		STEST(test_signal_bookkeeping),
 		STEST(test_signal_masks_and_altstacks_per_thread),
 		STEST(test_signal_default_action),
+		STEST(test_exceptions_become_linux_signals),
 		STEST(test_signal_restarts_a_blocked_read),
 		STEST(test_signal_interrupts_a_blocked_read),
 		STEST(test_ignored_signal_leaves_a_read_blocked),
