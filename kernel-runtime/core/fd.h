@@ -14,7 +14,7 @@
 #include "waitq.h"
 
 #define FD_MAX KCORE_NOFILE
-#define FILE_MAX 128
+#define FILE_MAX 1024
 
 enum file_kind {
 	FILE_CONSOLE,

@@ -21,7 +21,6 @@
 #define FILE_MAX_BYTES (INDEX_SLOTS * INDEX_SLOTS * PAGE)
 #define SYMLINK_DEPTH 40
 #define SHORT_NAME 40
-#define DEFAULT_UMASK 0022
 
 enum fs_device { DEV_NONE, DEV_NULL, DEV_ZERO, DEV_RANDOM };
 
@@ -30,7 +29,8 @@ struct fs_node {
 	uint32_t nlink;
 	uint64_t ino;
 	uint64_t size;
-	uint64_t mtime_ns;
+	uint64_t mtime_ns, atime_ns;
+	uint32_t uid, gid;
 	const char *name;	/* the last component: name_len bytes */
 	size_t name_len;
 	struct fs_node *parent, *first, *next; /* the tree; root's parent is root */
@@ -44,6 +44,7 @@ struct fs_node {
 
 static struct fs_node nodes[FS_NODES];
 static struct fs_node *root, *cwd;
+static uint32_t umask_bits = 0022;
 static uint64_t next_ino = 2;
 static size_t live_nodes;
 /* Path copies (the tree and they are under files.lock). */
@@ -86,6 +87,7 @@ static struct fs_node *node_new(uint32_t mode, const char *name, size_t len, boo
 			continue;
 		*n = (struct fs_node){ .mode = mode, .ino = next_ino++,
 				       .mtime_ns = now_ns(), .used = true };
+		n->atime_ns = n->mtime_ns;
 		n->nlink = (mode & S_IFMT) == S_IFDIR ? 2 : 1;
 		if (keep) {
 			n->name = name;
@@ -459,14 +461,16 @@ static void stat_fill(const struct fs_node *n, void *statbuf)
 		int64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
 		int64_t reserved[3];
 	} st = { .dev = 1, .ino = n->ino, .nlink = n->nlink, .mode = n->mode,
-		 .size = (int64_t)n->size, .blksize = 4096,
+		 .uid = n->uid, .gid = n->gid, .size = (int64_t)n->size, .blksize = 4096,
 		 .blocks = (int64_t)((n->size + 511) / 512) };
 	_Static_assert(sizeof(st) == 144, "struct stat is 144 bytes");
 
 	if (n->device)
 		st.rdev = (1 << 8) | (n->device == DEV_NULL ? 3 : n->device == DEV_ZERO ? 5 : 9);
-	st.atime = st.mtime = st.ctime = (int64_t)(n->mtime_ns / 1000000000);
-	st.atime_ns = st.mtime_ns = st.ctime_ns = (int64_t)(n->mtime_ns % 1000000000);
+	st.mtime = st.ctime = (int64_t)(n->mtime_ns / 1000000000);
+	st.mtime_ns = st.ctime_ns = (int64_t)(n->mtime_ns % 1000000000);
+	st.atime = (int64_t)(n->atime_ns / 1000000000);
+	st.atime_ns = (int64_t)(n->atime_ns % 1000000000);
 	kmemcpy(statbuf, &st, sizeof(st));
 }
 
@@ -609,7 +613,7 @@ static const char *archive_entry(const char *name, size_t len, uint64_t mode,
 		link_child(dir, n);
 	}
 	n->mode = (uint32_t)mode;
-	n->mtime_ns = mtime * 1000000000ull;
+	n->mtime_ns = n->atime_ns = mtime * 1000000000ull;
 	if (type != S_IFDIR) {
 		n->data = data;
 		n->size = size;
@@ -653,6 +657,7 @@ bool fs_init(const char *cwd_path, const char **why)
 
 	kmemset(nodes, 0, sizeof(nodes));
 	live_nodes = 0;
+	umask_bits = 0022;
 	next_ino = 2;
 	root = node_new(S_IFDIR | 0755, "", 0, true);
 	root->parent = root;
@@ -910,7 +915,7 @@ static long openat_locked(int dirfd, const char *path, int flags, uint32_t mode)
 			return -ENOENT;
 		if (w.slash)
 			return -EISDIR;
-		err = create_at(&w, S_IFREG | (mode & 07777 & ~DEFAULT_UMASK), &n);
+		err = create_at(&w, S_IFREG | (mode & 07777 & ~umask_bits), &n);
 		if (err)
 			return err;
 	} else {
@@ -1022,7 +1027,7 @@ static long mkdirat_locked(int dirfd, const char *path, uint32_t mode)
 		return err;
 	if (w.node)
 		return -EEXIST;
-	return create_at(&w, S_IFDIR | (mode & 07777 & ~DEFAULT_UMASK), &n);
+	return create_at(&w, S_IFDIR | (mode & 07777 & ~umask_bits), &n);
 }
 
 long fs_mkdirat(int dirfd, const char *path, uint32_t mode)
@@ -1195,7 +1200,8 @@ long fs_truncate(const char *path, int64_t len)
 static long fchmodat_locked(int dirfd, const char *path, uint32_t mode, int flags)
 {
 	struct where w;
-	long err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), false, &w);
+	long err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
+				flags & AT_EMPTY_PATH, &w);
 
 	if (err)
 		return err;
@@ -1251,14 +1257,17 @@ static long utimensat_locked(int dirfd, const char *path, const void *times, int
 			return 0;
 		w.node = f->fs.node;
 	}
-	/* The modification time (the second timespec); access times are
-	 * not kept. */
-	if (!times || ts[3] == UTIME_NOW)
-		w.node->mtime_ns = now_ns();
-	else if (ts[3] != UTIME_OMIT) {
-		if (ts[3] < 0 || ts[3] >= 1000000000)
+	/* times[0] the access time, times[1] the modification time. */
+	uint64_t *to[2] = { &w.node->atime_ns, &w.node->mtime_ns };
+	for (int i = 0; i < 2 && times; i++)
+		if (ts[2 * i + 1] != UTIME_NOW && ts[2 * i + 1] != UTIME_OMIT &&
+		    (ts[2 * i + 1] < 0 || ts[2 * i + 1] >= 1000000000))
 			return -EINVAL;
-		w.node->mtime_ns = (uint64_t)ts[2] * 1000000000ull + (uint64_t)ts[3];
+	for (int i = 0; i < 2; i++) {
+		if (!times || ts[2 * i + 1] == UTIME_NOW)
+			*to[i] = now_ns();
+		else if (ts[2 * i + 1] != UTIME_OMIT)
+			*to[i] = (uint64_t)ts[2 * i] * 1000000000ull + (uint64_t)ts[2 * i + 1];
 	}
 	return 0;
 }
@@ -1334,4 +1343,57 @@ static long getcwd_locked(char *buf, size_t size)
 long fs_getcwd(char *buf, size_t size)
 {
 	LOCKED(getcwd_locked(buf, size));
+}
+
+static long chown_node(struct fs_node *n, uint32_t uid, uint32_t gid)
+{
+	/* -1 leaves the id as it is. */
+	if (uid != UINT32_MAX)
+		n->uid = uid;
+	if (gid != UINT32_MAX)
+		n->gid = gid;
+	return 0;
+}
+
+static long fchownat_locked(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags)
+{
+	struct where w;
+	long err;
+
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH, &w);
+	return err ? err : chown_node(w.node, uid, gid);
+}
+
+long fs_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags)
+{
+	LOCKED(fchownat_locked(dirfd, path, uid, gid, flags));
+}
+
+static long fchown_locked(int fd, uint32_t uid, uint32_t gid)
+{
+	struct file *f = fd_lookup(fd);
+
+	if (!f)
+		return -EBADF;
+	return f->kind == FILE_NODE ? chown_node(f->fs.node, uid, gid) : 0;
+}
+
+long fs_fchown(int fd, uint32_t uid, uint32_t gid)
+{
+	LOCKED(fchown_locked(fd, uid, gid));
+}
+
+static long umask_locked(uint32_t mask)
+{
+	uint32_t was = umask_bits;
+
+	umask_bits = mask & 0777;
+	return was;
+}
+
+long fs_umask(uint32_t mask)
+{
+	LOCKED(umask_locked(mask));
 }

@@ -57,6 +57,11 @@ long fs_symlinkat(const char *target, int dirfd, const char *path);
 long fs_truncate(const char *path, int64_t len);
 long fs_fchmodat(int dirfd, const char *path, uint32_t mode, int flags);
 long fs_fchmod(int fd, uint32_t mode);
+/* uid or gid (uint32_t)-1: left as it is. */
+long fs_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags);
+long fs_fchown(int fd, uint32_t uid, uint32_t gid);
+/* The mask of new files' permissions; returns the one before. */
+long fs_umask(uint32_t mask);
 long fs_utimensat(int dirfd, const char *path, const void *times, int flags);
 long fs_chdir(const char *path);
 long fs_fchdir(int fd);

@@ -89,9 +89,12 @@
 #define NR_unlink 87
 #define NR_symlink 88
 #define NR_readlink 89
+#define NR_chown 92
 #define NR_chmod 90
 #define NR_fchmod 91
 #define NR_fchown 93
+#define NR_lchown 94
+#define NR_umask 95
 #define NR_gettimeofday 96
 #define NR_getrlimit 97
 #define NR_getuid 102
@@ -99,6 +102,7 @@
 #define NR_geteuid 107
 #define NR_getegid 108
 #define NR_getppid 110
+#define NR_getgroups 115
 #define NR_sigaltstack 131
 #define NR_prctl 157
 #define NR_arch_prctl 158
@@ -152,6 +156,7 @@
 #define NR_rseq 334
 #define NR_clone3 435
 #define NR_faccessat2 439
+#define NR_fchmodat2 452
 #define NR_epoll_pwait2 441
 
 /* mmap, mprotect, madvise */

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #define KCORE_PID 1
-#define KCORE_NOFILE 256 /* RLIMIT_NOFILE: the size of the fd table */
+#define KCORE_NOFILE 1024 /* RLIMIT_NOFILE: the size of the fd table */
 
 struct krlimit {
 	uint64_t cur, max;

@@ -287,21 +287,45 @@ long sys_fchmodat(const long *a)
 	return fs_fchmodat((int)a[0], USER_PTR(const char, a[1]), (uint32_t)a[2], 0);
 }
 
+long sys_fchmodat2(const long *a)
+{
+	if (a[3] & ~(long)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	return fs_fchmodat((int)a[0], USER_PTR(const char, a[1]), (uint32_t)a[2], (int)a[3]);
+}
+
 long sys_fchmod(const long *a)
 {
 	return fs_fchmod((int)a[0], (uint32_t)a[1]);
 }
 
-/* Everything belongs to root, who stays the owner. */
+/* Owners are kept and reported; the program, root, may do anything. */
 long sys_fchown(const long *a)
 {
-	return fd_node_call((int)a[0], 0, call_none, NULL);
+	return fs_fchown((int)a[0], (uint32_t)a[1], (uint32_t)a[2]);
 }
 
 long sys_fchownat(const long *a)
 {
-	return fs_faccessat((int)a[0], USER_PTR(const char, a[1]), F_OK,
-			    (int)(a[4] & (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)));
+	return fs_fchownat((int)a[0], USER_PTR(const char, a[1]), (uint32_t)a[2],
+			   (uint32_t)a[3], (int)a[4]);
+}
+
+long sys_chown(const long *a)
+{
+	return fs_fchownat(AT_FDCWD, USER_PTR(const char, a[0]), (uint32_t)a[1],
+			   (uint32_t)a[2], 0);
+}
+
+long sys_lchown(const long *a)
+{
+	return fs_fchownat(AT_FDCWD, USER_PTR(const char, a[0]), (uint32_t)a[1],
+			   (uint32_t)a[2], AT_SYMLINK_NOFOLLOW);
+}
+
+long sys_umask(const long *a)
+{
+	return fs_umask((uint32_t)a[0]);
 }
 
 long sys_utimensat(const long *a)

@@ -18,7 +18,7 @@
 	X(mkdir) X(mkdirat) X(unlink) X(rmdir) X(unlinkat) X(rename)        \
 	X(renameat) X(renameat2) X(symlink) X(symlinkat) X(chmod)           \
 	X(fchmod) X(fchmodat) X(fchown) X(fchownat) X(utimensat) X(chdir)   \
-	X(fchdir)                                                           \
+	X(fchdir) X(fchmodat2) X(chown) X(lchown) X(umask)                  \
 	/* sys_mem.c */                                                     \
 	X(mmap) X(munmap) X(mprotect) X(madvise) X(mincore) X(brk)          \
 	/* sys_thread.c */                                                  \
@@ -33,7 +33,7 @@
 	/* sys_process.c */                                                 \
 	X(getpid) X(getppid) X(getuid) X(geteuid) X(getgid) X(getegid)      \
 	X(arch_prctl) X(prctl) X(uname) X(getrlimit) X(setrlimit)           \
-	X(prlimit64) X(getrandom) X(getcwd)                                 \
+	X(prlimit64) X(getrandom) X(getcwd) X(getgroups)                    \
 	/* sys_time.c */                                                    \
 	X(clock_gettime) X(clock_getres) X(clock_nanosleep) X(nanosleep)    \
 	X(gettimeofday) X(time)
@@ -43,7 +43,7 @@ SYSCALL_LIST(SYSCALL_DECLARE)
 #undef SYSCALL_DECLARE
 
 /* Table size: numbers at or above it are unknown. */
-#define SYSCALL_TABLE_SIZE 448
+#define SYSCALL_TABLE_SIZE 456
 
 /* trace: log every call and its result. */
 void syscall_init(bool trace);

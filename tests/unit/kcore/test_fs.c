@@ -327,6 +327,43 @@ static void test_cwd(void **state)
 	assert_int_equal(sys(NR_chdir, (long)"/etc/hosts", 0, 0, 0, 0, 0), -ENOTDIR);
 }
 
+/* Times, owners and the umask are kept and reported. */
+static void test_times_owners_umask(void **state)
+{
+	struct kstat st;
+	int64_t times[4] = { 100, 5, 200, 7 };
+	(void)state;
+
+	put("/tmp/t", "x");
+	assert_int_equal(sys(NR_utimensat, AT_FDCWD, (long)"/tmp/t", (long)times, 0, 0, 0), 0);
+	assert_int_equal(stat_of("/tmp/t", &st, 0), 0);
+	assert_int_equal(st.times[0], 100); /* atime */
+	assert_int_equal(st.times[1], 5);
+	assert_int_equal(st.times[2], 200); /* mtime */
+	assert_int_equal(st.times[3], 7);
+	times[1] = UTIME_OMIT;
+	times[2] = 300;
+	assert_int_equal(sys(NR_utimensat, AT_FDCWD, (long)"/tmp/t", (long)times, 0, 0, 0), 0);
+	assert_int_equal(stat_of("/tmp/t", &st, 0), 0);
+	assert_int_equal(st.times[0], 100);
+	assert_int_equal(st.times[2], 300);
+	times[3] = 1000000000;
+	assert_int_equal(sys(NR_utimensat, AT_FDCWD, (long)"/tmp/t", (long)times, 0, 0, 0), -EINVAL);
+	assert_int_equal(sys(NR_fchownat, AT_FDCWD, (long)"/tmp/t", 7, -1, 0, 0), 0);
+	assert_int_equal(sys(NR_lchown, (long)"/tmp/t", -1, 9, 0, 0, 0), 0);
+	assert_int_equal(stat_of("/tmp/t", &st, 0), 0);
+	assert_int_equal(st.uid, 7);
+	assert_int_equal(st.gid, 9);
+	assert_int_equal(sys(NR_umask, 077, 0, 0, 0, 0, 0), 022);
+	long fd = open_at("/tmp/masked", O_CREAT | O_WRONLY, 0666);
+	assert_true(fd >= 0);
+	assert_int_equal(stat_of("/tmp/masked", &st, 0), 0);
+	assert_int_equal(st.mode, S_IFREG | 0600);
+	assert_int_equal(sys(NR_fchmodat2, AT_FDCWD, (long)"/tmp/masked", 0640, 0, 0, 0), 0);
+	assert_int_equal(stat_of("/tmp/masked", &st, 0), 0);
+	assert_int_equal(st.mode, S_IFREG | 0640);
+}
+
 static void test_archive_in_place(void **state)
 {
 	char buf[64];
@@ -389,6 +426,7 @@ int main(void)
 		FTEST(test_symlinks_stay_inside),
 		FTEST(test_unlinked_while_open),
 		FTEST(test_cwd),
+		FTEST(test_times_owners_umask),
 		FTEST(test_archive_in_place),
 		FTEST(test_archive_refused),
 	};

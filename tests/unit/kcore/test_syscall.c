@@ -4,6 +4,7 @@
 #include "kcore_test.h"
 
 #include "kernel.h"
+#include "process.h"
 #include "linux_abi.h"
 #include "signals.h"
 #include "thread.h"
@@ -625,8 +626,8 @@ static void test_rlimits(void **state)
 
 	/* prlimit64(pid, resource, new, old) as Go's syscall.init does. */
 	assert_int_equal(sys(NR_prlimit64, 0, RLIMIT_NOFILE, 0, (long)lim, 0, 0), 0);
-	assert_int_equal(lim[0], 256);
-	assert_int_equal(lim[1], 256);
+	assert_int_equal(lim[0], KCORE_NOFILE);
+	assert_int_equal(lim[1], KCORE_NOFILE);
 	set[0] = 100;
 	set[1] = 200;
 	assert_int_equal(sys(NR_prlimit64, 0, RLIMIT_NOFILE, (long)set, 0, 0, 0), 0);
