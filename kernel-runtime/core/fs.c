@@ -34,6 +34,10 @@ struct fs_node {
 	const char *name;	/* the last component: name_len bytes */
 	size_t name_len;
 	struct fs_node *parent, *first, *next; /* the tree; root's parent is root */
+	/* The node whose mode, size, bytes and times these are: itself, but
+	 * for a hard link's name (whose node holds only its place in the
+	 * tree). Open files point at it. */
+	struct fs_node *inode;
 	const uint8_t *data;	/* bytes in place (archive, built-in), or NULL */
 	uint64_t index_pa;	/* the changed bytes' page index, 0: none */
 	unsigned opens;		/* open files: an unlinked node lives until 0 */
@@ -88,6 +92,7 @@ static struct fs_node *node_new(uint32_t mode, const char *name, size_t len, boo
 		*n = (struct fs_node){ .mode = mode, .ino = next_ino++,
 				       .mtime_ns = now_ns(), .used = true };
 		n->atime_ns = n->mtime_ns;
+		n->inode = n;
 		n->nlink = (mode & S_IFMT) == S_IFDIR ? 2 : 1;
 		if (keep) {
 			n->name = name;
@@ -285,10 +290,13 @@ static long bytes_truncate(struct fs_node *n, uint64_t len)
 	return 0;
 }
 
-/* A node nothing names or holds open any more. */
+/* A node nothing names or holds open any more (a file's names are its
+ * nlink, its own and its hard links'; a directory has one). */
 static void node_free_if_unused(struct fs_node *n)
 {
-	if (n->linked || n->opens || n == root)
+	bool named = IS(n, S_IFDIR) ? n->linked : n->linked || n->nlink > 0;
+
+	if (named || n->opens || n == root)
 		return;
 	pages_free(n, 0);
 	n->used = false;
@@ -297,11 +305,13 @@ static void node_free_if_unused(struct fs_node *n)
 
 /* --- paths ------------------------------------------------------------ */
 
-/* Where a lookup ended: the node (NULL when the last component does not
- * exist), its directory and its name as written (name NULL for a path
- * that names a directory itself: "/", ".", "a/.."). */
+/* Where a lookup ended: the node and its entry (NULL when the last
+ * component does not exist), its directory and its name as written (name
+ * NULL for a path that names a directory itself: "/", ".", "a/.."). */
 struct where {
-	struct fs_node *node, *dir;
+	struct fs_node *node;	/* the file: what holds mode, size, bytes */
+	struct fs_node *entry;	/* its name in dir (node, but for a hard link) */
+	struct fs_node *dir;
 	const char *name;
 	size_t len;
 	bool slash; /* the path ended in "/": a directory is meant */
@@ -323,7 +333,7 @@ static long lookup(struct fs_node *start, const char *path, const char *end,
 	struct fs_node *dir = path < end && *path == '/' ? root : start;
 	const char *p = path;
 
-	*w = (struct where){ .node = dir, .dir = dir->parent };
+	*w = (struct where){ .node = dir, .entry = dir, .dir = dir->parent };
 	for (;;) {
 		while (p < end && *p == '/')
 			p++;
@@ -336,7 +346,7 @@ static long lookup(struct fs_node *start, const char *path, const char *end,
 		bool last = only_slashes(p, end), slash = last && p < end;
 		if (n > FS_NAME_MAX)
 			return -ENAMETOOLONG;
-		if (!IS(dir, S_IFDIR))
+		if (!IS(dir->inode, S_IFDIR))
 			return -ENOTDIR;
 		struct fs_node *child;
 		if (n == 1 && c[0] == '.')
@@ -351,12 +361,12 @@ static long lookup(struct fs_node *start, const char *path, const char *end,
 			*w = (struct where){ .dir = dir, .name = c, .len = n, .slash = slash };
 			return 0;
 		}
-		if (IS(child, S_IFLNK) && (!last || follow || slash)) {
+		if (IS(child->inode, S_IFLNK) && (!last || follow || slash)) {
+			const char *text = (const char *)child->inode->data;
 			struct where t;
 			if (++*links > SYMLINK_DEPTH)
 				return -ELOOP;
-			long err = lookup(dir, (const char *)child->data,
-					  (const char *)child->data + child->size, true, links, &t);
+			long err = lookup(dir, text, text + child->inode->size, true, links, &t);
 			if (err)
 				return err;
 			if (!t.node) {
@@ -366,13 +376,14 @@ static long lookup(struct fs_node *start, const char *path, const char *end,
 				*w = t; /* creating through a dangling symlink */
 				return 0;
 			}
-			child = t.node;
+			child = t.entry;
 		}
 		if (last) {
 			bool dotted = (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.');
-			if (slash && !IS(child, S_IFDIR))
+			if (slash && !IS(child->inode, S_IFDIR))
 				return -ENOTDIR;
-			*w = (struct where){ .node = child, .dir = dotted ? child->parent : dir,
+			*w = (struct where){ .node = child->inode, .entry = child,
+					     .dir = dotted ? child->parent : dir,
 					     .name = dotted ? NULL : c, .len = n, .slash = slash };
 			return 0;
 		}
@@ -429,7 +440,8 @@ static long resolve(int dirfd, const char *user, char *buf, bool follow,
 				return -EBADF;
 			if (f->kind != FILE_NODE)
 				return -ENOENT; /* a pipe's stat goes through fstat */
-			*w = (struct where){ .node = f->fs.node, .dir = f->fs.node->parent };
+			*w = (struct where){ .node = f->fs.node, .entry = f->fs.node,
+					     .dir = f->fs.node->parent };
 			return 0;
 		}
 		long err = start_of(dirfd, &start);
@@ -836,10 +848,11 @@ long fs_getdents(struct file *f, void *buf, size_t len)
 				return -EINVAL; /* too small for one entry */
 			break;
 		}
-		uint64_t ino = e->ino, next = i + 1;
+		const struct fs_node *in = e->inode;
+		uint64_t ino = in->ino, next = i + 1;
 		uint16_t rl = (uint16_t)reclen;
-		uint8_t type = IS(e, S_IFDIR) ? DT_DIR : IS(e, S_IFLNK) ? DT_LNK :
-			       IS(e, S_IFCHR) ? DT_CHR : DT_REG;
+		uint8_t type = IS(in, S_IFDIR) ? DT_DIR : IS(in, S_IFLNK) ? DT_LNK :
+			       IS(in, S_IFCHR) ? DT_CHR : DT_REG;
 		kmemcpy(out + used, &ino, 8);
 		kmemcpy(out + used + 8, &next, 8);
 		kmemcpy(out + used + 16, &rl, 2);
@@ -1035,14 +1048,22 @@ long fs_mkdirat(int dirfd, const char *path, uint32_t mode)
 	LOCKED(mkdirat_locked(dirfd, path, mode));
 }
 
-/* Removes n from its directory: it lives on while open. */
-static void remove_node(struct fs_node *n)
+/* Removes the name entry from its directory: its file lives on while
+ * open or named elsewhere (a hard link). */
+static void remove_node(struct fs_node *entry)
 {
-	unlink_child(n);
+	struct fs_node *n = entry->inode;
+
+	unlink_child(entry);
 	if (IS(n, S_IFDIR))
 		n->nlink = 0;
 	else
 		n->nlink--;
+	if (entry != n) {
+		/* A hard link's name: nothing else points at it. */
+		entry->used = false;
+		live_nodes--;
+	}
 	node_free_if_unused(n);
 }
 
@@ -1070,7 +1091,7 @@ static long unlinkat_locked(int dirfd, const char *path, int flags)
 	} else if (w.slash) {
 		return -ENOTDIR;
 	}
-	remove_node(w.node);
+	remove_node(w.entry);
 	return 0;
 }
 
@@ -1100,13 +1121,14 @@ static long renameat_locked(int olddirfd, const char *oldpath, int newdirfd,
 	if ((err = resolve(olddirfd, oldpath, path_a, false, false, &from)) != 0 ||
 	    (err = resolve(newdirfd, newpath, path_b, false, false, &to)) != 0)
 		return err;
-	struct fs_node *n = from.node, *old = to.node;
+	/* Names move (entries); what they name (nodes) is checked. */
+	struct fs_node *n = from.node, *old = to.node, *entry = from.entry;
 	if (!n)
 		return -ENOENT;
 	if (!from.name || !to.name || n == root)
 		return -EBUSY;
 	if (old == n)
-		return 0;
+		return 0; /* one file, two names (or one): Linux does nothing */
 	if (IS(n, S_IFDIR) && inside(to.dir, n))
 		return -EINVAL;
 	if ((from.slash || to.slash) && !IS(n, S_IFDIR))
@@ -1128,15 +1150,15 @@ static long renameat_locked(int olddirfd, const char *oldpath, int newdirfd,
 	if (len >= SHORT_NAME && !copy)
 		return -ENOSPC;
 	if (old)
-		remove_node(old);
-	unlink_child(n);
+		remove_node(to.entry);
+	unlink_child(entry);
 	if (!copy)
-		copy = n->short_name;
+		copy = entry->short_name;
 	kmemmove(copy, name, len);
 	copy[len] = 0;
-	n->name = copy;
-	n->name_len = len;
-	link_child(to.dir, n);
+	entry->name = copy;
+	entry->name_len = len;
+	link_child(to.dir, entry);
 	return 0;
 }
 
@@ -1396,4 +1418,37 @@ static long umask_locked(uint32_t mask)
 long fs_umask(uint32_t mask)
 {
 	LOCKED(umask_locked(mask));
+}
+
+static long linkat_locked(int olddirfd, const char *oldpath, int newdirfd,
+			  const char *newpath, int flags)
+{
+	struct where from, to;
+	struct fs_node *entry;
+	long err;
+
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return -EINVAL;
+	if ((err = resolve_node(olddirfd, oldpath, flags & AT_SYMLINK_FOLLOW,
+				flags & AT_EMPTY_PATH, &from)) != 0 ||
+	    (err = resolve(newdirfd, newpath, path_b, false, false, &to)) != 0)
+		return err;
+	struct fs_node *n = from.node;
+	if (IS(n, S_IFDIR))
+		return -EPERM;
+	if (to.node)
+		return -EEXIST;
+	if (to.slash || n->nlink == 0)
+		return -ENOENT; /* a file already removed cannot get a name back */
+	if ((err = create_at(&to, n->mode, &entry)) != 0)
+		return err;
+	entry->inode = n;
+	n->nlink++;
+	return 0;
+}
+
+long fs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+	       int flags)
+{
+	LOCKED(linkat_locked(olddirfd, oldpath, newdirfd, newpath, flags));
 }

@@ -54,6 +54,9 @@ long fs_unlinkat(int dirfd, const char *path, int flags);
 long fs_renameat(int olddirfd, const char *oldpath, int newdirfd,
 		 const char *newpath, unsigned flags);
 long fs_symlinkat(const char *target, int dirfd, const char *path);
+/* A hard link: a second name of the same file (no directories). */
+long fs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath,
+	       int flags);
 long fs_truncate(const char *path, int64_t len);
 long fs_fchmodat(int dirfd, const char *path, uint32_t mode, int flags);
 long fs_fchmod(int fd, uint32_t mode);

@@ -86,6 +86,7 @@
 #define NR_rename 82
 #define NR_mkdir 83
 #define NR_rmdir 84
+#define NR_link 86
 #define NR_unlink 87
 #define NR_symlink 88
 #define NR_readlink 89
@@ -135,6 +136,7 @@
 #define NR_newfstatat 262
 #define NR_unlinkat 263
 #define NR_renameat 264
+#define NR_linkat 265
 #define NR_symlinkat 266
 #define NR_readlinkat 267
 #define NR_fchmodat 268

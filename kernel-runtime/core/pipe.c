@@ -9,7 +9,7 @@
 #include "linux_abi.h"
 #include "signals.h"
 
-#define PIPE_MAX 32
+#define PIPE_MAX 256 /* a frame of buffer each, taken when made */
 #define PIPE_SIZE ((size_t)FRAME_SIZE)
 
 struct pipe {

@@ -272,6 +272,18 @@ long sys_symlinkat(const long *a)
 	return fs_symlinkat(USER_PTR(const char, a[0]), (int)a[1], USER_PTR(const char, a[2]));
 }
 
+long sys_link(const long *a)
+{
+	return fs_linkat(AT_FDCWD, USER_PTR(const char, a[0]), AT_FDCWD,
+			 USER_PTR(const char, a[1]), 0);
+}
+
+long sys_linkat(const long *a)
+{
+	return fs_linkat((int)a[0], USER_PTR(const char, a[1]), (int)a[2],
+			 USER_PTR(const char, a[3]), (int)a[4]);
+}
+
 long sys_truncate(const long *a)
 {
 	return fs_truncate(USER_PTR(const char, a[0]), a[1]);

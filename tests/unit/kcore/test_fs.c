@@ -306,6 +306,40 @@ static void test_unlinked_while_open(void **state)
 	assert_int_equal(fs_node_count(), before - 1); /* freed at the last close */
 }
 
+/* Hard links: one file, two names; it lives while either does. */
+static void test_hard_links(void **state)
+{
+	char buf[16];
+	struct kstat a, b;
+	(void)state;
+
+	put("/tmp/h1", "shared");
+	assert_int_equal(sys(NR_link, (long)"/tmp/h1", (long)"/tmp/h2", 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_link, (long)"/tmp/h1", (long)"/tmp/h2", 0, 0, 0, 0), -EEXIST);
+	assert_int_equal(sys(NR_link, (long)"/tmp", (long)"/tmp/dirlink", 0, 0, 0, 0), -EPERM);
+	assert_int_equal(stat_of("/tmp/h1", &a, 0), 0);
+	assert_int_equal(stat_of("/tmp/h2", &b, 0), 0);
+	assert_int_equal(a.ino, b.ino);
+	assert_int_equal(a.nlink, 2);
+	/* A write through one name shows through the other. */
+	long fd = open_at("/tmp/h2", O_WRONLY | O_APPEND, 0);
+	assert_int_equal(sys(NR_write, fd, (long)"!", 1, 0, 0, 0), 1);
+	sys(NR_close, fd, 0, 0, 0, 0, 0);
+	assert_int_equal(slurp("/tmp/h1", buf, sizeof(buf)), 7);
+	/* Renaming one name onto the other does nothing, as on Linux. */
+	assert_int_equal(sys(NR_rename, (long)"/tmp/h1", (long)"/tmp/h2", 0, 0, 0, 0), 0);
+	assert_int_equal(stat_of("/tmp/h1", &a, 0), 0);
+	/* The first name goes, the file stays under the second. */
+	size_t nodes = fs_node_count();
+	assert_int_equal(sys(NR_unlink, (long)"/tmp/h1", 0, 0, 0, 0, 0), 0);
+	assert_int_equal(slurp("/tmp/h2", buf, sizeof(buf)), 7);
+	assert_string_equal(buf, "shared!");
+	assert_int_equal(stat_of("/tmp/h2", &b, 0), 0);
+	assert_int_equal(b.nlink, 1);
+	assert_int_equal(sys(NR_unlink, (long)"/tmp/h2", 0, 0, 0, 0, 0), 0);
+	assert_int_equal(fs_node_count(), nodes - 2);
+}
+
 static void test_cwd(void **state)
 {
 	char buf[128];
@@ -425,6 +459,7 @@ int main(void)
 		FTEST(test_rename),
 		FTEST(test_symlinks_stay_inside),
 		FTEST(test_unlinked_while_open),
+		FTEST(test_hard_links),
 		FTEST(test_cwd),
 		FTEST(test_times_owners_umask),
 		FTEST(test_archive_in_place),
