@@ -324,11 +324,26 @@ static bool only_slashes(const char *p, const char *end)
 	return p == end;
 }
 
-/* Resolves path[0..end) from start; follow: a symlink as the last
- * component is followed. 0, or -ENOENT, -ENOTDIR, -ELOOP,
+/* Whether a symlink as the last component is followed: FOLLOW_SLASH
+ * only when the path ends in "/" (lstat, unlink, rename...), FOLLOW
+ * always (stat, open), FOLLOW_NEVER not even then (mkdir: Linux says
+ * EEXIST for "mkdir symlink/"). */
+enum follow { FOLLOW_SLASH, FOLLOW, FOLLOW_NEVER };
+
+static enum follow follow_if(bool yes)
+{
+	return yes ? FOLLOW : FOLLOW_SLASH;
+}
+
+static enum follow follow_unless(bool no)
+{
+	return follow_if(!no);
+}
+
+/* Resolves path[0..end) from start. 0, or -ENOENT, -ENOTDIR, -ELOOP,
  * -ENAMETOOLONG. */
 static long lookup(struct fs_node *start, const char *path, const char *end,
-		   bool follow, int *links, struct where *w)
+		   enum follow follow, int *links, struct where *w)
 {
 	struct fs_node *dir = path < end && *path == '/' ? root : start;
 	const char *p = path;
@@ -361,12 +376,13 @@ static long lookup(struct fs_node *start, const char *path, const char *end,
 			*w = (struct where){ .dir = dir, .name = c, .len = n, .slash = slash };
 			return 0;
 		}
-		if (IS(child->inode, S_IFLNK) && (!last || follow || slash)) {
+		if (IS(child->inode, S_IFLNK) &&
+		    (!last || follow == FOLLOW || (slash && follow == FOLLOW_SLASH))) {
 			const char *text = (const char *)child->inode->data;
 			struct where t;
 			if (++*links > SYMLINK_DEPTH)
 				return -ELOOP;
-			long err = lookup(dir, text, text + child->inode->size, true, links, &t);
+			long err = lookup(dir, text, text + child->inode->size, FOLLOW, links, &t);
 			if (err)
 				return err;
 			if (!t.node) {
@@ -380,7 +396,7 @@ static long lookup(struct fs_node *start, const char *path, const char *end,
 		}
 		if (last) {
 			bool dotted = (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.');
-			if (slash && !IS(child->inode, S_IFDIR))
+			if (slash && !IS(child->inode, S_IFDIR) && follow != FOLLOW_NEVER)
 				return -ENOTDIR;
 			*w = (struct where){ .node = child->inode, .entry = child,
 					     .dir = dotted ? child->parent : dir,
@@ -422,7 +438,7 @@ static long start_of(int dirfd, struct fs_node **out)
 
 /* Copies and resolves a user path against dirfd; empty paths are -ENOENT
  * unless empty_ok (AT_EMPTY_PATH: w then names dirfd's node). */
-static long resolve(int dirfd, const char *user, char *buf, bool follow,
+static long resolve(int dirfd, const char *user, char *buf, enum follow follow,
 		    bool empty_ok, struct where *w)
 {
 	struct fs_node *start = cwd;
@@ -452,7 +468,7 @@ static long resolve(int dirfd, const char *user, char *buf, bool follow,
 }
 
 /* resolve, for a path that must name an existing node (-ENOENT). */
-static long resolve_node(int dirfd, const char *user, bool follow, bool empty_ok,
+static long resolve_node(int dirfd, const char *user, enum follow follow, bool empty_ok,
 			 struct where *w)
 {
 	long err = resolve(dirfd, user, path_a, follow, empty_ok, w);
@@ -918,8 +934,8 @@ static long openat_locked(int dirfd, const char *path, int flags, uint32_t mode)
 
 	if ((flags & O_TMPFILE_BIT) || (flags & O_ACCMODE) == O_ACCMODE)
 		return -EINVAL;
-	err = resolve(dirfd, path, path_a, !(flags & O_NOFOLLOW) && !(creat && (flags & O_EXCL)),
-		      false, &w);
+	err = resolve(dirfd, path, path_a,
+		      follow_unless((flags & O_NOFOLLOW) || (creat && (flags & O_EXCL))), false, &w);
 	if (err)
 		return err;
 	struct fs_node *n = w.node;
@@ -971,7 +987,7 @@ long fs_openat(int dirfd, const char *path, int flags, uint32_t mode)
 static long fstatat_locked(int dirfd, const char *path, void *statbuf, int flags)
 {
 	struct where w;
-	long err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
+	long err = resolve_node(dirfd, path, follow_unless(flags & AT_SYMLINK_NOFOLLOW),
 				flags & AT_EMPTY_PATH, &w);
 
 	if (err)
@@ -988,7 +1004,7 @@ long fs_fstatat(int dirfd, const char *path, void *statbuf, int flags)
 static long readlinkat_locked(int dirfd, const char *path, char *buf, size_t size)
 {
 	struct where w;
-	long err = resolve_node(dirfd, path, false, true, &w);
+	long err = resolve_node(dirfd, path, FOLLOW_SLASH, true, &w);
 
 	if (err)
 		return err;
@@ -1015,7 +1031,7 @@ static long faccessat_locked(int dirfd, const char *path, int mode, int flags)
 
 	if (mode & ~7)
 		return -EINVAL;
-	err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
+	err = resolve_node(dirfd, path, follow_unless(flags & AT_SYMLINK_NOFOLLOW),
 			   flags & AT_EMPTY_PATH, &w);
 	if (err)
 		return err;
@@ -1034,7 +1050,7 @@ static long mkdirat_locked(int dirfd, const char *path, uint32_t mode)
 {
 	struct where w;
 	struct fs_node *n;
-	long err = resolve(dirfd, path, path_a, false, false, &w);
+	long err = resolve(dirfd, path, path_a, FOLLOW_NEVER, false, &w);
 
 	if (err)
 		return err;
@@ -1074,7 +1090,7 @@ static long unlinkat_locked(int dirfd, const char *path, int flags)
 
 	if (flags & ~AT_REMOVEDIR)
 		return -EINVAL;
-	err = resolve_node(dirfd, path, false, false, &w);
+	err = resolve_node(dirfd, path, FOLLOW_SLASH, false, &w);
 	if (err)
 		return err;
 	if (flags & AT_REMOVEDIR) {
@@ -1118,8 +1134,8 @@ static long renameat_locked(int olddirfd, const char *oldpath, int newdirfd,
 
 	if (flags & ~(unsigned)RENAME_NOREPLACE)
 		return -EINVAL; /* RENAME_EXCHANGE, RENAME_WHITEOUT */
-	if ((err = resolve(olddirfd, oldpath, path_a, false, false, &from)) != 0 ||
-	    (err = resolve(newdirfd, newpath, path_b, false, false, &to)) != 0)
+	if ((err = resolve(olddirfd, oldpath, path_a, FOLLOW_SLASH, false, &from)) != 0 ||
+	    (err = resolve(newdirfd, newpath, path_b, FOLLOW_SLASH, false, &to)) != 0)
 		return err;
 	/* Names move (entries); what they name (nodes) is checked. */
 	struct fs_node *n = from.node, *old = to.node, *entry = from.entry;
@@ -1178,7 +1194,7 @@ static long symlinkat_locked(const char *target, int dirfd, const char *path)
 		return tlen;
 	if (tlen == 0)
 		return -ENOENT;
-	if ((err = resolve(dirfd, path, path_a, false, false, &w)) != 0)
+	if ((err = resolve(dirfd, path, path_a, FOLLOW_SLASH, false, &w)) != 0)
 		return err;
 	if (w.node)
 		return -EEXIST;
@@ -1203,7 +1219,7 @@ long fs_symlinkat(const char *target, int dirfd, const char *path)
 static long truncate_locked(const char *path, int64_t len)
 {
 	struct where w;
-	long err = resolve_node(AT_FDCWD, path, true, false, &w);
+	long err = resolve_node(AT_FDCWD, path, FOLLOW, false, &w);
 
 	if (err)
 		return err;
@@ -1222,7 +1238,7 @@ long fs_truncate(const char *path, int64_t len)
 static long fchmodat_locked(int dirfd, const char *path, uint32_t mode, int flags)
 {
 	struct where w;
-	long err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
+	long err = resolve_node(dirfd, path, follow_unless(flags & AT_SYMLINK_NOFOLLOW),
 				flags & AT_EMPTY_PATH, &w);
 
 	if (err)
@@ -1266,7 +1282,7 @@ static long utimensat_locked(int dirfd, const char *path, const void *times, int
 		kmemcpy(ts, times, sizeof(ts));
 	}
 	if (path) {
-		err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW),
+		err = resolve_node(dirfd, path, follow_unless(flags & AT_SYMLINK_NOFOLLOW),
 				   flags & AT_EMPTY_PATH, &w);
 		if (err)
 			return err;
@@ -1302,7 +1318,7 @@ long fs_utimensat(int dirfd, const char *path, const void *times, int flags)
 static long chdir_locked(const char *path)
 {
 	struct where w;
-	long err = resolve_node(AT_FDCWD, path, true, false, &w);
+	long err = resolve_node(AT_FDCWD, path, FOLLOW, false, &w);
 
 	if (err)
 		return err;
@@ -1384,7 +1400,8 @@ static long fchownat_locked(int dirfd, const char *path, uint32_t uid, uint32_t 
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	err = resolve_node(dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH, &w);
+	err = resolve_node(dirfd, path, follow_unless(flags & AT_SYMLINK_NOFOLLOW),
+			   flags & AT_EMPTY_PATH, &w);
 	return err ? err : chown_node(w.node, uid, gid);
 }
 
@@ -1429,9 +1446,9 @@ static long linkat_locked(int olddirfd, const char *oldpath, int newdirfd,
 
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	if ((err = resolve_node(olddirfd, oldpath, flags & AT_SYMLINK_FOLLOW,
+	if ((err = resolve_node(olddirfd, oldpath, follow_if(flags & AT_SYMLINK_FOLLOW),
 				flags & AT_EMPTY_PATH, &from)) != 0 ||
-	    (err = resolve(newdirfd, newpath, path_b, false, false, &to)) != 0)
+	    (err = resolve(newdirfd, newpath, path_b, FOLLOW_SLASH, false, &to)) != 0)
 		return err;
 	struct fs_node *n = from.node;
 	if (IS(n, S_IFDIR))

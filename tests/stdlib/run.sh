@@ -7,8 +7,10 @@
 # its runs must not trap once: the kernel's counters say "traps 0").
 # A package passes when go test says ok; a failing one lists its failed
 # tests, and a test named in KNOWN below fails for a reason the kernel does
-# not cover yet (files, subprocesses, a network): such a package counts as
-# passed when those are its only failures. The tests run in their package's
+# not cover yet (subprocesses, a network), as does one that fails natively
+# too (each package is tested natively first: the Go packages' testdata
+# as a distribution ships them): such a package counts as passed when
+# those are its only failures. The tests run in their package's
 # folder, which the wrapper gives the kernel's file system (testdata/, the
 # sources), with GOROOT's lib/time. One line per package, version and
 # platform, then "stdlib: N passed, N failed".
@@ -50,9 +52,12 @@ declare -A SKIP_WHY=(
 # Failures known by what the test printed (grep -E), and why.
 declare -A KNOWN_MESSAGES=(
 	["os.Executable error|/proc/self/exe"]="runs its own binary as a subprocess: no /proc, no exec"
-	["fork/exec .*: function not implemented"]="runs a subprocess: no exec"
+	["fork/exec .*: function not implemented|exec: \"[^\"]*\": executable file not found"]="runs a subprocess: no exec"
 	["/proc/self/maps|/proc/1/status"]="reads /proc: the kernel has none"
-	["failed to listen on a port"]="listens on a network socket"
+	["failed to listen on a port|NewLocalListener|socket: address family not supported|tcp is not supported"]="listens on a network socket"
+	["wait: function not implemented|pidfd"]="waits for a child process: no processes"
+	["[Cc]reating fifo|mkfifo|fifo_test.go:[0-9]+: function not implemented"]="makes a FIFO: the kernel's file system has none"
+	["lstat /usr/lib/go-[0-9.]+/src|open \"?/usr/bin|chdir /usr/bin|GOROOT/src"]="reads the host outside its package folder (GOROOT/src, /usr/bin)"
 )
 
 # known_by_message LOG TEST: the reason KNOWN_MESSAGES gives for what TEST
@@ -67,6 +72,16 @@ known_by_message() {
 			return
 		fi
 	done
+}
+
+# native_failures VERSION PACKAGE: the tests that fail natively (cached).
+native_failures() {
+	local log=$work/$(echo "$2-$1" | tr / _).native
+	if [ ! -e "$log" ]; then
+		env GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 timeout 1200 "$(go_bin "$1")" \
+			test -short -count=1 ${SKIP[$2]:+-skip "${SKIP[$2]}"} "$2" </dev/null >"$log" 2>&1
+	fi
+	sed -n 's/^--- FAIL: \([^ ]*\).*/\1/p' "$log" | sort -u
 }
 
 for v in $versions; do
@@ -102,8 +117,10 @@ for v in $versions; do
 				reasons=${KNOWN[$p/*]}
 			else
 				[ -n "$failed_tests" ] || unknown="(no test named: the binary itself failed)"
+				native=" $(native_failures "$v" "$p" | xargs) "
 				for t in $failed_tests; do
 					why=${KNOWN[$p/$t]:-$(known_by_message "$log" "$t")}
+					[ -z "$why" ] && [[ "$native" == *" $t "* ]] && why="fails natively too"
 					if [ -n "$why" ]; then
 						reasons+="$t: $why; "
 					else

@@ -288,6 +288,10 @@ static void test_symlinks_stay_inside(void **state)
 	assert_int_equal(put("/tmp/s/dangling", "D"), 1);
 	assert_int_equal(slurp("/tmp/s/made", buf, sizeof(buf)), 1);
 	assert_int_equal(stat_of("/tmp/s/rel/", &st, 0), -ENOTDIR);
+	/* mkdir never follows its last component, even with a slash. */
+	assert_int_equal(sys(NR_symlinkat, (long)"nowhere", AT_FDCWD, (long)"/tmp/s/d", 0, 0, 0), 0);
+	assert_int_equal(sys(NR_mkdirat, AT_FDCWD, (long)"/tmp/s/d/", 0755, 0, 0, 0), -EEXIST);
+	assert_int_equal(stat_of("/tmp/s/nowhere", &st, 0), -ENOENT);
 }
 
 static void test_unlinked_while_open(void **state)
