@@ -27,6 +27,8 @@ trap 'chmod -R u+rwx "$work" 2>/dev/null; rm -rf "$work"' EXIT
 . "$root/tests/lib/report.sh"
 # shellcheck source=../lib/kernel.sh
 . "$root/tests/lib/kernel.sh"
+# shellcheck source=../lib/run_checks.sh
+. "$root/tests/lib/run_checks.sh"
 
 for f in "$rewire" "$test_kernel"; do
 	if [ ! -e "$f" ]; then
@@ -77,58 +79,6 @@ echo hello >"$tree/a.txt"
 echo deeper >"$tree/sub/b.txt"
 ln -s a.txt "$tree/link"
 mkfifo "$tree/fifo"
-
-# rr NAME [rewire run arguments...]: runs `rewire run`; NAME.out, NAME.err,
-# NAME.status, NAME.all.
-rr() {
-	local name=$1
-	shift
-	"$rewire" run "$@" </dev/null >"$work/$name.out" 2>"$work/$name.err"
-	echo $? >"$work/$name.status"
-	cat "$work/$name.out" "$work/$name.err" >"$work/$name.all"
-}
-
-# check RUN WHAT STATUS [out|err] [=TEXT|~FIXED|!FIXED]...: the run exited
-# with STATUS (several: "64|0"), then on its stdout (the default) or
-# stderr: =TEXT the whole of it (printf escapes), ~FIXED a string it
-# holds, !FIXED one it lacks.
-check() {
-	local run=$1 what=$2 want=$3 status file=$work/$1.out c
-	shift 3
-	status=$(cat "$work/$run.status")
-	case "|$want|" in
-	*"|$status|"*) ;;
-	*)
-		bad "$what" "exit status $status, wanted $want" "$work/$run.all"
-		return
-		;;
-	esac
-	for c in "$@"; do
-		case $c in
-		out) file=$work/$run.out ;;
-		err) file=$work/$run.err ;;
-		=*)
-			if ! cmp -s <(printf "${c#=}") "$file"; then
-				bad "$what" "${file##*/} is not exactly '${c#=}'" "$work/$run.all"
-				return
-			fi
-			;;
-		~*)
-			if ! grep -qF -- "${c#\~}" "$file"; then
-				bad "$what" "${file##*/} lacks '${c#\~}'" "$work/$run.all"
-				return
-			fi
-			;;
-		!*)
-			if grep -qF -- "${c#!}" "$file"; then
-				bad "$what" "${file##*/} holds '${c#!}'" "$work/$run.all"
-				return
-			fi
-			;;
-		esac
-	done
-	ok "$what"
-}
 
 # refused NAME WHAT STATUS CHECKS... -- ARGS...: a run that must stop before
 # QEMU starts, its line last on stderr.

@@ -24,6 +24,8 @@ trap 'rm -rf "$work"' EXIT
 . "$root/tests/lib/report.sh"
 # shellcheck source=../lib/kernel.sh
 . "$root/tests/lib/kernel.sh"
+# shellcheck source=../lib/run_checks.sh
+. "$root/tests/lib/run_checks.sh"
 
 if [ ! -x "$rewire" ]; then
 	echo "kernel-runner: no rewire binary at $rewire (make builds it)"
@@ -60,64 +62,6 @@ EOF
 # A QEMU that crashes at once.
 printf '#!/bin/sh\nkill -SEGV $$\n' >"$work/qemu-crash"
 chmod +x "$work/qemu-noted" "$work/qemu-crash"
-
-# rr NAME [rewire run arguments...]: runs `rewire run` in the foreground;
-# NAME.out, NAME.err, NAME.status.
-rr() {
-	local name=$1
-	shift
-	"$rewire" run "$@" </dev/null >"$work/$name.out" 2>"$work/$name.err"
-	echo $? >"$work/$name.status"
-	cat "$work/$name.out" "$work/$name.err" >"$work/$name.all"
-}
-
-# check RUN WHAT STATUS [out|err|log:FILE] [=TEXT|^TEXT|~FIXED|!FIXED]...:
-# the run RUN (rr's files) exited with STATUS, then checks on its stdout
-# (the default), its stderr or a file: =TEXT its whole content, ^TEXT its
-# beginning (both with printf escapes), ~FIXED a string it holds, !FIXED
-# one it lacks. One ok or FAIL line, "WHAT".
-check() {
-	local run=$1 what=$2 want=$3 status file c
-	shift 3
-	status=$(cat "$work/$run.status")
-	if [ "$status" != "$want" ]; then
-		bad "$what" "exit status $status, wanted $want" "$work/$run.all"
-		return
-	fi
-	file=$work/$run.out
-	for c in "$@"; do
-		case $c in
-		out) file=$work/$run.out ;;
-		err) file=$work/$run.err ;;
-		log:*) file=${c#log:} ;;
-		=*)
-			if ! cmp -s <(printf "${c#=}") "$file"; then
-				bad "$what" "${file##*/} is not exactly '${c#=}'" "$work/$run.all"
-				return
-			fi
-			;;
-		^*)
-			if ! cmp -s <(printf "${c#^}") <(head -c "$(printf "${c#^}" | wc -c)" "$file"); then
-				bad "$what" "${file##*/} does not begin with '${c#^}'" "$work/$run.all"
-				return
-			fi
-			;;
-		~*)
-			if ! grep -qF -- "${c#\~}" "$file"; then
-				bad "$what" "${file##*/} lacks '${c#\~}'" "$work/$run.all"
-				return
-			fi
-			;;
-		!*)
-			if grep -qF -- "${c#!}" "$file"; then
-				bad "$what" "${file##*/} holds '${c#!}'" "$work/$run.all"
-				return
-			fi
-			;;
-		esac
-	done
-	ok "$what"
-}
 
 # last_line_is_ours NAME: the runner's status comes with its line last.
 last_line_is_ours() {
