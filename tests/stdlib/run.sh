@@ -116,8 +116,8 @@ for v in $versions; do
 			if [ -n "${KNOWN[$p/*]:-}" ]; then
 				reasons=${KNOWN[$p/*]}
 			else
-				[ -n "$failed_tests" ] || unknown="(no test named: the binary itself failed)"
 				native=" $(native_failures "$v" "$p" | xargs) "
+				[ -n "$failed_tests" ] || unknown="(no test named: the binary itself failed)"
 				for t in $failed_tests; do
 					why=${KNOWN[$p/$t]:-$(known_by_message "$log" "$t")}
 					[ -z "$why" ] && [[ "$native" == *" $t "* ]] && why="fails natively too"
@@ -131,7 +131,12 @@ for v in $versions; do
 			# Known failures count only in a binary that ran to its end, or
 			# died of a known reason.
 			died=$(grep -m1 -E '^(rewire: |panic: |fatal error: |SIGQUIT|\*\*\* Test killed)' "$log")
-			if [ -n "$died" ] && [ -z "${KNOWN[$p/*]:-}" ]; then
+			if [ -n "$died" ] && [ -z "${KNOWN[$p/*]:-}" ] &&
+				grep -qxF -- "$died" "$work/$(echo "$p-$v" | tr / _).native"; then
+				# The same death natively: no test ran there either.
+				[ "$unknown" = "(no test named: the binary itself failed)" ] && unknown=""
+				reasons+="the binary dies natively too: $died; "
+			elif [ -n "$died" ] && [ -z "${KNOWN[$p/*]:-}" ]; then
 				why=$(known_by_message <(printf -- '--- FAIL: died \n%s\n' "$died") died)
 				[ -n "$why" ] && reasons+="the binary died: $why; " ||
 					unknown+="(the test binary died: $died)"
