@@ -16,75 +16,9 @@
 #include "gobin.h"
 #include "pclntab.h"
 #include "plan.h"
+#include "plan_subject.h"
 #include "redirect.h"
 #include "tiny_entry.h"
-
-struct subject {
-	struct gobin *bin;
-	struct dwarf_info *di;
-	struct redirect_list list;
-	struct plan plan;
-	struct plan_options opt;
-	struct rw_error err;
-};
-
-static void subject_open_path(struct subject *s, const char *path)
-{
-	memset(s, 0, sizeof(*s));
-	if (gobin_open(&s->bin, path, &s->err) < 0)
-		fail_msg("%s", s->err.msg);
-	if (dwarf_info_open(&s->di, path, &s->err) < 0)
-		fail_msg("%s", s->err.msg);
-}
-
-static void subject_open(struct subject *s, const char *version, const char *name)
-{
-	char path[512];
-
-	gofixture_path(path, sizeof(path), version, name);
-	subject_open_path(s, path);
-}
-
-static void subject_close(struct subject *s)
-{
-	plan_free(&s->plan);
-	redirect_list_free(&s->list);
-	if (s->di)
-		dwarf_info_close(s->di);
-	gobin_close(s->bin);
-}
-
-static void add(struct subject *s, enum redirect_kind kind, const char *from,
-		const char *to)
-{
-	if (redirect_list_add(&s->list, kind, from, to, "test", &s->err) < 0)
-		fail_msg("%s", s->err.msg);
-}
-
-static int build(struct subject *s)
-{
-	return plan_build(&s->plan, s->bin, s->di, &s->list, &s->opt, &s->err);
-}
-
-static const char *errors_text(const struct subject *s)
-{
-	static char buf[8192];
-	size_t used = 0, i;
-
-	buf[0] = '\0';
-	for (i = 0; i < s->plan.nerrors && used < sizeof(buf); i++)
-		used += (size_t)snprintf(buf + used, sizeof(buf) - used, "%s\n",
-					 s->plan.errors[i].text);
-	return buf;
-}
-
-static void assert_error_says(const struct subject *s, const char *phrase)
-{
-	const char *text = errors_text(s);
-
-	if (!strstr(text, phrase))
-		fail_msg("wanted an error saying '%s', got: %s", phrase, text);
-}
 
 static const struct gofunc *func_of(const struct subject *s, const char *name)
 {

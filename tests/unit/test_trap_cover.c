@@ -17,6 +17,7 @@
 #include "image.h"
 #include "output.h"
 #include "plan.h"
+#include "plan_subject.h"
 #include "redirect.h"
 #include "trap_cover.h"
 #include "traps.h"
@@ -571,45 +572,6 @@ static void test_image_traps_refused(void **state)
 	rmdir(dir);
 }
 
-/* The traps fixture rewired as tests/e2e does (rewire patch): redirects
- * with REWIRE_ORIGINAL trampolines. Writes to out, a mkstemp template. */
-static void write_rewired(const char *version, char *out)
-{
-	char path[4096];
-	struct rw_error err = { { 0 } };
-	struct redirect_list list = { 0 };
-	struct plan_options opt = { 0 };
-	struct dwarf_info *di = NULL;
-	struct output target;
-	struct gobin *bin;
-	struct plan plan;
-	int fd = mkstemp(out);
-
-	assert_true(fd >= 0);
-	close(fd);
-	gofixture_path(path, sizeof(path), version, "traps");
-	bin = open_path(path);
-	if (dwarf_info_open(&di, path, &err) < 0)
-		fail_msg("%s", err.msg);
-	if (redirect_list_add(&list, REDIRECT_REPLACE, "main.getpidLeaf.abi0", "main.fakeGetpid.abi0", "test", &err) < 0 ||
-	    redirect_list_add(&list, REDIRECT_ORIGINAL, "main.getpidLeaf.abi0", "main.realGetpid.abi0", "test", &err) < 0 ||
-	    redirect_list_add(&list, REDIRECT_REPLACE, "main.syscallFirst.abi0", "main.fakeGetpid.abi0", "test", &err) < 0 ||
-	    redirect_list_add(&list, REDIRECT_ORIGINAL, "main.syscallFirst.abi0", "main.realFirst.abi0", "test", &err) < 0 ||
-	    redirect_list_add(&list, REDIRECT_REPLACE, "main.behindJump.abi0", "main.fakeGetpid.abi0", "test", &err) < 0)
-		fail_msg("%s", err.msg);
-	if (plan_build(&plan, bin, di, &list, &opt, &err) < 0)
-		fail_msg("%s: %s (%s)", version, err.msg,
-			 plan.nerrors ? plan.errors[0].text : "");
-	if (output_check(&target, out, NULL, false, &err) < 0 ||
-	    plan_write(&plan, bin, NULL, &target, &err) < 0)
-		fail_msg("%s", err.msg);
-	plan_free(&plan);
-	redirect_list_free(&list);
-	if (di)
-		dwarf_info_close(di);
-	gobin_close(bin);
-}
-
 /* A redirect covers a SYSCALL behind it, unless an original is kept: its
  * trampoline jumps back onto the SYSCALL, or holds it. */
 static void test_rewired_originals(void **state)
@@ -622,7 +584,7 @@ static void test_rewired_originals(void **state)
 		struct traps t;
 		struct gobin *bin;
 
-		write_rewired(versions[v], out);
+		write_rewired_traps(versions[v], out);
 		cover_path(out, &t, &c, &bin);
 		s = verdict_of(&t, &c, "main.behindJump.abi0", CODE_ORIGIN_GO);
 		assert_int_equal(s->verdict, TRAP_COVERED);

@@ -16,6 +16,7 @@
 #include "leaf_facts.h"
 #include "output.h"
 #include "plan.h"
+#include "plan_subject.h"
 #include "redirect.h"
 #include "traps.h"
 
@@ -403,46 +404,6 @@ static void test_fixture_rules(void **state)
 	}
 }
 
-/* The traps fixture rewired as tests/e2e does: getpidLeaf and
- * syscallFirst replaced, their originals reached through trampolines;
- * behindJump replaced. Writes to out, a mkstemp template. */
-static void write_rewired(const char *version, char *out)
-{
-	char path[4096];
-	struct rw_error err = { "" };
-	struct redirect_list list = { 0 };
-	struct plan_options opt = { 0 };
-	struct dwarf_info *di = NULL;
-	struct output target;
-	struct gobin *bin;
-	struct plan plan;
-	int fd = mkstemp(out);
-
-	assert_true(fd >= 0);
-	close(fd);
-	gofixture_path(path, sizeof(path), version, "traps");
-	bin = open_path(path);
-	if (dwarf_info_open(&di, path, &err) < 0)
-		fail_msg("%s", err.msg);
-	if (redirect_list_add(&list, REDIRECT_REPLACE, "main.getpidLeaf.abi0", "main.fakeGetpid.abi0", "test", &err) < 0 ||
-	    redirect_list_add(&list, REDIRECT_ORIGINAL, "main.getpidLeaf.abi0", "main.realGetpid.abi0", "test", &err) < 0 ||
-	    redirect_list_add(&list, REDIRECT_REPLACE, "main.syscallFirst.abi0", "main.fakeGetpid.abi0", "test", &err) < 0 ||
-	    redirect_list_add(&list, REDIRECT_ORIGINAL, "main.syscallFirst.abi0", "main.realFirst.abi0", "test", &err) < 0 ||
-	    redirect_list_add(&list, REDIRECT_REPLACE, "main.behindJump.abi0", "main.fakeGetpid.abi0", "test", &err) < 0)
-		fail_msg("%s", err.msg);
-	if (plan_build(&plan, bin, di, &list, &opt, &err) < 0)
-		fail_msg("%s: %s (%s)", version, err.msg,
-			 plan.nerrors ? plan.errors[0].text : "");
-	if (output_check(&target, out, NULL, false, &err) < 0 ||
-	    plan_write(&plan, bin, NULL, &target, &err) < 0)
-		fail_msg("%s", err.msg);
-	plan_free(&plan);
-	redirect_list_free(&list);
-	if (di)
-		dwarf_info_close(di);
-	gobin_close(bin);
-}
-
 /* In a rewired binary functions decode as their original code: a SYSCALL
  * behind an entry jump stays (reached from its trampoline), one the jump
  * overwrote is gone, and the trampoline that moved it holds it. */
@@ -455,7 +416,7 @@ static void test_rewired_trampolines(void **state)
 		const struct trap_function *f, *tramp;
 		struct traps t0, t;
 
-		write_rewired(versions[v], out);
+		write_rewired_traps(versions[v], out);
 		bin = open_path(out);
 		scan_ok(&t0, orig);
 		scan_ok(&t, bin);
