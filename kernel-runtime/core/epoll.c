@@ -194,9 +194,9 @@ static int collect(struct epoll *ep, struct kepoll_event *out, int max)
 		if (!ready)
 			continue;
 		if (w->events & EPOLLET_BIT) {
-			if (w->reported && w->seen_seq == w->file->seq)
+			if (w->reported && w->seen_seq == file_seq(w->file))
 				continue; /* no new edge */
-			w->seen_seq = w->file->seq;
+			w->seen_seq = file_seq(w->file);
 		}
 		w->reported = true;
 		if (w->events & EPOLLONESHOT_BIT)

@@ -64,7 +64,7 @@ void file_put(struct file *f)
 	if (--f->refs)
 		return;
 	epoll_forget(f);
-	if (f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE)
+	if (file_is_pipe(f))
 		pipe_release(f);
 	else if (f->kind == FILE_EPOLL)
 		epoll_release(f);
@@ -105,6 +105,7 @@ uint32_t file_poll(const struct file *f)
 		return EPOLLIN_BIT | EPOLLOUT_BIT; /* reads hit end of file */
 	case FILE_PIPE_READ:
 	case FILE_PIPE_WRITE:
+	case FILE_PIPE_RDWR:
 		return pipe_poll(f);
 	case FILE_EVENTFD:
 		return eventfd_poll(f);
@@ -113,6 +114,17 @@ uint32_t file_poll(const struct file *f)
 	default:
 		return 0;
 	}
+}
+
+uint64_t file_seq(const struct file *f)
+{
+	return file_is_pipe(f) ? pipe_seq(f) : f->seq;
+}
+
+bool file_is_pipe(const struct file *f)
+{
+	return f->kind == FILE_PIPE_READ || f->kind == FILE_PIPE_WRITE ||
+	       f->kind == FILE_PIPE_RDWR;
 }
 
 void files_changed(void)
@@ -162,6 +174,7 @@ long fd_read(int fd, void *buf, size_t len)
 			result = console_read(f, buf, len);
 			break;
 		case FILE_PIPE_READ:
+		case FILE_PIPE_RDWR:
 			result = pipe_read(f, buf, len);
 			break;
 		case FILE_EVENTFD:
@@ -197,7 +210,7 @@ long fd_write(int fd, const void *buf, size_t len)
 		return result;
 	} else {
 		file_get(f);
-		if (f->kind == FILE_PIPE_WRITE)
+		if (f->kind == FILE_PIPE_WRITE || f->kind == FILE_PIPE_RDWR)
 			result = pipe_write(f, buf, len);
 		else if (f->kind == FILE_EVENTFD)
 			result = eventfd_write(f, buf, len);
@@ -335,8 +348,7 @@ long fd_fstat(int fd, void *statbuf)
 			/* ttyS0 (major 4, minor 64) for stdout, ttyS1
 			 * for stderr, as the kvm platform's UARTs. */
 			rdev = (4 << 8) | (f->stream == PLATFORM_STDERR ? 65 : 64);
-		} else if (f->kind == FILE_PIPE_READ ||
-			   f->kind == FILE_PIPE_WRITE) {
+		} else if (file_is_pipe(f)) {
 			mode = S_IFIFO | 0600;
 		}
 		kmemset(st, 0, 144);

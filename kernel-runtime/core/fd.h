@@ -20,6 +20,7 @@ enum file_kind {
 	FILE_CONSOLE,
 	FILE_PIPE_READ,
 	FILE_PIPE_WRITE,
+	FILE_PIPE_RDWR,	/* both ends: a FIFO opened O_RDWR */
 	FILE_EVENTFD,
 	FILE_EPOLL,
 	FILE_NODE,	/* a file, directory or device of the file system */
@@ -34,7 +35,7 @@ struct file {
 	unsigned refs;   /* descriptors, plus calls in progress */
 	unsigned status; /* open flags: O_ACCMODE, O_NONBLOCK (F_GETFL) */
 	/* Bumped whenever the file may have become ready: an edge for
-	 * EPOLLET watches. */
+	 * EPOLLET watches (file_seq: a pipe's ends share their pipe's). */
 	uint64_t seq;
 	union {
 		int stream; /* a console's: PLATFORM_STDOUT or _STDERR */
@@ -73,6 +74,10 @@ struct file *fd_lookup(int fd);
 bool fd_available(int n);
 /* Readiness, as epoll bits. */
 uint32_t file_poll(const struct file *f);
+/* Bumped at every change of f's readiness (EPOLLET's edges). */
+uint64_t file_seq(const struct file *f);
+/* Whether f is an end of a pipe or FIFO. */
+bool file_is_pipe(const struct file *f);
 /* Wakes every waiter after a change of readiness. */
 void files_changed(void);
 /* Sleeps until files_changed or deadline; 0 or -ETIMEDOUT. */
@@ -106,6 +111,14 @@ long pipe_write(struct file *f, const void *buf, size_t len);
 uint32_t pipe_poll(const struct file *f);
 void pipe_release(struct file *f);
 void pipe_init(void);
+uint64_t pipe_seq(const struct file *f);
+/* Opens a FIFO whose pipe *slot holds (made when NULL; *slot cleared when
+ * its last end closes): an end of it per the access mode of status, which
+ * waits for the other side unless O_NONBLOCK or O_RDWR (a writer that
+ * would wait with O_NONBLOCK: -ENXIO). *out has no descriptor yet. */
+long pipe_open_fifo(struct pipe **slot, unsigned status, struct file **out);
+/* The FIFO's node is gone: its pipe clears nothing when it goes. */
+void pipe_detach(struct pipe *p);
 
 /* eventfd.c */
 long eventfd_create(uint32_t initval, int flags);

@@ -41,6 +41,7 @@ struct fs_node {
 	const uint8_t *data;	/* bytes in place (archive, built-in), or NULL */
 	uint64_t index_pa;	/* the changed bytes' page index, 0: none */
 	unsigned opens;		/* open files: an unlinked node lives until 0 */
+	struct pipe *fifo;	/* a FIFO's pipe while one of its ends is open */
 	uint8_t device;
 	bool used, linked;
 	char short_name[SHORT_NAME];
@@ -298,6 +299,8 @@ static void node_free_if_unused(struct fs_node *n)
 
 	if (named || n->opens || n == root)
 		return;
+	if (n->fifo)
+		pipe_detach(n->fifo);
 	pages_free(n, 0);
 	n->used = false;
 	live_nodes--;
@@ -868,7 +871,7 @@ long fs_getdents(struct file *f, void *buf, size_t len)
 		uint64_t ino = in->ino, next = i + 1;
 		uint16_t rl = (uint16_t)reclen;
 		uint8_t type = IS(in, S_IFDIR) ? DT_DIR : IS(in, S_IFLNK) ? DT_LNK :
-			       IS(in, S_IFCHR) ? DT_CHR : DT_REG;
+			       IS(in, S_IFCHR) ? DT_CHR : IS(in, S_IFIFO) ? DT_FIFO : DT_REG;
 		kmemcpy(out + used, &ino, 8);
 		kmemcpy(out + used + 8, &next, 8);
 		kmemcpy(out + used + 16, &rl, 2);
@@ -960,6 +963,19 @@ static long openat_locked(int dirfd, const char *path, int flags, uint32_t mode)
 		if ((flags & O_TRUNC) && write && IS(n, S_IFREG) && n->size &&
 		    (err = bytes_truncate(n, 0)) != 0)
 			return err;
+	}
+	/* A FIFO: an end of its pipe, not the node (O_PATH aside). */
+	if (IS(n, S_IFIFO) && !(flags & O_PATH)) {
+		struct file *end;
+		err = pipe_open_fifo(&n->fifo, (unsigned)flags & (O_ACCMODE | O_NONBLOCK), &end);
+		if (err)
+			return err;
+		long fd = fd_install(end, 0, flags & O_CLOEXEC);
+		if (fd < 0) {
+			file_get(end);
+			file_put(end);
+		}
+		return fd;
 	}
 	struct file *f = file_new(FILE_NODE, (unsigned)flags &
 				  (O_ACCMODE | O_APPEND | O_NONBLOCK | O_PATH | O_DIRECTORY));
@@ -1468,4 +1484,28 @@ long fs_linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newp
 	       int flags)
 {
 	LOCKED(linkat_locked(olddirfd, oldpath, newdirfd, newpath, flags));
+}
+
+static long mknodat_locked(int dirfd, const char *path, uint32_t mode)
+{
+	struct where w;
+	struct fs_node *n;
+	uint32_t type = mode & S_IFMT;
+	long err;
+
+	/* FIFOs and plain files; no devices or sockets of the program's. */
+	if (type == 0)
+		type = S_IFREG;
+	if (type != S_IFIFO && type != S_IFREG)
+		return type == S_IFDIR ? -EINVAL : -EPERM;
+	if ((err = resolve(dirfd, path, path_a, FOLLOW_NEVER, false, &w)) != 0)
+		return err;
+	if (w.node)
+		return -EEXIST;
+	return create_at(&w, type | (mode & 07777 & ~umask_bits), &n);
+}
+
+long fs_mknodat(int dirfd, const char *path, uint32_t mode)
+{
+	LOCKED(mknodat_locked(dirfd, path, mode));
 }

@@ -1,5 +1,5 @@
-/* The file system: one tree in the kernel's memory, the same on every
- * platform. At boot it holds the kernel's built-in files (/dev/null,
+/* The file system: one tree in the kernel's memory (directories, files,
+ * symlinks, hard links, FIFOs), the same on every platform. At boot it holds the kernel's built-in files (/dev/null,
  * /dev/zero, /dev/urandom, /etc/hosts, /etc/passwd, /etc/group, /tmp) and
  * the archive the platform was given (platform_fs_archive: cpio newc),
  * whose file data is read in place. Everything is writable: a write, a
@@ -50,6 +50,8 @@ long fs_fstatat(int dirfd, const char *path, void *statbuf, int flags);
 long fs_readlinkat(int dirfd, const char *path, char *buf, size_t size);
 long fs_faccessat(int dirfd, const char *path, int mode, int flags);
 long fs_mkdirat(int dirfd, const char *path, uint32_t mode);
+/* A FIFO or an empty regular file (devices and sockets: -EPERM). */
+long fs_mknodat(int dirfd, const char *path, uint32_t mode);
 long fs_unlinkat(int dirfd, const char *path, int flags);
 long fs_renameat(int olddirfd, const char *oldpath, int newdirfd,
 		 const char *newpath, unsigned flags);

@@ -105,6 +105,7 @@
 #define NR_getppid 110
 #define NR_getgroups 115
 #define NR_sigaltstack 131
+#define NR_mknod 133
 #define NR_prctl 157
 #define NR_arch_prctl 158
 #define NR_setrlimit 160
@@ -132,6 +133,7 @@
 #define NR_fadvise64 221
 #define NR_openat 257
 #define NR_mkdirat 258
+#define NR_mknodat 259
 #define NR_fchownat 260
 #define NR_newfstatat 262
 #define NR_unlinkat 263
@@ -304,6 +306,7 @@
 #define S_IFDIR 0040000
 #define S_IFREG 0100000
 #define S_IFLNK 0120000
+#define DT_FIFO 1
 #define DT_CHR 2
 #define DT_DIR 4
 #define DT_REG 8

@@ -229,6 +229,16 @@ long sys_mkdirat(const long *a)
 	return fs_mkdirat((int)a[0], USER_PTR(const char, a[1]), (uint32_t)a[2]);
 }
 
+long sys_mknod(const long *a)
+{
+	return fs_mknodat(AT_FDCWD, USER_PTR(const char, a[0]), (uint32_t)a[1]);
+}
+
+long sys_mknodat(const long *a)
+{
+	return fs_mknodat((int)a[0], USER_PTR(const char, a[1]), (uint32_t)a[2]);
+}
+
 long sys_unlink(const long *a)
 {
 	return fs_unlinkat(AT_FDCWD, USER_PTR(const char, a[0]), 0);

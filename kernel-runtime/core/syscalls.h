@@ -19,6 +19,7 @@
 	X(renameat) X(renameat2) X(symlink) X(symlinkat) X(chmod)           \
 	X(fchmod) X(fchmodat) X(fchown) X(fchownat) X(utimensat) X(chdir)   \
 	X(fchdir) X(fchmodat2) X(chown) X(lchown) X(umask) X(link) X(linkat) \
+	X(mknod) X(mknodat)                                                 \
 	/* sys_mem.c */                                                     \
 	X(mmap) X(munmap) X(mprotect) X(madvise) X(mincore) X(brk)          \
 	/* sys_thread.c */                                                  \

@@ -56,7 +56,6 @@ declare -A KNOWN_MESSAGES=(
 	["/proc/self/maps|/proc/1/status"]="reads /proc: the kernel has none"
 	["failed to listen on a port|NewLocalListener|socket: address family not supported|tcp is not supported"]="listens on a network socket"
 	["wait: function not implemented|pidfd"]="waits for a child process: no processes"
-	["[Cc]reating fifo|mkfifo|fifo_test.go:[0-9]+: function not implemented"]="makes a FIFO: the kernel's file system has none"
 	["lstat /usr/lib/go-[0-9.]+/src|open \"?/usr/bin|chdir /usr/bin|GOROOT/src"]="reads the host outside its package folder (GOROOT/src, /usr/bin)"
 )
 

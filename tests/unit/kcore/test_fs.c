@@ -344,6 +344,54 @@ static void test_hard_links(void **state)
 	assert_int_equal(fs_node_count(), nodes - 2);
 }
 
+/* FIFOs: made by mknod, opened by path as pipe ends; a blocking open
+ * waits for the other side, a non-blocking writer without a reader is
+ * refused, the reader sees end of file when the writers are gone. */
+static long fifo_reader_fd = 99;
+
+static void fifo_reader(const struct platform_regs *start)
+{
+	(void)start;
+	fifo_reader_fd = open_at("/tmp/fifo", O_RDONLY, 0);
+}
+
+static void test_fifos(void **state)
+{
+	char buf[8];
+	struct kstat st;
+	long r, w;
+	(void)state;
+
+	assert_int_equal(sys(NR_mknodat, AT_FDCWD, (long)"/tmp/fifo", S_IFIFO | 0600, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_mknodat, AT_FDCWD, (long)"/tmp/fifo", S_IFIFO | 0600, 0, 0, 0), -EEXIST);
+	assert_int_equal(sys(NR_mknodat, AT_FDCWD, (long)"/tmp/dev", S_IFCHR | 0600, 0x103, 0, 0), -EPERM);
+	assert_int_equal(stat_of("/tmp/fifo", &st, 0), 0);
+	assert_int_equal(st.mode, S_IFIFO | 0600);
+	assert_int_equal(open_at("/tmp/fifo", O_WRONLY | O_NONBLOCK, 0), -ENXIO);
+	r = open_at("/tmp/fifo", O_RDONLY | O_NONBLOCK, 0);
+	assert_true(r >= 0);
+	assert_int_equal(sys(NR_read, r, (long)buf, sizeof(buf), 0, 0, 0), 0); /* no writer: EOF */
+	w = open_at("/tmp/fifo", O_WRONLY, 0); /* a reader is there: no wait */
+	assert_true(w >= 0);
+	assert_int_equal(sys(NR_read, r, (long)buf, sizeof(buf), 0, 0, 0), -EAGAIN);
+	assert_int_equal(sys(NR_write, w, (long)"via", 3, 0, 0, 0), 3);
+	assert_int_equal(sys(NR_read, r, (long)buf, sizeof(buf), 0, 0, 0), 3);
+	assert_memory_equal(buf, "via", 3);
+	assert_int_equal(sys(NR_close, w, 0, 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_read, r, (long)buf, sizeof(buf), 0, 0, 0), 0);
+	assert_int_equal(sys(NR_close, r, 0, 0, 0, 0, 0), 0);
+	/* A blocking reader waits for a writer (the parked thread keeps the
+	 * program alive when the reader's thread ends). */
+	fake_thread(parked_forever, 0);
+	fake_thread(fifo_reader, 0);
+	fake_run();
+	assert_int_equal(fifo_reader_fd, 99);
+	w = open_at("/tmp/fifo", O_WRONLY, 0);
+	assert_true(w >= 0);
+	fake_run();
+	assert_true(fifo_reader_fd >= 0 && fifo_reader_fd != w);
+}
+
 static void test_cwd(void **state)
 {
 	char buf[128];
@@ -464,6 +512,7 @@ int main(void)
 		FTEST(test_symlinks_stay_inside),
 		FTEST(test_unlinked_while_open),
 		FTEST(test_hard_links),
+		FTEST(test_fifos),
 		FTEST(test_cwd),
 		FTEST(test_times_owners_umask),
 		FTEST(test_archive_in_place),
