@@ -100,15 +100,6 @@ refused() {
 	fi
 }
 
-no_leftovers() {
-	if [ -z "$(ls -A "$tmp")" ]; then
-		ok "$1: no temporary file left"
-	else
-		bad "$1: no temporary file left" "$(ls -A "$tmp" | tr '\n' ' ')"
-		rm -rf "${tmp:?}"/*
-	fi
-}
-
 # cwd_check NAME PLATFORM: the run NAME with --cwd "/srv/my pkg" ran
 # there.
 cwd_check() {

@@ -72,16 +72,6 @@ last_line_is_ours() {
 	fi
 }
 
-# no_leftovers NAME: nothing in TMPDIR.
-no_leftovers() {
-	if [ -z "$(ls -A "$tmp")" ]; then
-		ok "$1: no temporary file left"
-	else
-		bad "$1: no temporary file left" "$(ls -A "$tmp" | tr '\n' ' ')"
-		rm -rf "${tmp:?}"/*
-	fi
-}
-
 # not_running PID: gone, or a zombie waiting for init (killed, not running).
 not_running() {
 	local state

@@ -1,6 +1,7 @@
 # Shell helpers for tests of `rewire run` itself: a run's streams and
 # status in files, and checks on them. Source it after tests/lib/report.sh;
-# it uses $rewire (the rewire binary) and $work (a scratch directory).
+# it uses $rewire (the rewire binary), $work (a scratch directory) and
+# $tmp (the TMPDIR the runs get).
 
 # rr NAME [rewire run arguments...]: runs `rewire run` in the foreground;
 # NAME.out, NAME.err, NAME.status.
@@ -58,4 +59,14 @@ check() {
 		esac
 	done
 	ok "$what"
+}
+
+# no_leftovers NAME: nothing in TMPDIR.
+no_leftovers() {
+	if [ -z "$(ls -A "$tmp")" ]; then
+		ok "$1: no temporary file left"
+	else
+		bad "$1: no temporary file left" "$(ls -A "$tmp" | tr '\n' ' ')"
+		rm -rf "${tmp:?}"/*
+	fi
 }
