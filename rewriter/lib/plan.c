@@ -569,6 +569,19 @@ static void plan_original(struct plan *plan, const struct gobin *bin,
 }
 
 /* Two patches on the same bytes mean two redirects fight over a function. */
+/* Whether patch a changes any byte of [addr, addr + len). */
+static bool patch_overlaps(const struct byte_patch *a, uint64_t addr, size_t len)
+{
+	return a->addr < addr + len && addr < a->addr + a->len;
+}
+
+/* Each planned patch's bytes, where patch_add's reallocations left them. */
+static void patches_point(struct plan *plan)
+{
+	for (size_t i = 0; i < plan->npatches; i++)
+		plan->patches[i].bytes = plan->patch_bytes[i];
+}
+
 static void check_overlaps(struct plan *plan, const struct redirect_list *list)
 {
 	size_t i, j;
@@ -577,7 +590,7 @@ static void check_overlaps(struct plan *plan, const struct redirect_list *list)
 		for (j = i + 1; j < plan->npatches; j++) {
 			const struct byte_patch *a = &plan->patches[i], *b = &plan->patches[j];
 
-			if (a->addr < b->addr + b->len && b->addr < a->addr + a->len)
+			if (patch_overlaps(a, b->addr, b->len))
 				fail(plan, &list->items[0],
 				     "two redirects change the same bytes at 0x%" PRIx64 " (a function is both redirected and used as a placeholder or target?)",
 				     a->addr > b->addr ? a->addr : b->addr);
@@ -722,8 +735,7 @@ static int plan_make(struct plan *plan, const struct gobin *bin,
 		check_chains(plan, list);
 	if (plan->nerrors == 0)
 		check_overlaps(plan, list);
-	for (i = 0; i < plan->npatches; i++)
-		plan->patches[i].bytes = plan->patch_bytes[i];
+	patches_point(plan);
 	if (plan->nerrors)
 		return rw_fail(err, "%zu problem(s); %s left unchanged",
 			       plan->nerrors, gobin_path(bin));
@@ -744,8 +756,7 @@ int plan_add_inner_jump(struct plan *plan, const struct gobin *bin,
 		return rw_fail(err, "%s: %s at 0x%" PRIx64 " is out of a jmp rel32's reach from 0x%" PRIx64,
 			       gobin_path(bin), to, to_addr, at);
 	for (size_t i = 0; i < plan->npatches; i++)
-		if (plan->patches[i].addr < at + JMP_REL32_LEN &&
-		    at < plan->patches[i].addr + plan->patches[i].len)
+		if (patch_overlaps(&plan->patches[i], at, JMP_REL32_LEN))
 			return rw_fail(err, "%s: the jump at %s+0x%" PRIx64 " would change bytes another redirect changes",
 				       gobin_path(bin), fn->name, at - fn->entry);
 	snprintf(from, sizeof(from), "%s+0x%" PRIx64, fn->name, at - fn->entry);
@@ -753,9 +764,7 @@ int plan_add_inner_jump(struct plan *plan, const struct gobin *bin,
 	if (patch_add(plan, bin, at, jmp, sizeof(jmp)) < 0 ||
 	    rewire_note_add_redirect(&plan->note, "redirect", from, at, to, to_addr, 0) < 0)
 		return rw_fail(err, "out of memory");
-	/* patch_add may have moved the bytes. */
-	for (size_t i = 0; i < plan->npatches; i++)
-		plan->patches[i].bytes = plan->patch_bytes[i];
+	patches_point(plan);
 	return 0;
 }
 
