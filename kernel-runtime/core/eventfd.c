@@ -33,13 +33,15 @@ long eventfd_create(uint32_t initval, int flags)
 
 long eventfd_read(struct file *f, void *buf, size_t len)
 {
+	long err;
+
 	if (len < sizeof(uint64_t))
 		return -EINVAL;
 	while (f->event.count == 0) {
 		if (f->status & O_NONBLOCK)
 			return -EAGAIN;
-		if (files_wait(KCORE_FOREVER) == -EINTR)
-			return -ERESTARTSYS;
+		if ((err = files_block()) != 0)
+			return err;
 	}
 	uint64_t value = f->event.semaphore ? 1 : f->event.count;
 	f->event.count -= value;
@@ -52,6 +54,7 @@ long eventfd_read(struct file *f, void *buf, size_t len)
 long eventfd_write(struct file *f, const void *buf, size_t len)
 {
 	uint64_t value;
+	long err;
 
 	if (len < sizeof(value))
 		return -EINVAL;
@@ -61,8 +64,8 @@ long eventfd_write(struct file *f, const void *buf, size_t len)
 	while (EVENTFD_MAX - f->event.count < value) {
 		if (f->status & O_NONBLOCK)
 			return -EAGAIN;
-		if (files_wait(KCORE_FOREVER) == -EINTR)
-			return -ERESTARTSYS;
+		if ((err = files_block()) != 0)
+			return err;
 	}
 	f->event.count += value;
 	f->seq++;

@@ -127,6 +127,11 @@ bool file_is_pipe(const struct file *f)
 	       f->kind == FILE_PIPE_RDWR;
 }
 
+long files_block(void)
+{
+	return files_wait(KCORE_FOREVER) == -EINTR ? -ERESTARTSYS : 0;
+}
+
 void files_changed(void)
 {
 	waitq_wake_all(&files.wait);
@@ -143,12 +148,12 @@ long files_wait(uint64_t deadline)
 static long console_read(struct file *f, void *buf, size_t len)
 {
 	for (;;) {
-		long n = platform_console_read(buf, len);
+		long n = platform_console_read(buf, len), err;
 
 		if (n != -EAGAIN || (f->status & O_NONBLOCK))
 			return n;
-		if (files_wait(KCORE_FOREVER) == -EINTR)
-			return -ERESTARTSYS;
+		if ((err = files_block()) != 0)
+			return err;
 	}
 }
 

@@ -80,8 +80,12 @@ uint64_t file_seq(const struct file *f);
 bool file_is_pipe(const struct file *f);
 /* Wakes every waiter after a change of readiness. */
 void files_changed(void);
-/* Sleeps until files_changed or deadline; 0 or -ETIMEDOUT. */
+/* Sleeps until files_changed or deadline; 0, -ETIMEDOUT, or -EINTR (a
+ * signal). */
 long files_wait(uint64_t deadline);
+/* A blocking call's sleep until files_changed: 0, or -ERESTARTSYS when a
+ * signal interrupts it (the call then ends as Linux ends it). */
+long files_block(void);
 
 /* The syscalls (they take the lock). */
 long fd_read(int fd, void *buf, size_t len);

@@ -158,7 +158,7 @@ static uint64_t zeroed_frame(void)
 {
 	uint64_t pa = frame_alloc();
 	if (pa)
-		kmemset(platform_phys_to_virt(pa), 0, PAGE);
+		platform_frames_zero(pa, 1);
 	return pa;
 }
 

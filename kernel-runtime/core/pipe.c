@@ -161,10 +161,10 @@ long pipe_open_fifo(struct pipe **slot, unsigned status, struct file **out)
 	/* A blocking open waits for the other side (O_RDWR has both). */
 	while ((status & O_ACCMODE) != O_RDWR && !(status & O_NONBLOCK) &&
 	       !fifo_partner(p, status)) {
-		if (files_wait(KCORE_FOREVER) == -EINTR) {
+		if ((err = files_block()) != 0) {
 			file_get(f);
 			file_put(f);
-			return -ERESTARTSYS;
+			return err;
 		}
 	}
 	*out = f;
@@ -200,6 +200,7 @@ uint64_t pipe_seq(const struct file *f)
 long pipe_read(struct file *f, void *buf, size_t len)
 {
 	struct pipe *p = f->pipe;
+	long err;
 
 	if (len == 0)
 		return 0;
@@ -220,8 +221,8 @@ long pipe_read(struct file *f, void *buf, size_t len)
 			return 0;
 		if (f->status & O_NONBLOCK)
 			return -EAGAIN;
-		if (files_wait(KCORE_FOREVER) == -EINTR)
-			return -ERESTARTSYS;
+		if ((err = files_block()) != 0)
+			return err;
 	}
 }
 
@@ -229,6 +230,7 @@ long pipe_write(struct file *f, const void *buf, size_t len)
 {
 	struct pipe *p = f->pipe;
 	size_t done = 0;
+	long err;
 
 	while (done < len) {
 		if (!p->readers) {
@@ -252,8 +254,8 @@ long pipe_write(struct file *f, const void *buf, size_t len)
 		}
 		if (f->status & O_NONBLOCK)
 			return done ? (long)done : -EAGAIN;
-		if (files_wait(KCORE_FOREVER) == -EINTR)
-			return done ? (long)done : -ERESTARTSYS;
+		if ((err = files_block()) != 0)
+			return done ? (long)done : err;
 	}
 	return (long)done;
 }
