@@ -83,6 +83,10 @@ static const char usage[] =
 	"      --log FILE        the kernel's log goes to FILE, not to stderr\n"
 	"      --kernel-dir DIR  the kernel build to image BINARY with (as rewire\n"
 	"                        image: default $" IMAGE_KERNEL_DIR_ENV ", else beside rewire)\n"
+	"      --platforms       lists the platforms, one per line: its name,\n"
+	"                        \"usable\" or \"unusable\" here, and what it is or\n"
+	"                        why it cannot run (kvm: /dev/kvm must open and its\n"
+	"                        vCPUs run SSE code), then exits 0\n"
 	"  -h, --help            this text\n"
 	"\n"
 	"The kernel's log (its warnings, and what --stats, --trace and --verbose\n"
@@ -117,6 +121,7 @@ static const char usage[] =
 enum {
 	OPT_PLATFORM = 256, OPT_MODE, OPT_MEM, OPT_TIMEOUT, OPT_ENV, OPT_STATS,
 	OPT_TRACE, OPT_VERBOSE, OPT_CMDLINE, OPT_LOG, OPT_KERNEL_DIR, OPT_DIR, OPT_CWD,
+	OPT_PLATFORMS,
 };
 
 /* "rewire run: " + message, on stderr: the runner's own line. */
@@ -187,6 +192,7 @@ static int options_parse(int argc, char **argv, struct run_cli *cli)
 		{ "kernel-dir", required_argument, NULL, OPT_KERNEL_DIR },
 		{ "dir", required_argument, NULL, OPT_DIR },
 		{ "cwd", required_argument, NULL, OPT_CWD },
+		{ "platforms", no_argument, NULL, OPT_PLATFORMS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -260,6 +266,9 @@ static int options_parse(int argc, char **argv, struct run_cli *cli)
 				return usage_error("%s", err.msg);
 			cli->ndirs++;
 			break;
+		case OPT_PLATFORMS:
+			run_platforms_print(stdout);
+			return EXIT_OK;
 		case OPT_CWD:
 			if (optarg[0] != '/')
 				return usage_error("--cwd '%s': give an absolute path", optarg);

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,18 @@ const struct run_platform *run_platform_default(enum run_kind kind)
 	if (run_platform_kvm.usable(why, sizeof(why)))
 		return &run_platform_kvm;
 	return kind == RUN_KIND_PVH ? &run_platform_tcg : &run_platform_hosted;
+}
+
+void run_platforms_print(FILE *out)
+{
+	char why[256];
+
+	for (size_t i = 0; i < NPLATFORMS; i++) {
+		bool usable = platforms[i]->usable(why, sizeof(why));
+
+		fprintf(out, "%-7s %-9s %s\n", platforms[i]->name,
+			usable ? "usable" : "unusable", usable ? platforms[i]->summary : why);
+	}
 }
 
 const char *run_platform_names(void)

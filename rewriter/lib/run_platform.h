@@ -14,6 +14,7 @@
 #define REWIRE_RUN_PLATFORM_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -99,6 +100,9 @@ const struct run_platform *run_platform_find(const char *name);
  * runs hosted, a PVH image on kvm when /dev/kvm works, else tcg, and a Go
  * binary on kvm when /dev/kvm works, else hosted. */
 const struct run_platform *run_platform_default(enum run_kind kind);
+/* One line per platform: its name, "usable" or "unusable", and its
+ * summary or why it cannot run here (rewire run --platforms). */
+void run_platforms_print(FILE *out);
 /* The platforms' names, "kvm|tcg|hosted", for messages. */
 const char *run_platform_names(void);
 

@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kvm_probe.h"
 #include "run_child.h"
 #include "run_cmdline.h"
 #include "run_qemu.h"
@@ -50,7 +51,8 @@ static bool kvm_usable(char *why, size_t size)
 	int fd;
 
 	/* Read-write is what QEMU asks for: a node that refuses us (no
-	 * permission) means TCG, as no node does. */
+	 * permission) means TCG, as no node does, and so does a KVM that
+	 * cannot run a Go program's instructions. */
 	errno = 0;
 	if (stat("/dev/kvm", &st) < 0 || !S_ISCHR(st.st_mode)) {
 		snprintf(why, size, "/dev/kvm: %s", errno ? strerror(errno) : "not a device");
@@ -61,8 +63,9 @@ static bool kvm_usable(char *why, size_t size)
 		snprintf(why, size, "/dev/kvm: %s", strerror(errno));
 		return false;
 	}
+	bool runs = kvm_runs_sse(fd, why, size);
 	close(fd);
-	return true;
+	return runs;
 }
 
 static bool tcg_usable(char *why, size_t size)

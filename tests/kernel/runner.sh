@@ -363,7 +363,7 @@ check kind-pvh "a PVH image runs on the VM ($vm)" 0 err "~rewire run: platform $
 rr kind-go --stats "$bin"
 want_go=hosted
 [ "$vm" = kvm ] && want_go=kvm
-check kind-go "a Go binary runs on $want_go (kvm when /dev/kvm opens, else hosted)" 0 \
+check kind-go "a Go binary runs on $want_go (kvm when /dev/kvm works, else hosted)" 0 \
 	err "~rewire run: platform $want_go "
 rr mismatch-hosted --platform tcg "$(himg hello)"
 check mismatch-hosted "a hosted image on tcg: refused, 126" 126 err "~is a hosted image, not a PVH one"

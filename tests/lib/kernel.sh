@@ -28,8 +28,8 @@
 #       the platform a run with --stats or --verbose names in FILE (its
 #       stderr or --log file): "kvm", "tcg" or "hosted"
 #   vm_platform
-#       the VM platform this machine runs: kvm when /dev/kvm opens
-#       read-write, else tcg
+#       the VM platform this machine runs: kvm when rewire run --platforms
+#       says it is usable (/dev/kvm opens and runs SSE code), else tcg
 
 max_jobs=$(($(nproc 2>/dev/null || echo 1) + 1))
 image_platforms=${image_platforms:-kvm}
@@ -109,8 +109,8 @@ platform_of() {
 }
 
 vm_platform() {
-	# -c first: <> would create a plain file where there is no device.
-	if [ -c /dev/kvm ] && { : <>/dev/kvm; } 2>/dev/null; then
+	# rewire's own test: /dev/kvm must open and run a guest's SSE code.
+	if "$rewire" run --platforms | grep -q '^kvm  *usable '; then
 		echo kvm
 	else
 		echo tcg
