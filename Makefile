@@ -68,7 +68,7 @@ KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
 .PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test kernel-test robustness-test
 .PHONY: outpath-test
-.PHONY: stress soak readme-test stdlib-test
+.PHONY: stress soak readme-test stdlib-test bench
 all: $(REWIRE) $(KERNEL_TARGETS)
 
 $(BUILD)/%.o: %.c
@@ -142,6 +142,12 @@ san-test:
 
 demo: $(REWIRE) $(KERNEL_TARGETS)
 	@REWIRE=$(abspath $(REWIRE)) bash scripts/demo.sh
+
+# Native, gVisor, hosted and kvm trap/redirect side by side on the workloads
+# of examples/bench: build/bench/MACHINE-DATE (scripts/bench --help;
+# BENCH_FLAGS passes options, e.g. BENCH_FLAGS="--runs 7 --go 1.22").
+bench: $(REWIRE) $(KERNEL_TARGETS)
+	@REWIRE=$(abspath $(REWIRE)) python3 scripts/bench $(BENCH_FLAGS)
 
 # The kernel goes where `rewire image` (and `rewire run`) looks beside an
 # installed rewire (BIN/../lib/rewire/kernel); rewire.h, the header of C

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything rewire needs on Debian 12: the C build dependencies
 # (clang and its compiler-rt for the libFuzzer targets among them),
-# QEMU, and the Go toolchains 1.19 and 1.21-1.26 side by side.
+# QEMU, gVisor and gnuplot for the benchmarks, and the Go toolchains 1.19
+# and 1.21-1.26 side by side.
 # Idempotent: a second run installs nothing new.
 set -euo pipefail
 
@@ -10,7 +11,8 @@ usage() {
 usage: scripts/setup.sh
 
 Installs what rewire needs on Debian 12, with sudo unless run as root: the C
-build dependencies, QEMU, and the Go toolchains 1.19 and 1.21-1.26 (from
+build dependencies, QEMU, gVisor (runsc) and gnuplot for the benchmarks,
+and the Go toolchains 1.19 and 1.21-1.26 (from
 bookworm-backports, trixie and trixie-backports, pinned low so that nothing
 else is upgraded). Installs nothing when everything is present.
 EOF
@@ -23,7 +25,7 @@ esac
 GO_VERSIONS="1.19 1.21 1.22 1.23 1.24 1.25 1.26"
 BUILD_PACKAGES="build-essential binutils pkg-config libelf-dev libdwarf-dev
   libzydis-dev libcmocka-dev zlib1g-dev libarchive-dev elfutils gdb
-  qemu-system-x86 python3 clang libclang-rt-dev"
+  qemu-system-x86 python3 clang libclang-rt-dev runsc gnuplot-nox"
 
 sudo_if_needed() {
 	if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -1,0 +1,3 @@
+module rewire.example/bench
+
+go 1.19
