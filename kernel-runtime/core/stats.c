@@ -6,19 +6,64 @@
 #include "kernel.h"
 #include "linux_abi.h"
 #include "platform.h"
+#include "sched.h"
 #include "syscalls.h"
 
-static uint64_t syscall_counts[STATS_SYSCALLS + 1]; /* last: out of range */
 static uint64_t unknown_logged[STATS_SYSCALLS / 64];
 /* Numbers outside 0..STATS_SYSCALLS-1 already reported (0: free slot; such
  * a number is never 0). Past the last slot, they are no longer reported. */
 static long unknown_others[32];
-static uint64_t syscalls, switches, page_faults, signals_delivered;
-/* The two doors: SYSCALL traps (by number) and redirected calls (by leaf). */
-static uint64_t traps, trap_counts[STATS_SYSCALLS + 1];
-static uint64_t redirects, redirect_counts[KCORE_LEAF_COUNT];
+static uint64_t page_faults, signals_delivered;
 static uint64_t signals[KSIG_MAX + 1];
 static uint64_t memlog_period, memlog_next = KCORE_FOREVER;
+
+/* The counters bumped on every call, per CPU: each CPU adds to its own
+ * with a plain add, from an entry path or the scheduler with its
+ * interrupts off, so the thread cannot move to another CPU mid-add. A
+ * locked add per counter cost a third of a redirected getpid. Readers sum
+ * the CPUs (a count read while a CPU adds is off by that one call). */
+struct cpu_counters {
+	uint64_t syscall[STATS_SYSCALLS + 1]; /* last: out of range */
+	/* The two doors: SYSCALL traps (by number), redirected calls (by leaf). */
+	uint64_t trap[STATS_SYSCALLS + 1];
+	uint64_t redirect[KCORE_LEAF_COUNT];
+	uint64_t switches;
+} __attribute__((aligned(64)));
+static struct cpu_counters per_cpu[KCORE_MAX_CPUS];
+
+static struct cpu_counters *this_cpu_counters(void)
+{
+	return &per_cpu[platform_cpu_id() % KCORE_MAX_CPUS];
+}
+
+/* One instruction: an interrupt on this CPU sees the add done or not. */
+static void local_add(uint64_t *counter)
+{
+	__asm__ volatile("incq %0" : "+m"(*counter));
+}
+
+/* The sum over CPUs of the counter at offset bytes into cpu_counters. */
+static uint64_t cpus_sum(size_t offset)
+{
+	uint64_t sum = 0;
+
+	for (unsigned c = 0; c < KCORE_MAX_CPUS; c++)
+		sum += __atomic_load_n((const uint64_t *)((const char *)&per_cpu[c] + offset),
+				       __ATOMIC_RELAXED);
+	return sum;
+}
+
+#define COUNTERS_AT(field) __builtin_offsetof(struct cpu_counters, field)
+
+/* The sum over CPUs and over the n counters of the array at offset. */
+static uint64_t cpus_sum_all(size_t offset, unsigned n)
+{
+	uint64_t sum = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		sum += cpus_sum(offset + i * sizeof(uint64_t));
+	return sum;
+}
 
 static void counter_add(uint64_t *counter)
 {
@@ -37,46 +82,38 @@ static unsigned slot(long nr)
 
 void stats_init(void)
 {
-	for (unsigned i = 0; i <= STATS_SYSCALLS; i++)
-		syscall_counts[i] = 0;
+	for (size_t i = 0; i < sizeof(per_cpu); i++)
+		((char *)per_cpu)[i] = 0;
 	for (unsigned i = 0; i < sizeof(unknown_logged) / 8; i++)
 		unknown_logged[i] = 0;
 	for (unsigned i = 0; i < 32; i++)
 		unknown_others[i] = 0;
 	for (unsigned i = 0; i <= KSIG_MAX; i++)
 		signals[i] = 0;
-	for (unsigned i = 0; i <= STATS_SYSCALLS; i++)
-		trap_counts[i] = 0;
-	for (unsigned i = 0; i < KCORE_LEAF_COUNT; i++)
-		redirect_counts[i] = 0;
-	syscalls = switches = page_faults = signals_delivered = 0;
-	traps = redirects = 0;
+	page_faults = signals_delivered = 0;
 	memlog_period = 0;
 	memlog_next = KCORE_FOREVER;
 }
 
 void stats_syscall(long nr)
 {
-	counter_add(&syscall_counts[slot(nr)]);
-	counter_add(&syscalls);
+	local_add(&this_cpu_counters()->syscall[slot(nr)]);
 }
 
 void stats_trap(long nr)
 {
-	counter_add(&trap_counts[slot(nr)]);
-	counter_add(&traps);
+	local_add(&this_cpu_counters()->trap[slot(nr)]);
 }
 
 void stats_redirect(unsigned leaf)
 {
 	if (leaf < KCORE_LEAF_COUNT)
-		counter_add(&redirect_counts[leaf]);
-	counter_add(&redirects);
+		local_add(&this_cpu_counters()->redirect[leaf]);
 }
 
 void stats_switch(void)
 {
-	counter_add(&switches);
+	local_add(&this_cpu_counters()->switches);
 }
 
 void stats_page_fault(void)
@@ -121,7 +158,7 @@ bool stats_first_unknown(long nr)
 
 uint64_t kcore_syscall_count(long nr)
 {
-	return counter_get(&syscall_counts[slot(nr)]);
+	return cpus_sum(COUNTERS_AT(syscall) + slot(nr) * sizeof(uint64_t));
 }
 
 void kcore_counters(struct kcore_counters *out)
@@ -129,21 +166,22 @@ void kcore_counters(struct kcore_counters *out)
 	struct frame_stats f;
 
 	frame_stats(&f);
-	out->syscalls = counter_get(&syscalls);
-	out->traps = counter_get(&traps);
-	out->redirects = counter_get(&redirects);
-	out->switches = counter_get(&switches);
+	out->syscalls = cpus_sum_all(COUNTERS_AT(syscall), STATS_SYSCALLS + 1);
+	out->traps = cpus_sum_all(COUNTERS_AT(trap), STATS_SYSCALLS + 1);
+	out->redirects = cpus_sum_all(COUNTERS_AT(redirect), KCORE_LEAF_COUNT);
+	out->switches = cpus_sum(COUNTERS_AT(switches));
 	out->page_faults = counter_get(&page_faults);
 	out->frames_total = f.total;
 	out->frames_used = f.total - f.free;
 	out->frames_peak = f.peak_used;
 }
 
-/* "kcore-stats: KIND NAME N" for every number counted in counts. */
-static void print_by_number(const char *kind, const uint64_t *counts)
+/* "kcore-stats: KIND NAME N" for every number counted in the per-CPU
+ * array at offset. */
+static void print_by_number(const char *kind, size_t offset)
 {
 	for (unsigned i = 0; i <= STATS_SYSCALLS; i++) {
-		uint64_t n = counter_get(&counts[i]);
+		uint64_t n = cpus_sum(offset + i * sizeof(uint64_t));
 		if (!n)
 			continue;
 		if (i == STATS_SYSCALLS)
@@ -172,14 +210,16 @@ void kcore_print_counters(void)
 	/* Every system call, by number, through either door; then each
 	 * door's own count: what trapped, what came redirected. */
 	platform_log("kcore-stats: syscalls %lu\n", (unsigned long)c.syscalls);
-	print_by_number("syscall", syscall_counts);
+	print_by_number("syscall", COUNTERS_AT(syscall));
 	platform_log("kcore-stats: traps %lu\n", (unsigned long)c.traps);
-	print_by_number("trap", trap_counts);
+	print_by_number("trap", COUNTERS_AT(trap));
 	platform_log("kcore-stats: redirects %lu\n", (unsigned long)c.redirects);
-	for (unsigned i = 0; i < KCORE_LEAF_COUNT; i++)
-		if (counter_get(&redirect_counts[i]))
+	for (unsigned i = 0; i < KCORE_LEAF_COUNT; i++) {
+		uint64_t n = cpus_sum(COUNTERS_AT(redirect) + i * sizeof(uint64_t));
+		if (n)
 			platform_log("kcore-stats: redirect %s %lu\n", leaf_names[i],
-				     (unsigned long)counter_get(&redirect_counts[i]));
+				     (unsigned long)n);
+	}
 	platform_log("kcore-stats: switches %lu\n", (unsigned long)c.switches);
 	platform_log("kcore-stats: page_faults %lu\n",
 			(unsigned long)c.page_faults);
