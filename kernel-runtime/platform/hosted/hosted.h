@@ -67,6 +67,7 @@
 #define HOST_ioctl           16
 #define HOST_sched_yield     24
 #define HOST_madvise         28
+#define HOST_mincore         27
 #define HOST_getpid          39
 #define HOST_exit            60
 #define HOST_kill            62

@@ -10,8 +10,6 @@
 #define PROT_WRITE 2
 #define MAP_SHARED 0x01
 #define MAP_FIXED_NOREPLACE 0x100000
-#define FALLOC_FL_KEEP_SIZE 0x01
-#define FALLOC_FL_PUNCH_HOLE 0x02
 
 /* The direct map sits above the program's range, below the file system
  * archive (hosted.h); the program's range starts above the image. */
@@ -108,13 +106,29 @@ void platform_vm_range(uintptr_t *start, uintptr_t *end)
 /* A hole punched in the memory file reads as zeros and gives the pages
  * back to the host: one host call, where writing zeros would take a host
  * page fault per page to allocate what is then overwritten. */
+/* A frame the host never backed is a hole of the memfd: it reads as zero
+ * already. One it backs was the program's before: clear it in place.
+ * Punching it out instead, as it once did, made the host free the page
+ * and back it again at the next touch, through the page cache: 1.3-1.6
+ * times native for a heap that grows and shrinks. */
+#define ZERO_BATCH 64
 void platform_frames_zero(uint64_t pa, size_t count)
 {
-	long err = host_syscall(HOST_fallocate, memfd,
-				FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE, pa,
-				count * 4096);
-	if (err)
-		memset(platform_phys_to_virt(pa), 0, count * 4096);
+	unsigned char resident[ZERO_BATCH];
+
+	while (count) {
+		size_t n = count < ZERO_BATCH ? count : ZERO_BATCH;
+		char *va = platform_phys_to_virt(pa);
+
+		if (host_syscall(HOST_mincore, (long)va, n * 4096, (long)resident))
+			memset(va, 0, n * 4096);
+		else
+			for (size_t i = 0; i < n; i++)
+				if (resident[i] & 1)
+					memset(va + i * 4096, 0, 4096);
+		pa += n * 4096;
+		count -= n;
+	}
 }
 
 int hosted_in_direct_map(uint64_t va)
