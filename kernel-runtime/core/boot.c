@@ -229,12 +229,24 @@ static int cmdline_check(void)
 	return 0;
 }
 
+static bool booted_before; /* a kcore_init ran before this one */
+
+void boot_rezero(void *p, size_t n)
+{
+	if (booted_before)
+		kmemset(p, 0, n);
+}
+
 int kcore_init(void)
 {
 	struct platform_mem_region regions[MAX_REGIONS];
 	uintptr_t vm_start, vm_end;
 	int status;
 
+	static bool entered;
+
+	booted_before = entered;
+	entered = true;
 	/* Parsed again even when the platform asked for an option before:
 	 * every boot starts from the platform's command line. */
 	cmdline_load();

@@ -4,6 +4,7 @@
  * handful of files, and Go's poller watches one or two. */
 #include "fd.h"
 
+#include "boot.h"
 #include "kernel.h"
 #include "kstring.h"
 #include "linux_abi.h"
@@ -37,7 +38,7 @@ static struct epoll instances[EPOLL_MAX];
 
 void epoll_init(void)
 {
-	kmemset(instances, 0, sizeof(instances));
+	boot_rezero(instances, sizeof(instances));
 }
 
 long epoll_create(int flags)

@@ -3,6 +3,8 @@
  * The console needs no lock to write: console_write serializes itself. */
 #include "fd.h"
 
+#include "boot.h"
+
 #include "fs.h"
 #include "kernel.h"
 #include "kstring.h"
@@ -27,8 +29,8 @@ void fd_init(void)
 {
 	spin_init(&files.lock, "files");
 	waitq_init(&files.wait);
-	kmemset(file_used, 0, sizeof(file_used));
-	kmemset(table, 0, sizeof(table));
+	boot_rezero(file_used, sizeof(file_used));
+	boot_rezero(table, sizeof(table));
 	pipe_init();
 	epoll_init();
 	/* stdin, stdout and stderr: the console, opened read-write as a

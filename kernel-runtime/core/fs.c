@@ -7,6 +7,7 @@
  * (512 x 512 pages: 1 GiB at most). */
 #include "fs.h"
 
+#include "boot.h"
 #include "fd.h"
 #include "kernel.h"
 #include "kstring.h"
@@ -686,7 +687,7 @@ bool fs_init(const char *cwd_path, const char **why)
 	const void *archive;
 	size_t len;
 
-	kmemset(nodes, 0, sizeof(nodes));
+	boot_rezero(nodes, sizeof(nodes));
 	live_nodes = 0;
 	umask_bits = 0022;
 	next_ino = 2;

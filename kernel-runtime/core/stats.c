@@ -1,6 +1,7 @@
 /* Counters of what the program made the kernel do, and their printout. */
 #include "stats.h"
 
+#include "boot.h"
 #include "frame.h"
 #include "kcore_leaves.h"
 #include "kernel.h"
@@ -82,8 +83,7 @@ static unsigned slot(long nr)
 
 void stats_init(void)
 {
-	for (size_t i = 0; i < sizeof(per_cpu); i++)
-		((char *)per_cpu)[i] = 0;
+	boot_rezero(per_cpu, sizeof(per_cpu));
 	for (unsigned i = 0; i < sizeof(unknown_logged) / 8; i++)
 		unknown_logged[i] = 0;
 	for (unsigned i = 0; i < 32; i++)
