@@ -56,14 +56,16 @@ KERNEL_TEST_CMD :=
 # Go programs booted by `rewire image` (tests/kernel/go.sh), `rewire run`
 # itself (tests/kernel/runner.sh), its --dir and --cwd (tests/kernel/dirs.sh,
 # with the kvm platform's test kernel), and the conformance corpus against
-# native runs (tests/kernel/conformance.sh): the rewriter and the kernel's
-# pieces it links.
+# native runs (tests/kernel/conformance.sh), and scripts/bench's results on
+# a small run (tests/bench/smoke.sh): the rewriter and the kernel's pieces
+# it links.
 KERNEL_TEST_DEPS += $(REWIRE) $(KERNEL_TARGETS)
 KERNEL_TEST_CMD := $(if $(strip $(KERNEL_TEST_CMD)),$(KERNEL_TEST_CMD) &&) \
 	REWIRE=$(abspath $(REWIRE)) bash tests/kernel/go.sh \
 	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/runner.sh \
 	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/dirs.sh $(KVM_TEST_IMAGE) \
-	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/conformance.sh
+	&& REWIRE=$(abspath $(REWIRE)) bash tests/kernel/conformance.sh \
+	&& REWIRE=$(abspath $(REWIRE)) bash tests/bench/smoke.sh
 
 .PHONY: all fixtures test unit-test e2e-test demo install clean setup san-test
 .PHONY: fuzz-build fuzz-seeds fuzz-ci fuzz corrupt-test kernel-test robustness-test

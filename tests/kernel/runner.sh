@@ -365,6 +365,15 @@ want_go=hosted
 [ "$vm" = kvm ] && want_go=kvm
 check kind-go "a Go binary runs on $want_go (kvm when /dev/kvm works, else hosted)" 0 \
 	err "~rewire run: platform $want_go "
+rr platforms --platforms
+check platforms "--platforms: kvm, tcg and hosted, each usable or unusable with what or why, status 0" 0 \
+	out "~tcg     usable    " "~hosted  usable    " "~kvm     "
+if [ "$vm" = tcg ]; then
+	kvm_line=$(grep '^kvm ' "$work/platforms.out")
+	rr kvm-refused --platform kvm "$bin"
+	check kvm-refused "--platform kvm where kvm is unusable: refused with its reason, 125" 125 \
+		err "~rewire run: --platform kvm: ${kvm_line#kvm     unusable  }"
+fi
 rr mismatch-hosted --platform tcg "$(himg hello)"
 check mismatch-hosted "a hosted image on tcg: refused, 126" 126 err "~is a hosted image, not a PVH one"
 rr mismatch-pvh --platform hosted "$img"
