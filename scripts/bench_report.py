@@ -255,3 +255,39 @@ def write(out, info, configs, notes, sizes, runs):
         f.write(md)
     with open(os.path.join(out, "summary.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def read_runs(folder):
+    """The runs of a results folder's runs.csv, as write() took them."""
+    runs = {}
+    with open(os.path.join(folder, "runs.csv")) as f:
+        for row in csv.DictReader(f):
+            key = (int(row["run"]), row["workload"], row["config"])
+            r = runs.setdefault(key, {"run": key[0], "workload": key[1], "config": key[2], "rows": [],
+                                      "wall": float(row["wall_s"]), "status": int(row["status"]),
+                                      "counters": {}})
+            if row["metric"]:
+                r["rows"].append((row["metric"], float(row["value"]), row["unit"]))
+    return list(runs.values())
+
+
+def compare(a, b, tolerance=0.2):
+    """Lines comparing the ratios to native of two results folders, and
+    whether every one is within tolerance (relative) of the other's."""
+    ra, rb = read_runs(a), read_runs(b)
+    configs = list(dict.fromkeys(r["config"] for r in ra + rb))
+    res_a, res_b = Results(configs, ra), Results(configs, rb)
+    lines, worst = [], 0.0
+    for metric in res_a.metrics:
+        for c in configs:
+            if c == "native":
+                continue
+            x, y = res_a.ratio(metric, c, "native"), res_b.ratio(metric, c, "native")
+            if not x or not y:
+                continue
+            diff = y[0] / x[0] - 1
+            worst = max(worst, abs(diff))
+            lines.append("%-22s %-16s %10s %10s %+6.0f%%%s" % (metric, c, fmt(x[0]), fmt(y[0]), diff * 100,
+                                                              "" if abs(diff) <= tolerance else "  beyond"))
+    lines.append("largest difference of a ratio to native: %.0f%% (tolerance %.0f%%)" % (worst * 100, tolerance * 100))
+    return lines, worst <= tolerance

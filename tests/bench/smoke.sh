@@ -96,6 +96,15 @@ else
 	bad "results.md: the machine heads it" "no machine table" "$out/results.md"
 fi
 
+python3 "$bench" --compare "$out" "$out" >"$work/cmp.out" 2>&1
+s=$?
+if [ "$s" -eq 0 ] && grep -q '^largest difference of a ratio to native: 0% (tolerance 20%)$' "$work/cmp.out" &&
+	grep -q '^entry.getpid  *hosted-redirect ' "$work/cmp.out"; then
+	ok "--compare: a folder against itself, every ratio within 0%"
+else
+	bad "--compare: a folder against itself" "status $s" "$work/cmp.out"
+fi
+
 # Bad usage: a clear message, status 2 (argparse) or 1.
 python3 "$bench" --workloads nope >"$work/u1.out" 2>&1
 s=$?
