@@ -21,34 +21,34 @@ long sys_clock_getres(const long *a)
 	return clock_resolution((int)a[0], res);
 }
 
-long sys_clock_nanosleep(const long *a)
+/* A sleep of either call; an interrupted relative one writes what was
+ * left to rem, as Linux does (an absolute one leaves rem alone). */
+static long clock_sleep(int clock, int flags, long req_arg, long rem_arg)
 {
-	const struct kcore_timespec *req =
-		USER_PTR(const struct kcore_timespec, a[2]);
+	const struct kcore_timespec *req = USER_PTR(const struct kcore_timespec, req_arg);
+	struct kcore_timespec *rem = USER_PTR(struct kcore_timespec, rem_arg);
+
 	if (!user_ok(req, sizeof(*req)))
 		return -EFAULT;
-	return time_clock_nanosleep((int)a[0], (int)a[1], req);
-}
+	uint64_t start = clock_monotonic_ns();
+	long r = time_clock_nanosleep(clock, flags, req);
 
-long sys_nanosleep(const long *a)
-{
-	const struct kcore_timespec *req =
-		USER_PTR(const struct kcore_timespec, a[0]);
-	if (!user_ok(req, sizeof(*req)))
-		return -EFAULT;
-	long err = timespec_check(req);
-	if (err)
-		return err;
-	struct kcore_timespec *rem = USER_PTR(struct kcore_timespec, a[1]);
-	uint64_t deadline = deadline_after(timespec_ns(req));
-	long r = timespec_ns(req) ? time_sleep_until(deadline) : time_sleep_ns(0);
-
-	/* Interrupted by a handler: what was left, as Linux writes it. */
-	if (r == -EINTR && rem && user_ok(rem, sizeof(*rem))) {
-		uint64_t now = clock_monotonic_ns();
-		timespec_set(rem, deadline > now ? deadline - now : 0);
+	if (r == -EINTR && !(flags & TIMER_ABSTIME) && rem && user_ok(rem, sizeof(*rem))) {
+		uint64_t want = timespec_ns(req), slept = clock_monotonic_ns() - start;
+		timespec_set(rem, want > slept ? want - slept : 0);
 	}
 	return r;
+}
+
+long sys_clock_nanosleep(const long *a)
+{
+	return clock_sleep((int)a[0], (int)a[1], a[2], a[3]);
+}
+
+/* Linux's nanosleep: a relative clock_nanosleep on CLOCK_MONOTONIC. */
+long sys_nanosleep(const long *a)
+{
+	return clock_sleep(CLOCK_MONOTONIC, 0, a[0], a[1]);
 }
 
 long sys_gettimeofday(const long *a)

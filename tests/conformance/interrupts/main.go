@@ -2,7 +2,8 @@
 // handler at once (tests/kernel/conformance.sh). read(2) on a pipe and an
 // untimed futex wait are made again after Go's handler (installed with
 // SA_RESTART) and end as if never interrupted; nanosleep(2) is not made
-// again after a handler: it ends with EINTR and writes what was left.
+// again after a handler: it ends with EINTR and writes what was left, and
+// so does a relative clock_nanosleep(2).
 package main
 
 import (
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"syscall"
 	"time"
+	"unsafe"
 )
 
 // blockedThread runs block on a thread of its own and returns its id; the
@@ -75,6 +77,22 @@ func main() {
 	fmt.Println("tgkill:", syscall.Tgkill(pid, tid, syscall.SIGUSR1))
 	handled(sigs, "nanosleep")
 	fmt.Println("nanosleep:", <-done)
+
+	// clock_nanosleep(2), relative, on CLOCK_MONOTONIC: the same.
+	tid, done = blockedThread(func() string {
+		req := syscall.NsecToTimespec(int64(5 * time.Second))
+		var rem syscall.Timespec
+		t0 := time.Now()
+		const clockMonotonic = 1
+		_, _, errno := syscall.Syscall6(syscall.SYS_CLOCK_NANOSLEEP, clockMonotonic, 0,
+			uintptr(unsafe.Pointer(&req)), uintptr(unsafe.Pointer(&rem)), 0, 0)
+		left := time.Duration(rem.Nano())
+		return fmt.Sprintf("%v, rest left: %v, slept less than 4 s: %v", errno,
+			left > time.Second && left < 5*time.Second, time.Since(t0) < 4*time.Second)
+	})
+	fmt.Println("tgkill:", syscall.Tgkill(pid, tid, syscall.SIGUSR1))
+	handled(sigs, "clock_nanosleep")
+	fmt.Println("clock_nanosleep:", <-done)
 
 	// A goroutine parked on a channel: its thread waits on a futex.
 	ch := make(chan int)
