@@ -64,35 +64,37 @@ func main() {
 	syscall.Write(p[1], []byte("written later"))
 	fmt.Println("read:", <-done)
 
-	// nanosleep(2) of 5 s: EINTR after the handler, with the rest left.
-	tid, done = blockedThread(func() string {
-		req := syscall.NsecToTimespec(int64(5 * time.Second))
-		var rem syscall.Timespec
-		t0 := time.Now()
-		err := syscall.Nanosleep(&req, &rem)
-		left := time.Duration(rem.Nano())
-		return fmt.Sprintf("%v, rest left: %v, slept less than 4 s: %v", err,
-			left > time.Second && left < 5*time.Second, time.Since(t0) < 4*time.Second)
-	})
-	fmt.Println("tgkill:", syscall.Tgkill(pid, tid, syscall.SIGUSR1))
-	handled(sigs, "nanosleep")
-	fmt.Println("nanosleep:", <-done)
-
+	// nanosleep(2) of 5 s: EINTR after the handler, with the rest left;
 	// clock_nanosleep(2), relative, on CLOCK_MONOTONIC: the same.
-	tid, done = blockedThread(func() string {
-		req := syscall.NsecToTimespec(int64(5 * time.Second))
-		var rem syscall.Timespec
-		t0 := time.Now()
-		const clockMonotonic = 1
-		_, _, errno := syscall.Syscall6(syscall.SYS_CLOCK_NANOSLEEP, clockMonotonic, 0,
-			uintptr(unsafe.Pointer(&req)), uintptr(unsafe.Pointer(&rem)), 0, 0)
-		left := time.Duration(rem.Nano())
-		return fmt.Sprintf("%v, rest left: %v, slept less than 4 s: %v", errno,
-			left > time.Second && left < 5*time.Second, time.Since(t0) < 4*time.Second)
-	})
-	fmt.Println("tgkill:", syscall.Tgkill(pid, tid, syscall.SIGUSR1))
-	handled(sigs, "clock_nanosleep")
-	fmt.Println("clock_nanosleep:", <-done)
+	sleeps := []struct {
+		name  string
+		sleep func(req, rem *syscall.Timespec) error
+	}{
+		{"nanosleep", syscall.Nanosleep},
+		{"clock_nanosleep", func(req, rem *syscall.Timespec) error {
+			const clockMonotonic = 1
+			_, _, errno := syscall.Syscall6(syscall.SYS_CLOCK_NANOSLEEP, clockMonotonic, 0,
+				uintptr(unsafe.Pointer(req)), uintptr(unsafe.Pointer(rem)), 0, 0)
+			if errno != 0 {
+				return errno
+			}
+			return nil
+		}},
+	}
+	for _, s := range sleeps {
+		tid, done = blockedThread(func() string {
+			req := syscall.NsecToTimespec(int64(5 * time.Second))
+			var rem syscall.Timespec
+			t0 := time.Now()
+			err := s.sleep(&req, &rem)
+			left := time.Duration(rem.Nano())
+			return fmt.Sprintf("%v, rest left: %v, slept less than 4 s: %v", err,
+				left > time.Second && left < 5*time.Second, time.Since(t0) < 4*time.Second)
+		})
+		fmt.Println("tgkill:", syscall.Tgkill(pid, tid, syscall.SIGUSR1))
+		handled(sigs, s.name)
+		fmt.Println(s.name+":", <-done)
+	}
 
 	// A goroutine parked on a channel: its thread waits on a futex.
 	ch := make(chan int)
