@@ -265,18 +265,18 @@ bool signal_interrupts(struct thread *t)
 	uint64_t ready = __atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE) &
 			 ~t->sigmask;
 
-	if (!delivery)
+	bool interrupts = false;
+
+	if (!delivery || !ready)
 		return false;
-	for (int sig = 1; ready; sig++, ready >>= 1) {
-		if (!(ready & 1))
-			continue;
-		unsigned long flags = spin_lock(&signal_lock);
+	unsigned long flags = spin_lock(&signal_lock);
+	for (int sig = 1; ready && !interrupts; sig++, ready >>= 1) {
 		uint64_t handler = actions[sig].handler;
-		spin_unlock(&signal_lock, flags);
-		if (handler > SIG_IGN || (handler == SIG_DFL && kills_by_default(sig)))
-			return true;
+		interrupts = (ready & 1) && (handler > SIG_IGN ||
+					     (handler == SIG_DFL && kills_by_default(sig)));
 	}
-	return false;
+	spin_unlock(&signal_lock, flags);
+	return interrupts;
 }
 
 static void restart_call(struct platform_regs *regs, const struct signal_restart *r)
