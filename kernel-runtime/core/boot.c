@@ -58,21 +58,23 @@ static long syscall_hook(struct platform_regs *regs)
 			       (long)regs->rax, (unsigned long)regs->rip,
 			       fn ? fn : "?", (unsigned long)off);
 	}
-	/* Made again: the SYSCALL instruction (2 bytes) with its number. */
-	const struct signal_restart again = { .rip = regs->rip - 2, .rsp = regs->rsp,
-					      .rax = regs->rax, .rbx = regs->rbx,
-					      .rcx = regs->rcx };
+	const uint64_t nr = regs->rax;
 	bool restartable;
 
 	/* clone copies this frame for the child. */
 	cur->syscall_regs = regs;
 	cur->call_restartable = false;
-	result = kcore_syscall((long)regs->rax, args);
+	result = kcore_syscall((long)nr, args);
 	restartable = cur->call_restartable;
 	cur->syscall_regs = NULL;
 	/* Back to the program: a pending signal's handler first, with the
 	 * syscall's result (or the call made again) saved in its frame. */
 	if (restartable || __atomic_load_n(&cur->sigpending, __ATOMIC_RELAXED)) {
+		/* Made again: the SYSCALL instruction (2 bytes) with its
+		 * number; a restartable call left the frame as it came. */
+		const struct signal_restart again = { .rip = regs->rip - 2, .rsp = regs->rsp,
+						      .rax = nr, .rbx = regs->rbx,
+						      .rcx = regs->rcx };
 		regs->rax = (uint64_t)result;
 		signal_deliver_pending(cur, regs, restartable ? &again : NULL);
 		result = (long)regs->rax;
