@@ -1,8 +1,9 @@
 """The results of scripts/bench: runs.csv (every run), results.md (the
 machine, then per figure the median with min-max, ratios computed per
-interleaved run pair, and the kernel's counters), summary.txt (one line per
-workload and the targets the project holds itself to) and two gnuplot
-plots. Every figure is a time or a cost: lower is better."""
+interleaved run pair, and the kernel's counters), compact.md (a figure per
+row, a configuration per column), summary.txt (one line per workload and
+the targets the project holds itself to) and ratios.png (gnuplot). Every
+figure is a time or a cost: lower is better."""
 
 import csv
 import math
@@ -164,6 +165,21 @@ def table_md(res, info, notes, sizes, runs_n):
     return "\n".join(L)
 
 
+def compact_md(res):
+    """One row per figure, one column per configuration: the median and,
+    beside it, the ratio to native (what the README shows)."""
+    L = ["| figure | " + " | ".join(res.configs) + " |",
+         "| --- | " + " | ".join("---" for _ in res.configs) + " |"]
+    for metric in res.metrics:
+        cells = []
+        for c in res.configs:
+            st = res.stat(metric, c)
+            rt = res.ratio(metric, c, "native") if c != "native" else None
+            cells.append((fmt(st[0]) if st else "-") + (" (%sx)" % fmt(rt[0]) if rt else ""))
+        L.append("| %s (%s) | %s |" % (metric, res.units[metric], " | ".join(cells)))
+    return "\n".join(L) + "\n"
+
+
 def summary_lines(res):
     out = []
     for w in dict.fromkeys(workload_of(m) for m in res.metrics):
@@ -201,7 +217,7 @@ def target_lines(res):
 
 def plot(out, res):
     """ratios.png: every figure over native's (log scale), per
-    configuration; absolute.png is left to the table."""
+    configuration."""
     gnuplot = shutil.which("gnuplot")
     if not gnuplot:
         return "gnuplot not installed (Debian package gnuplot-nox): no plots"
@@ -253,6 +269,8 @@ def write(out, info, configs, notes, sizes, runs):
         md += "\n![each figure over native](ratios.png)\n"
     with open(os.path.join(out, "results.md"), "w") as f:
         f.write(md)
+    with open(os.path.join(out, "compact.md"), "w") as f:
+        f.write(compact_md(res))
     with open(os.path.join(out, "summary.txt"), "w") as f:
         f.write("\n".join(lines) + "\n")
 
