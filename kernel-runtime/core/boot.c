@@ -13,6 +13,7 @@
 #include "linux_abi.h"
 #include "platform.h"
 #include "process.h"
+#include "procfs.h"
 #include "random.h"
 #include "sched.h"
 #include "signals.h"
@@ -34,7 +35,7 @@ static const char *cmdline_error, *cmdline_source;
 /* The options the core reads from cmdline.options (env=, stats and trace
  * have fields of their own); the platform lists its own. */
 static const char *const core_options[] = {
-	"cwd", "memlog", "nosignals", "notraps", "verbose", NULL,
+	"cwd", "exe", "memlog", "nosignals", "notraps", "verbose", NULL,
 };
 
 /* "notraps": a trap is a crash naming its function (redirect mode's strict
@@ -282,6 +283,10 @@ int kcore_init(void)
 	const char *why;
 	if (!fs_init(cmdline_option(&cmdline, "cwd"), &why)) {
 		platform_printf("kcore: the file system cannot be built: %s\n", why);
+		return KCORE_EXIT_DATA;
+	}
+	if (!procfs_init(cmdline_option(&cmdline, "exe"), cmdline.argv, cmdline.envp)) {
+		platform_printf("kcore: the file system cannot be built: no room for /proc\n");
 		return KCORE_EXIT_DATA;
 	}
 	if (cmdline_option(&cmdline, "verbose"))

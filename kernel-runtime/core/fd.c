@@ -346,10 +346,10 @@ long fd_fstat(int fd, void *statbuf)
 	} else if (f->kind == FILE_NODE) {
 		fs_fstat(f, st);
 	} else {
-		/* Linux's struct stat on x86-64: 144 bytes; st_mode at 24,
-		 * st_rdev at 40, st_blksize at 56. */
+		/* Linux's struct stat on x86-64: 144 bytes; st_ino at 8,
+		 * st_mode at 24, st_rdev at 40, st_blksize at 56. */
 		uint32_t mode = 0600;
-		uint64_t rdev = 0, blksize = 4096;
+		uint64_t ino = 0, rdev = 0, blksize = 4096;
 		if (f->kind == FILE_CONSOLE) {
 			mode = S_IFCHR | 0620;
 			/* ttyS0 (major 4, minor 64) for stdout, ttyS1
@@ -357,8 +357,10 @@ long fd_fstat(int fd, void *statbuf)
 			rdev = (4 << 8) | (f->stream == PLATFORM_STDERR ? 65 : 64);
 		} else if (file_is_pipe(f)) {
 			mode = S_IFIFO | 0600;
+			ino = pipe_ino(f);
 		}
 		kmemset(st, 0, 144);
+		kmemcpy(st + 8, &ino, sizeof(ino));
 		kmemcpy(st + 24, &mode, sizeof(mode));
 		kmemcpy(st + 40, &rdev, sizeof(rdev));
 		kmemcpy(st + 56, &blksize, sizeof(blksize));

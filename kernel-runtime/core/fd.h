@@ -116,6 +116,8 @@ uint32_t pipe_poll(const struct file *f);
 void pipe_release(struct file *f);
 void pipe_init(void);
 uint64_t pipe_seq(const struct file *f);
+/* The pipe's number: its ends' st_ino, and N of their "pipe:[N]". */
+uint64_t pipe_ino(const struct file *f);
 /* Opens a FIFO whose pipe *slot holds (made when NULL; *slot cleared when
  * its last end closes): an end of it per the access mode of status, which
  * waits for the other side unless O_NONBLOCK or O_RDWR (a writer that

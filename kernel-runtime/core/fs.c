@@ -9,10 +9,12 @@
 
 #include "boot.h"
 #include "fd.h"
+#include "fs_node.h"
 #include "kernel.h"
 #include "kstring.h"
 #include "linux_abi.h"
 #include "platform.h"
+#include "procfs.h"
 #include "random.h"
 #include "time.h"
 #include "user.h"
@@ -21,32 +23,8 @@
 #define INDEX_SLOTS 512ull
 #define FILE_MAX_BYTES (INDEX_SLOTS * INDEX_SLOTS * PAGE)
 #define SYMLINK_DEPTH 40
-#define SHORT_NAME 40
 
 enum fs_device { DEV_NONE, DEV_NULL, DEV_ZERO, DEV_RANDOM };
-
-struct fs_node {
-	uint32_t mode;	/* S_IF* | permission bits */
-	uint32_t nlink;
-	uint64_t ino;
-	uint64_t size;
-	uint64_t mtime_ns, atime_ns;
-	uint32_t uid, gid;
-	const char *name;	/* the last component: name_len bytes */
-	size_t name_len;
-	struct fs_node *parent, *first, *next; /* the tree; root's parent is root */
-	/* The node whose mode, size, bytes and times these are: itself, but
-	 * for a hard link's name (whose node holds only its place in the
-	 * tree). Open files point at it. */
-	struct fs_node *inode;
-	const uint8_t *data;	/* bytes in place (archive, built-in), or NULL */
-	uint64_t index_pa;	/* the changed bytes' page index, 0: none */
-	unsigned opens;		/* open files: an unlinked node lives until 0 */
-	struct pipe *fifo;	/* a FIFO's pipe while one of its ends is open */
-	uint8_t device;
-	bool used, linked;
-	char short_name[SHORT_NAME];
-};
 
 static struct fs_node nodes[FS_NODES];
 static struct fs_node *root, *cwd;
@@ -61,7 +39,7 @@ static char path_a[FS_PATH_MAX], path_b[FS_PATH_MAX];
 /* --- nodes ------------------------------------------------------------ */
 
 /* Long names of created nodes: carved from frames, never given back (a
- * name longer than SHORT_NAME is rare; the frames go at exit). */
+ * name longer than FS_SHORT_NAME is rare; the frames go at exit). */
 static char *name_space(size_t len)
 {
 	static char *at;
@@ -99,7 +77,7 @@ static struct fs_node *node_new(uint32_t mode, const char *name, size_t len, boo
 		if (keep) {
 			n->name = name;
 		} else {
-			char *copy = len < SHORT_NAME ? n->short_name : name_space(len + 1);
+			char *copy = len < FS_SHORT_NAME ? n->short_name : name_space(len + 1);
 			if (!copy) {
 				n->used = false;
 				return NULL;
@@ -307,6 +285,71 @@ static void node_free_if_unused(struct fs_node *n)
 	live_nodes--;
 }
 
+/* Removes the name entry from its directory: its file lives on while
+ * open or named elsewhere (a hard link). */
+void fs_node_remove(struct fs_node *entry)
+{
+	struct fs_node *n = entry->inode;
+
+	unlink_child(entry);
+	if (IS(n, S_IFDIR))
+		n->nlink = 0;
+	else
+		n->nlink--;
+	if (entry != n) {
+		/* A hard link's name: nothing else points at it. */
+		entry->used = false;
+		live_nodes--;
+	}
+	node_free_if_unused(n);
+}
+
+struct fs_node *fs_node_add(struct fs_node *dir, uint32_t mode, const char *name,
+			    size_t len, const void *data, size_t size)
+{
+	struct fs_node *n = node_new(mode, name, len, false);
+
+	if (!n)
+		return NULL;
+	n->data = data;
+	n->size = size;
+	link_child(dir, n);
+	return n;
+}
+
+struct fs_node *fs_root(void)
+{
+	return root;
+}
+
+long fs_node_path(const struct fs_node *n, char *buf, size_t size, bool *deleted)
+{
+	size_t len = 0, depth = 0;
+	const struct fs_node *p;
+
+	/* An unlinked node keeps its parent and name: the path it had. The
+	 * walk is bounded: a parent freed since may be another node now. */
+	*deleted = false;
+	for (p = n; p != root && depth < FS_NODES; p = p->parent, depth++) {
+		*deleted |= !p->linked;
+		len += 1 + p->name_len;
+	}
+	if (len == 0)
+		len = 1;
+	if (len >= size)
+		return -ENAMETOOLONG;
+	buf[len] = 0;
+	buf[0] = '/';
+	size_t at = len;
+	p = n;
+	for (size_t i = 0; i < depth; i++, p = p->parent) {
+		at -= p->name_len;
+		kmemcpy(buf + at, p->name, p->name_len);
+		buf[--at] = '/';
+	}
+	return (long)len;
+}
+
 /* --- paths ------------------------------------------------------------ */
 
 /* Where a lookup ended: the node and its entry (NULL when the last
@@ -344,6 +387,28 @@ static enum follow follow_unless(bool no)
 	return follow_if(!no);
 }
 
+static long lookup(struct fs_node *start, const char *path, const char *end,
+		   enum follow follow, int *links, struct where *w);
+
+/* Where symlink link, in dir, leads: by its text, but for /proc's fd
+ * links, which lead to their open file itself. */
+static long link_follow(struct fs_node *dir, const struct fs_node *link, int *links,
+			struct where *w)
+{
+	const char *text = (const char *)link->data;
+	struct fs_node *n;
+	long err;
+
+	if (++*links > SYMLINK_DEPTH)
+		return -ELOOP;
+	if (link->proc != FS_PROC_FD_LINK)
+		return lookup(dir, text, text + link->size, FOLLOW, links, w);
+	if ((err = procfs_fd_link_node(link, &n)) != 0)
+		return err;
+	*w = (struct where){ .node = n, .entry = n, .dir = n->parent };
+	return 0;
+}
+
 /* Resolves path[0..end) from start. 0, or -ENOENT, -ENOTDIR, -ELOOP,
  * -ENAMETOOLONG. */
 static long lookup(struct fs_node *start, const char *path, const char *end,
@@ -367,6 +432,9 @@ static long lookup(struct fs_node *start, const char *path, const char *end,
 			return -ENAMETOOLONG;
 		if (!IS(dir->inode, S_IFDIR))
 			return -ENOTDIR;
+		/* fd/ holds the descriptors open now. */
+		if (dir->inode->proc == FS_PROC_FD_DIR)
+			procfs_fd_refresh();
 		struct fs_node *child;
 		if (n == 1 && c[0] == '.')
 			child = dir;
@@ -382,11 +450,8 @@ static long lookup(struct fs_node *start, const char *path, const char *end,
 		}
 		if (IS(child->inode, S_IFLNK) &&
 		    (!last || follow == FOLLOW || (slash && follow == FOLLOW_SLASH))) {
-			const char *text = (const char *)child->inode->data;
 			struct where t;
-			if (++*links > SYMLINK_DEPTH)
-				return -ELOOP;
-			long err = lookup(dir, text, text + child->inode->size, FOLLOW, links, &t);
+			long err = link_follow(dir, child->inode, links, &t);
 			if (err)
 				return err;
 			if (!t.node) {
@@ -493,10 +558,17 @@ static void stat_fill(const struct fs_node *n, void *statbuf)
 		int64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
 		int64_t reserved[3];
 	} st = { .dev = 1, .ino = n->ino, .nlink = n->nlink, .mode = n->mode,
-		 .uid = n->uid, .gid = n->gid, .size = (int64_t)n->size, .blksize = 4096,
-		 .blocks = (int64_t)((n->size + 511) / 512) };
+		 .uid = n->uid, .gid = n->gid, .blksize = 4096 };
 	_Static_assert(sizeof(st) == 144, "struct stat is 144 bytes");
 
+	/* /proc's files say 0, as Linux's (whose bytes are made when read),
+	 * but for the fd links, which Linux sizes 64. */
+	if (!n->proc) {
+		st.size = (int64_t)n->size;
+		st.blocks = (int64_t)((n->size + 511) / 512);
+	} else if (n->proc == FS_PROC_FD_LINK) {
+		st.size = 64;
+	}
 	if (n->device)
 		st.rdev = (1 << 8) | (n->device == DEV_NULL ? 3 : n->device == DEV_ZERO ? 5 : 9);
 	st.mtime = st.ctime = (int64_t)(n->mtime_ns / 1000000000);
@@ -544,26 +616,18 @@ static const char group[] = "root:x:0:\nnogroup:x:65534:\n";
 static bool builtin_file(const char *dir, const char *name, const char *text, size_t len)
 {
 	struct fs_node *d = dirs_make(dir, kstrlen(dir));
-	struct fs_node *n = d ? node_new(S_IFREG | 0644, name, kstrlen(name), true) : NULL;
 
-	if (!n)
-		return false;
-	n->data = (const uint8_t *)text;
-	n->size = len;
-	link_child(d, n);
-	return true;
+	return d && fs_node_add(d, S_IFREG | 0644, name, kstrlen(name), text, len);
 }
 
 static bool builtin_device(const char *name, enum fs_device device)
 {
 	struct fs_node *d = dirs_make("dev", 3);
-	struct fs_node *n = d ? node_new(S_IFCHR | 0666, name, kstrlen(name), true) : NULL;
+	struct fs_node *n = d ? fs_node_add(d, S_IFCHR | 0666, name, kstrlen(name), NULL, 0) : NULL;
 
-	if (!n)
-		return false;
-	n->device = (uint8_t)device;
-	link_child(d, n);
-	return true;
+	if (n)
+		n->device = (uint8_t)device;
+	return n != NULL;
 }
 
 static bool builtins(void)
@@ -753,6 +817,8 @@ static long node_read(struct fs_node *n, void *buf, size_t len, uint64_t off)
 
 static long node_write(struct fs_node *n, const void *buf, size_t len, uint64_t off)
 {
+	if (n->proc)
+		return -EINVAL; /* Linux lets root open /proc's to write, not write */
 	if (n->device)
 		return (long)len; /* null, zero, random: taken and dropped */
 	if (len == 0)
@@ -847,6 +913,11 @@ long fs_getdents(struct file *f, void *buf, size_t len)
 
 	if (!IS(dir, S_IFDIR))
 		return -ENOTDIR;
+	/* fd/ lists the descriptors open when a listing starts. */
+	if (dir->proc == FS_PROC_FD_DIR && f->fs.pos == 0) {
+		procfs_fd_refresh();
+		c = dir->first;
+	}
 	/* Entry i: ".", "..", then the children in the list's order. */
 	for (uint64_t k = 2; c && k < f->fs.pos; k++)
 		c = c->next;
@@ -891,6 +962,8 @@ long fs_ftruncate(struct file *f, int64_t len)
 		return -EINVAL;
 	if (!IS(f->fs.node, S_IFREG) || !writable(f))
 		return IS(f->fs.node, S_IFDIR) ? -EISDIR : -EINVAL;
+	if (f->fs.node->proc)
+		return 0; /* as Linux's: taken, and nothing changes */
 	return bytes_truncate(f->fs.node, (uint64_t)len);
 }
 
@@ -917,10 +990,18 @@ void fs_release(struct file *f)
 		return r_;                                         \
 	} while (0)
 
-/* A new node named by w (its dir must be a directory still linked). */
+/* Whether w names a node of /proc, or a new name in one of its
+ * directories. */
+static bool in_proc(const struct where *w)
+{
+	return (w->entry ? w->entry->proc : w->dir->proc) != FS_PROC_NONE;
+}
+
+/* A new node named by w (its dir must be a directory still linked, and
+ * not /proc's: Linux finds no name there but those it made). */
 static long create_at(const struct where *w, uint32_t mode, struct fs_node **out)
 {
-	if (!w->dir->linked)
+	if (!w->dir->linked || w->dir->proc)
 		return -ENOENT;
 	struct fs_node *n = node_new(mode, w->name, w->len, false);
 	if (!n)
@@ -961,7 +1042,7 @@ static long openat_locked(int dirfd, const char *path, int flags, uint32_t mode)
 			return -ENOTDIR;
 		if (IS(n, S_IFDIR) && (write || creat))
 			return -EISDIR;
-		if ((flags & O_TRUNC) && write && IS(n, S_IFREG) && n->size &&
+		if ((flags & O_TRUNC) && write && IS(n, S_IFREG) && n->size && !n->proc &&
 		    (err = bytes_truncate(n, 0)) != 0)
 			return err;
 	}
@@ -1029,10 +1110,18 @@ static long readlinkat_locked(int dirfd, const char *path, char *buf, size_t siz
 		return -EINVAL;
 	if ((long)size <= 0)
 		return -EINVAL;
-	size_t n = w.node->size < size ? w.node->size : size;
+	const void *text = w.node->data;
+	long len = (long)w.node->size;
+	if (w.node->proc == FS_PROC_FD_LINK) {
+		len = procfs_fd_link_text(w.node, path_b, sizeof(path_b));
+		text = path_b;
+	}
+	if (len < 0)
+		return len;
+	size_t n = (size_t)len < size ? (size_t)len : size;
 	if (!user_ok(buf, n))
 		return -EFAULT;
-	kmemcpy(buf, w.node->data, n);
+	kmemcpy(buf, text, n);
 	return (long)n;
 }
 
@@ -1081,25 +1170,6 @@ long fs_mkdirat(int dirfd, const char *path, uint32_t mode)
 	LOCKED(mkdirat_locked(dirfd, path, mode));
 }
 
-/* Removes the name entry from its directory: its file lives on while
- * open or named elsewhere (a hard link). */
-static void remove_node(struct fs_node *entry)
-{
-	struct fs_node *n = entry->inode;
-
-	unlink_child(entry);
-	if (IS(n, S_IFDIR))
-		n->nlink = 0;
-	else
-		n->nlink--;
-	if (entry != n) {
-		/* A hard link's name: nothing else points at it. */
-		entry->used = false;
-		live_nodes--;
-	}
-	node_free_if_unused(n);
-}
-
 static long unlinkat_locked(int dirfd, const char *path, int flags)
 {
 	struct where w;
@@ -1117,14 +1187,17 @@ static long unlinkat_locked(int dirfd, const char *path, int flags)
 			return -EBUSY;
 		if (!w.name || (w.len == 1 && w.name[0] == '.'))
 			return -EINVAL;
-		if (w.node->first)
-			return -ENOTEMPTY;
 	} else if (IS(w.node, S_IFDIR)) {
 		return -EISDIR;
 	} else if (w.slash) {
 		return -ENOTDIR;
 	}
-	remove_node(w.entry);
+	/* Linux's /proc takes no removal, a type's error aside. */
+	if (w.entry->proc)
+		return -EPERM;
+	if ((flags & AT_REMOVEDIR) && w.node->first)
+		return -ENOTEMPTY;
+	fs_node_remove(w.entry);
 	return 0;
 }
 
@@ -1158,6 +1231,9 @@ static long renameat_locked(int olddirfd, const char *oldpath, int newdirfd,
 	struct fs_node *n = from.node, *old = to.node, *entry = from.entry;
 	if (!n)
 		return -ENOENT;
+	/* /proc is a file system of its own on Linux, whose names stay. */
+	if (in_proc(&from) || in_proc(&to))
+		return in_proc(&from) != in_proc(&to) ? -EXDEV : old ? -EPERM : -ENOENT;
 	if (!from.name || !to.name || n == root)
 		return -EBUSY;
 	if (old == n)
@@ -1179,11 +1255,11 @@ static long renameat_locked(int olddirfd, const char *oldpath, int newdirfd,
 	/* The new name must outlive newpath's copy. */
 	const char *name = to.name;
 	size_t len = to.len;
-	char *copy = len < SHORT_NAME ? NULL : name_space(len + 1);
-	if (len >= SHORT_NAME && !copy)
+	char *copy = len < FS_SHORT_NAME ? NULL : name_space(len + 1);
+	if (len >= FS_SHORT_NAME && !copy)
 		return -ENOSPC;
 	if (old)
-		remove_node(to.entry);
+		fs_node_remove(to.entry);
 	unlink_child(entry);
 	if (!copy)
 		copy = entry->short_name;
@@ -1219,7 +1295,7 @@ static long symlinkat_locked(const char *target, int dirfd, const char *path)
 		return err;
 	long written = bytes_write(n, (const uint8_t *)path_b, 0, (size_t)tlen);
 	if (written != tlen) {
-		remove_node(n);
+		fs_node_remove(n);
 		return written < 0 ? written : -ENOSPC;
 	}
 	/* Lookups read a link's text through data: the bytes in a frame
@@ -1244,6 +1320,8 @@ static long truncate_locked(const char *path, int64_t len)
 		return -EISDIR;
 	if (!IS(w.node, S_IFREG) || len < 0)
 		return -EINVAL;
+	if (w.node->proc)
+		return 0; /* as Linux's: taken, and nothing changes */
 	return bytes_truncate(w.node, (uint64_t)len);
 }
 
@@ -1262,6 +1340,8 @@ static long fchmodat_locked(int dirfd, const char *path, uint32_t mode, int flag
 		return err;
 	if (IS(w.node, S_IFLNK))
 		return -EOPNOTSUPP; /* a symlink's mode is not its own */
+	if (w.node->proc)
+		return -EPERM;
 	w.node->mode = (w.node->mode & S_IFMT) | (mode & 07777);
 	return 0;
 }
@@ -1277,8 +1357,11 @@ static long fchmod_locked(int fd, uint32_t mode)
 
 	if (!f)
 		return -EBADF;
-	if (f->kind == FILE_NODE)
-		f->fs.node->mode = (f->fs.node->mode & S_IFMT) | (mode & 07777);
+	if (f->kind != FILE_NODE)
+		return 0;
+	if (f->fs.node->proc)
+		return -EPERM;
+	f->fs.node->mode = (f->fs.node->mode & S_IFMT) | (mode & 07777);
 	return 0;
 }
 
@@ -1370,29 +1453,18 @@ long fs_fchdir(int fd)
 
 static long getcwd_locked(char *buf, size_t size)
 {
-	size_t len = 0;
+	bool deleted;
+	long len = fs_node_path(cwd, path_a, sizeof(path_a), &deleted);
 
 	/* A directory removed while it was the cwd has no path. */
-	for (const struct fs_node *n = cwd; n != root; n = n->parent) {
-		if (!n->linked)
-			return -ENOENT;
-		len += 1 + n->name_len;
-	}
-	if (len == 0)
-		len = 1;
-	if (size < len + 1)
+	if (deleted)
+		return -ENOENT;
+	if (len < 0 || size < (size_t)len + 1)
 		return -ERANGE;
-	if (!user_ok(buf, len + 1))
+	if (!user_ok(buf, (size_t)len + 1))
 		return -EFAULT;
-	buf[len] = 0;
-	buf[0] = '/';
-	size_t at = len;
-	for (const struct fs_node *n = cwd; n != root; n = n->parent) {
-		at -= n->name_len;
-		kmemcpy(buf + at, n->name, n->name_len);
-		buf[--at] = '/';
-	}
-	return (long)len + 1;
+	kmemcpy(buf, path_a, (size_t)len + 1);
+	return len + 1;
 }
 
 long fs_getcwd(char *buf, size_t size)
@@ -1468,6 +1540,8 @@ static long linkat_locked(int olddirfd, const char *oldpath, int newdirfd,
 	    (err = resolve(newdirfd, newpath, path_b, FOLLOW_SLASH, false, &to)) != 0)
 		return err;
 	struct fs_node *n = from.node;
+	if (in_proc(&from) != in_proc(&to))
+		return -EXDEV;
 	if (IS(n, S_IFDIR))
 		return -EPERM;
 	if (to.node)

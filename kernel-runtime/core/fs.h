@@ -1,12 +1,14 @@
 /* The file system: one tree in the kernel's memory (directories, files,
- * symlinks, hard links, FIFOs), the same on every platform. At boot it holds the kernel's built-in files (/dev/null,
- * /dev/zero, /dev/urandom, /etc/hosts, /etc/passwd, /etc/group, /tmp) and
- * the archive the platform was given (platform_fs_archive: cpio newc),
- * whose file data is read in place. Everything is writable: a write, a
- * new file or directory, a rename lives in the kernel's memory (file data
- * in frames) and vanishes at exit. The program runs as root: permission
- * bits are kept and reported, never enforced. There is nothing outside
- * the tree, so no path (`..`, an absolute symlink) leads out of it.
+ * symlinks, hard links, FIFOs), the same on every platform. At boot it
+ * holds the kernel's built-in files (/dev/null, /dev/zero, /dev/urandom,
+ * /etc/hosts, /etc/passwd, /etc/group, /tmp), /proc (procfs.h) and the
+ * archive the platform was given (platform_fs_archive: cpio newc), whose
+ * file data is read in place. Everything but /proc is writable: a write,
+ * a new file or directory, a rename lives in the kernel's memory (file
+ * data in frames) and vanishes at exit. The program runs as root:
+ * permission bits are kept and reported, never enforced. There is nothing
+ * outside the tree, so no path (`..`, an absolute symlink) leads out of
+ * it.
  *
  * The tree is guarded by files.lock (fd.h), as descriptors are. */
 #ifndef KCORE_FS_H

@@ -197,6 +197,12 @@ uint64_t pipe_seq(const struct file *f)
 	       p->seq_in + p->seq_out;
 }
 
+uint64_t pipe_ino(const struct file *f)
+{
+	/* Past the file system's numbers of a small tree: apart at a glance. */
+	return 0x10000 + (uint64_t)(f->pipe - pipes);
+}
+
 long pipe_read(struct file *f, void *buf, size_t len)
 {
 	struct pipe *p = f->pipe;

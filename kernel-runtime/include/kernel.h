@@ -33,6 +33,8 @@
  *                     the core found at boot (clock calibration, memory);
  *     cwd=PATH        the program's working directory (absolute; made
  *                     when the file system lacks it; default "/");
+ *     exe=PATH        the program's path, the target of /proc/self/exe
+ *                     (default argv[0]);
  *   any other KEY must be one the platform reads (platform_options in
  *   platform.h): an unknown option stops the boot with KCORE_EXIT_USAGE
  *   and a message naming it.
