@@ -37,7 +37,8 @@ static const char usage[] =
 	"temporary file that is gone before the program starts. The program's\n"
 	"stdout and stderr are this command's, live; its exit status is this\n"
 	"command's. Options go before BINARY|IMAGE; what follows it (after an\n"
-	"optional --) is the program's.\n"
+	"optional --) is the program's; its /proc/self/exe (Go's os.Executable) is\n"
+	"BINARY|IMAGE's absolute path.\n"
 	"\n"
 	"options:\n"
 	"      --platform P      kvm (QEMU with KVM), tcg (QEMU's emulator, no\n"
@@ -145,6 +146,7 @@ struct run_cli {
 	const char **envs;
 	struct fs_dir *dirs;		/* --dir, in order */
 	size_t ndirs;
+	char *exe;			/* input's absolute path (o.exe), malloc'd */
 };
 
 /* A usage error: its one line (a script's way to tell it from the
@@ -414,6 +416,12 @@ static int run(struct run_cli *cli, int *signo)
 		    cli->ndirs ? "--dir" : "--cwd");
 		return RUN_EXIT_CANNOT;
 	}
+	/* /proc/self/exe's target, as Linux's: absolute, symlinks resolved.
+	 * Without it (no path) the kernel says argv[0]. */
+	if (kernel_runtime) {
+		cli->exe = realpath(cli->input, NULL);
+		cli->o.exe = cli->exe;
+	}
 	if (!cli->platform)
 		cli->platform = run_platform_default(kind);
 	if (run_target_open(cli->input, cli->kernel_dir, cli->platform->image_platform,
@@ -487,6 +495,7 @@ static void cli_free(struct run_cli *cli)
 		fs_dir_free(&cli->dirs[i]);
 	free(cli->dirs);
 	free(cli->envs);
+	free(cli->exe);
 }
 
 int cmd_run(int argc, char **argv)

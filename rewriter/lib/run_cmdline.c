@@ -36,6 +36,11 @@ void run_cmdline_options(FILE *f, const struct run_options *o)
 		run_cmdline_encode(f, o->cwd);
 		fputc(' ', f);
 	}
+	if (o->exe) {
+		fputs("exe=", f);
+		run_cmdline_encode(f, o->exe);
+		fputc(' ', f);
+	}
 }
 
 int run_cmdline_build(const struct run_options *o, char **out, struct rw_error *err)

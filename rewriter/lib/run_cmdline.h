@@ -9,13 +9,14 @@
 #include "error.h"
 #include "run_platform.h"
 
-/* "OPTIONS [stats] [trace] [verbose] [cwd=DIR] env=NAME=VALUE... -- ARGV0
- * ARGS...": o->kernel_options as written, every other word encoded. *out is
- * malloc'd. 0, or -1 with err (out of memory). */
+/* "OPTIONS [stats] [trace] [verbose] [cwd=DIR] [exe=PATH] env=NAME=VALUE...
+ * -- ARGV0 ARGS...": o->kernel_options as written, every other word
+ * encoded. *out is malloc'd. 0, or -1 with err (out of memory). */
 int run_cmdline_build(const struct run_options *o, char **out, struct rw_error *err);
 
-/* The options alone, "OPTIONS [stats] [trace] [verbose] [cwd=DIR]" with a
- * blank after each: what the hosted platform takes from REWIRE_KERNEL. */
+/* The options alone, "OPTIONS [stats] [trace] [verbose] [cwd=DIR]
+ * [exe=PATH]" with a blank after each: what the hosted platform takes from
+ * REWIRE_KERNEL. */
 void run_cmdline_options(FILE *f, const struct run_options *o);
 
 /* Writes word percent-encoded: bytes outside [A-Za-z0-9._~/:,+=@-] as

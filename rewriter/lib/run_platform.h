@@ -38,6 +38,8 @@ struct run_options {
 	bool stats, trace, verbose;	/* the kernel options stats, trace, verbose */
 	const char *cwd;		/* the kernel option cwd=: the program's
 					 * working directory; NULL: the kernel's */
+	const char *exe;		/* the kernel option exe=: the program's
+					 * path (/proc/self/exe); NULL: argv[0] */
 	const struct run_fs_archive *fs; /* NULL: no archive */
 	const char *const *envs;	/* NAME=VALUE each */
 	size_t nenvs;

@@ -178,11 +178,12 @@ check tk-initrd "test kernel: the initrd read in place whole (size and byte sum)
 rr tk-none --platform "$vm" --timeout 120 "$test_kernel"
 check tk-none "test kernel without an initrd: no archive" 0 "~fs archive: none"
 
-# --cwd: the kernel option cwd=, encoded as every word.
+# --cwd: the kernel option cwd=, encoded as every word; exe=, /proc/self/exe's
+# target, follows.
 rr vm-cwd --platform "$vm" --verbose --dir "$tree:/srv/my pkg" --cwd "/srv/my pkg" \
 	"$work/environ-$v.img"
-check vm-cwd "$vm: --cwd puts cwd=DIR, encoded, on the kernel command line" 0 \
-	err "~'verbose cwd=/srv/my%20pkg -- "
+check vm-cwd "$vm: --cwd puts cwd=DIR, encoded, on the kernel command line (exe= the image's path after it)" 0 \
+	err "~'verbose cwd=/srv/my%20pkg exe=$(realpath "$work/environ-$v.img") -- "
 cwd_check vm-cwd "$vm"
 
 # A signal while a run with --dir boots: gone, QEMU killed, nothing left.

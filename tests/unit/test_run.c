@@ -56,6 +56,11 @@ static void test_cmdline(void **state)
 	assert_int_equal(run_cmdline_build(&o, &line, &err), 0);
 	assert_string_equal(line, "trace cwd=/home/u/my%20pkg%25 -- p");
 	free(line);
+	/* /proc/self/exe's target: the kernel option exe=, after cwd=. */
+	o = (struct run_options){ .argv0 = "p", .cwd = "/", .exe = "/srv/my prog" };
+	assert_int_equal(run_cmdline_build(&o, &line, &err), 0);
+	assert_string_equal(line, "cwd=/ exe=/srv/my%20prog -- p");
+	free(line);
 }
 
 static void test_mem_sizes(void **state)
