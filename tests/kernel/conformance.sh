@@ -84,6 +84,7 @@ syscalls        syscalls   out   --env "HOST_NOW=$(date +%s)"
 interrupts      interrupts out
 files           files      out
 files-given     files      out   --dir "$corpus/files/testdata" --cwd "$corpus/files" -- testdata
+procfs          procfs     out   --env GREETING=hi -- one 'two words' ''
 EOF
 )
 
