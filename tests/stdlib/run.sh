@@ -41,6 +41,11 @@ declare -A KNOWN=(
 	[sync/TestIssue76126]="runs its own binary as a subprocess"
 	[encoding/json/TestHTTPDecoding]="listens on a network socket"
 	[runtime/TestRuntimePanic]="runs its own binary as a subprocess"
+	[runtime/TestIssue66841]="runs its own binary as a subprocess"
+	[runtime/TestTracebackRuntimeFunction]="runs its own binary as a subprocess"
+	[runtime/TestTracebackRuntimeMethod]="runs its own binary as a subprocess"
+	[runtime/TestTracebackSystem]="runs its own binary as a subprocess"
+	[os/TestExecutable]="runs its own binary as a subprocess"
 )
 # Tests not run (go test -skip), and why.
 declare -A SKIP=(
@@ -51,9 +56,9 @@ declare -A SKIP_WHY=(
 )
 # Failures known by what the test printed (grep -E), and why.
 declare -A KNOWN_MESSAGES=(
-	["os.Executable error|/proc/self/exe"]="runs its own binary as a subprocess: no /proc, no exec"
+	["os.Executable error|/proc/self/exe"]="runs its own binary as a subprocess: no exec"
 	["fork/exec .*: function not implemented|exec: \"[^\"]*\": executable file not found"]="runs a subprocess: no exec"
-	["/proc/self/maps|/proc/1/status"]="reads /proc: the kernel has none"
+	["/proc/self/maps|/proc/1/status"]="reads a /proc file the kernel does not make (maps, status)"
 	["failed to listen on a port|NewLocalListener|socket: address family not supported|tcp is not supported"]="listens on a network socket"
 	["wait: function not implemented|pidfd"]="waits for a child process: no processes"
 	["lstat /usr/lib/go-[0-9.]+/src|open \"?/usr/bin|chdir /usr/bin|GOROOT/src"]="reads the host outside its package folder (GOROOT/src, /usr/bin)"
