@@ -44,7 +44,7 @@ done
 if [ -z "$missing" ]; then ok "native, hosted-trap and hosted-redirect run ($used)"; else
 	bad "native, hosted-trap and hosted-redirect run" "missing:$missing" "$work/bench.all"
 fi
-for c in native gvisor hosted-trap hosted-redirect kvm-trap kvm-redirect; do
+for c in native native-1cpu gvisor hosted-trap hosted-redirect kvm-trap kvm-redirect; do
 	case " $used " in
 	*" $c "*)
 		if grep -q "^| $c | [0-9]" "$out/results.md"; then ok "$c: a figure in results.md"; else
@@ -66,12 +66,12 @@ fi
 if awk -F, 'NR > 1 && $8 != 0 { bad = 1 } END { exit bad }' "$out/runs.csv"; then ok "runs.csv: every run exited 0"; else
 	bad "runs.csv: every run exited 0" "a failed run" "$out/runs.csv"
 fi
-if awk -F, 'NR > 1 && $3 == "hosted-redirect" && ($9 != 0 || $10 <= 0) { bad = 1 } NR > 1 && $3 == "hosted-redirect" { n++ } END { exit bad || !n }' "$out/runs.csv"; then
+if awk -F, 'NR > 1 && $4 == "entry.getpid" && $3 == "hosted-redirect" && ($9 != 0 || $10 <= 0) { bad = 1 } NR > 1 && $4 == "entry.getpid" && $3 == "hosted-redirect" { n++ } END { exit bad || !n }' "$out/runs.csv"; then
 	ok "hosted-redirect runs: 0 traps, redirected calls counted"
 else
 	bad "hosted-redirect runs: 0 traps, redirected calls counted" "counters" "$out/runs.csv"
 fi
-if awk -F, 'NR > 1 && $3 == "hosted-trap" && ($9 <= 0 || $10 != 0) { bad = 1 } NR > 1 && $3 == "hosted-trap" { n++ } END { exit bad || !n }' "$out/runs.csv"; then
+if awk -F, 'NR > 1 && $4 == "entry.getpid" && $3 == "hosted-trap" && ($9 <= 0 || $10 != 0) { bad = 1 } NR > 1 && $4 == "entry.getpid" && $3 == "hosted-trap" { n++ } END { exit bad || !n }' "$out/runs.csv"; then
 	ok "hosted-trap runs: traps counted, no redirect"
 else
 	bad "hosted-trap runs: traps counted, no redirect" "counters" "$out/runs.csv"

@@ -10,7 +10,7 @@ import (
 
 func main() {
 	// RawSyscall: straight to the kernel, no scheduler bookkeeping.
-	per, _ := measure.Loop(func(n int) {
+	per := measure.Loop(func(n int) {
 		for i := 0; i < n; i++ {
 			syscall.Getpid()
 		}
@@ -19,7 +19,7 @@ func main() {
 
 	// Syscall: entersyscall/exitsyscall around the call, as most of the
 	// syscall package does.
-	per, _ = measure.Loop(func(n int) {
+	per = measure.Loop(func(n int) {
 		for i := 0; i < n; i++ {
 			syscall.Syscall(syscall.SYS_SCHED_YIELD, 0, 0, 0)
 		}

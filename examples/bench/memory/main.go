@@ -13,7 +13,7 @@ const chunk = 32 << 20
 var sink []byte
 
 func main() {
-	per, _ := measure.Loop(func(n int) {
+	per := measure.Loop(func(n int) {
 		for i := 0; i < n; i++ {
 			sink = make([]byte, chunk)
 			for p := 0; p < chunk; p += 4096 {

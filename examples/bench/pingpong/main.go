@@ -19,7 +19,7 @@ func main() {
 		close(pong)
 	}()
 	runtime.LockOSThread()
-	per, _ := measure.Loop(func(n int) {
+	per := measure.Loop(func(n int) {
 		for i := 0; i < n; i++ {
 			ping <- i
 			<-pong

@@ -6,38 +6,50 @@ package measure
 
 import (
 	"fmt"
+	"sort"
 	"syscall"
 	"time"
 	"unsafe"
 )
 
-// Enough wall time for a stable figure, short enough for 5 runs of every
-// configuration in a few minutes.
-const window = 200 * time.Millisecond
+// Enough wall time per window for a stable figure, short enough for 5 runs
+// of every configuration in a few minutes; the figure is the median of
+// windows, which keeps one slow stretch (a host that did something else
+// for a moment) out of it.
+const (
+	window  = 60 * time.Millisecond
+	windows = 5
+)
 
-// Loop calls batch(n) with growing n until the calls together took at
-// least the window, and returns the time per unit of work and the units
-// done (batch does n units).
-func Loop(batch func(n int)) (perUnit time.Duration, units int) {
+// Loop calls batch(n) with growing n until one call takes at least the
+// window, then that many units in windows more calls, and returns the
+// median time per unit (batch does n units per call).
+func Loop(batch func(n int)) time.Duration {
 	n := 1
 	for {
 		start := time.Now()
 		batch(n)
 		took := time.Since(start)
 		if took >= window {
-			return took / time.Duration(n), n
+			break
 		}
-		if took <= 0 {
-			n *= 16
-			continue
-		}
-		// Aim past the window from what this batch says, at most 16x more.
-		grow := int(window*12/10/took) + 1
-		if grow > 16 {
-			grow = 16
+		grow := 16
+		if took > 0 {
+			// Aim past the window from what this batch says.
+			if g := int(window*12/10/took) + 1; g < grow {
+				grow = g
+			}
 		}
 		n *= grow
 	}
+	per := make([]time.Duration, windows)
+	for i := range per {
+		start := time.Now()
+		batch(n)
+		per[i] = time.Since(start) / time.Duration(n)
+	}
+	sort.Slice(per, func(a, b int) bool { return per[a] < per[b] })
+	return per[windows/2]
 }
 
 // Report prints one figure: "bench: METRIC VALUE UNIT".
