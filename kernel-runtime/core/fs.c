@@ -26,7 +26,6 @@
 
 enum fs_device { DEV_NONE, DEV_NULL, DEV_ZERO, DEV_RANDOM };
 
-static struct fs_node nodes[FS_NODES];
 static struct fs_node *root, *cwd;
 static uint32_t umask_bits = 0022;
 static uint64_t next_ino = 2;
@@ -38,23 +37,97 @@ static char path_a[FS_PATH_MAX], path_b[FS_PATH_MAX];
 
 /* --- nodes ------------------------------------------------------------ */
 
-/* Long names of created nodes: carved from frames, never given back (a
- * name longer than FS_SHORT_NAME is rare; the frames go at exit). */
-static char *name_space(size_t len)
-{
-	static char *at;
-	static size_t left;
+/* Nodes and long names (FS_SHORT_NAME or longer, up to FS_NAME_MAX) come
+ * from frames carved into slots, kept on free lists: the tree grows with
+ * the kernel's memory, takes none it does not use, and a removed name
+ * gives its slot back. A slot is never returned to the frame allocator
+ * (the frames go at exit); the lists start empty at every boot. */
+union long_name {
+	union long_name *next_free;
+	char bytes[FS_NAME_MAX + 1];
+};
 
-	if (len > left) {
-		uint64_t pa = frame_alloc();
-		if (!pa)
-			return NULL;
-		at = platform_phys_to_virt(pa);
-		left = PAGE;
+/* The first nodes, enough for the built-in files and /proc: a boot takes
+ * no frame for its tree unless an archive or the program grows it. */
+#define FS_FIRST_NODES 64
+static struct fs_node first_nodes[FS_FIRST_NODES];
+static struct fs_node *free_nodes;
+static union long_name *free_names;
+
+/* bytes at at, carved into slots of size bytes chained through their
+ * first word onto *list. */
+static void slots_carve(void **list, void *at, size_t bytes, size_t size)
+{
+	for (size_t off = 0; off + size <= bytes; off += size) {
+		*(void **)((char *)at + off) = *list;
+		*list = (char *)at + off;
 	}
-	char *p = at;
-	at += len, left -= len;
-	return p;
+}
+
+/* A frame's worth more slots: false when no frame is free. */
+static bool slots_add(void **list, size_t size)
+{
+	uint64_t pa = frame_alloc();
+	if (!pa)
+		return false;
+	slots_carve(list, platform_phys_to_virt(pa), PAGE, size);
+	return true;
+}
+
+static struct fs_node *node_get(void)
+{
+	if (!free_nodes && !slots_add((void **)&free_nodes, sizeof(struct fs_node)))
+		return NULL;
+	struct fs_node *n = free_nodes;
+	free_nodes = *(struct fs_node **)n;
+	return n;
+}
+
+static char *long_name_get(void)
+{
+	if (!free_names && !slots_add((void **)&free_names, sizeof(union long_name)))
+		return NULL;
+	union long_name *l = free_names;
+	free_names = l->next_free;
+	return l->bytes;
+}
+
+/* Gives back n's name slot, if its name has one. */
+static void name_put(struct fs_node *n)
+{
+	if (n->long_name) {
+		union long_name *l = (union long_name *)(void *)n->name;
+		l->next_free = free_names;
+		free_names = l;
+		n->long_name = false;
+	}
+}
+
+static void node_put(struct fs_node *n)
+{
+	name_put(n);
+	n->used = false;
+	*(struct fs_node **)n = free_nodes;
+	free_nodes = n;
+	live_nodes--;
+}
+
+/* Names n name[len]: in the node when short, else in a slot of its own.
+ * -ENOSPC when no slot is left (n keeps its name). */
+static long name_set(struct fs_node *n, const char *name, size_t len)
+{
+	bool is_long = len >= FS_SHORT_NAME;
+	char *copy = is_long ? long_name_get() : n->short_name;
+
+	if (!copy)
+		return -ENOSPC;
+	kmemmove(copy, name, len);
+	copy[len] = 0;
+	name_put(n);
+	n->name = copy;
+	n->name_len = len;
+	n->long_name = is_long;
+	return 0;
 }
 
 static uint64_t now_ns(void)
@@ -65,32 +138,24 @@ static uint64_t now_ns(void)
 /* A new node named name[len] (copied unless it stays valid: keep). */
 static struct fs_node *node_new(uint32_t mode, const char *name, size_t len, bool keep)
 {
-	for (size_t i = 0; i < FS_NODES; i++) {
-		struct fs_node *n = &nodes[i];
-		if (n->used)
-			continue;
-		*n = (struct fs_node){ .mode = mode, .ino = next_ino++,
-				       .mtime_ns = now_ns(), .used = true };
-		n->atime_ns = n->mtime_ns;
-		n->inode = n;
-		n->nlink = (mode & S_IFMT) == S_IFDIR ? 2 : 1;
-		if (keep) {
-			n->name = name;
-		} else {
-			char *copy = len < FS_SHORT_NAME ? n->short_name : name_space(len + 1);
-			if (!copy) {
-				n->used = false;
-				return NULL;
-			}
-			kmemcpy(copy, name, len);
-			copy[len] = 0;
-			n->name = copy;
-		}
+	struct fs_node *n = node_get();
+
+	if (!n)
+		return NULL;
+	*n = (struct fs_node){ .mode = mode, .ino = next_ino++,
+			       .mtime_ns = now_ns(), .used = true };
+	n->atime_ns = n->mtime_ns;
+	n->inode = n;
+	n->nlink = (mode & S_IFMT) == S_IFDIR ? 2 : 1;
+	live_nodes++;
+	if (keep) {
+		n->name = name;
 		n->name_len = len;
-		live_nodes++;
-		return n;
+	} else if (name_set(n, name, len)) {
+		node_put(n);
+		return NULL;
 	}
-	return NULL;
+	return n;
 }
 
 static void link_child(struct fs_node *dir, struct fs_node *n)
@@ -281,8 +346,22 @@ static void node_free_if_unused(struct fs_node *n)
 	if (n->fifo)
 		pipe_detach(n->fifo);
 	pages_free(n, 0);
-	n->used = false;
-	live_nodes--;
+	node_put(n);
+}
+
+/* The working directory holds its node as an open file does: removed, it
+ * lives on until the program leaves it (getcwd then says ENOENT), never
+ * freed and reused under cwd's feet. */
+static void cwd_set(struct fs_node *n)
+{
+	struct fs_node *old = cwd;
+
+	n->opens++;
+	cwd = n;
+	if (old) {
+		old->opens--;
+		node_free_if_unused(old);
+	}
 }
 
 /* Removes the name entry from its directory: its file lives on while
@@ -298,8 +377,7 @@ void fs_node_remove(struct fs_node *entry)
 		n->nlink--;
 	if (entry != n) {
 		/* A hard link's name: nothing else points at it. */
-		entry->used = false;
-		live_nodes--;
+		node_put(entry);
 	}
 	node_free_if_unused(n);
 }
@@ -330,7 +408,7 @@ long fs_node_path(const struct fs_node *n, char *buf, size_t size, bool *deleted
 	/* An unlinked node keeps its parent and name: the path it had. The
 	 * walk is bounded: a parent freed since may be another node now. */
 	*deleted = false;
-	for (p = n; p != root && depth < FS_NODES; p = p->parent, depth++) {
+	for (p = n; p != root && depth < FS_PATH_MAX / 2; p = p->parent, depth++) {
 		*deleted |= !p->linked;
 		len += 1 + p->name_len;
 	}
@@ -695,7 +773,7 @@ static const char *archive_entry(const char *name, size_t len, uint64_t mode,
 		return "a name with \".\" or \"..\" in it";
 	struct fs_node *dir = dirs_make(name, cut ? cut - 1 : 0);
 	if (!dir)
-		return "a parent that is not a directory, or too many entries";
+		return "a parent that is not a directory, or more entries than the kernel's memory holds";
 	struct fs_node *n = child_named(dir, name + cut, len - cut);
 	uint32_t type = (uint32_t)mode & S_IFMT;
 	if (type != S_IFDIR && type != S_IFREG && type != S_IFLNK)
@@ -705,7 +783,7 @@ static const char *archive_entry(const char *name, size_t len, uint64_t mode,
 	if (!n) {
 		n = node_new((uint32_t)mode, name + cut, len - cut, true);
 		if (!n)
-			return "more entries than the kernel's file system holds";
+			return "more entries than the kernel's memory holds";
 		link_child(dir, n);
 	}
 	n->mode = (uint32_t)mode;
@@ -751,14 +829,17 @@ bool fs_init(const char *cwd_path, const char **why)
 	const void *archive;
 	size_t len;
 
-	boot_rezero(nodes, sizeof(nodes));
+	free_nodes = NULL;
+	free_names = NULL;
+	slots_carve((void **)&free_nodes, first_nodes, sizeof(first_nodes), sizeof(struct fs_node));
 	live_nodes = 0;
 	umask_bits = 0022;
 	next_ino = 2;
 	root = node_new(S_IFDIR | 0755, "", 0, true);
 	root->parent = root;
 	root->linked = true;
-	cwd = root;
+	cwd = NULL;
+	cwd_set(root);
 	*why = NULL;
 	if (!builtins()) {
 		*why = "no room for the built-in files";
@@ -772,12 +853,12 @@ bool fs_init(const char *cwd_path, const char **why)
 			*why = "cwd= is not an absolute path without . or ..";
 			return false;
 		}
-		cwd = dirs_make(cwd_path, kstrlen(cwd_path));
-		if (!cwd) {
-			cwd = root;
+		struct fs_node *dir = dirs_make(cwd_path, kstrlen(cwd_path));
+		if (!dir) {
 			*why = "cwd= names a file, not a directory";
 			return false;
 		}
+		cwd_set(dir);
 	}
 	return true;
 }
@@ -1252,21 +1333,14 @@ static long renameat_locked(int olddirfd, const char *oldpath, int newdirfd,
 		if (IS(old, S_IFDIR) && old->first)
 			return -ENOTEMPTY;
 	}
-	/* The new name must outlive newpath's copy. */
-	const char *name = to.name;
-	size_t len = to.len;
-	char *copy = len < FS_SHORT_NAME ? NULL : name_space(len + 1);
-	if (len >= FS_SHORT_NAME && !copy)
-		return -ENOSPC;
+	/* The new name must outlive newpath's copy; taken before anything
+	 * changes, so that a full name space changes nothing. */
+	long named = name_set(entry, to.name, to.len);
+	if (named)
+		return named;
 	if (old)
 		fs_node_remove(to.entry);
 	unlink_child(entry);
-	if (!copy)
-		copy = entry->short_name;
-	kmemmove(copy, name, len);
-	copy[len] = 0;
-	entry->name = copy;
-	entry->name_len = len;
 	link_child(to.dir, entry);
 	return 0;
 }
@@ -1424,7 +1498,7 @@ static long chdir_locked(const char *path)
 		return err;
 	if (!IS(w.node, S_IFDIR))
 		return -ENOTDIR;
-	cwd = w.node;
+	cwd_set(w.node);
 	return 0;
 }
 
@@ -1442,7 +1516,7 @@ static long fchdir_locked(int fd)
 		return -EBADF;
 	if (err)
 		return err;
-	cwd = n;
+	cwd_set(n);
 	return 0;
 }
 

@@ -20,14 +20,12 @@
 
 #define FS_PATH_MAX 4096
 #define FS_NAME_MAX 255
-/* Nodes of the tree, the archive's included. */
-#define FS_NODES 8192
 
 struct fs_node;
 struct file;
 
-/* Builds the tree; false (with *why) when the archive is malformed or has
- * more entries than FS_NODES. cwd: the working directory, "" for "/"
+/* Builds the tree; false (with *why) when the archive is malformed or its
+ * entries do not fit in the kernel's memory. cwd: the working directory, "" for "/"
  * (an absolute path; created when missing). */
 bool fs_init(const char *cwd, const char **why);
 /* Counts for the boot log. */

@@ -413,6 +413,68 @@ static void test_cwd(void **state)
 	assert_int_equal(sys(NR_chdir, (long)"/etc/hosts", 0, 0, 0, 0, 0), -ENOTDIR);
 }
 
+/* The working directory removed under the program: it stays what cwd
+ * names (stat "." works, getcwd says ENOENT, as Linux), until the program
+ * leaves it. */
+static void test_cwd_removed(void **state)
+{
+	char buf[128];
+	struct kstat st;
+	(void)state;
+
+	assert_int_equal(sys(NR_mkdirat, AT_FDCWD, (long)"/tmp/gone", 0755, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_chdir, (long)"/tmp/gone", 0, 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_unlinkat, AT_FDCWD, (long)"/tmp/gone", AT_REMOVEDIR, 0, 0, 0), 0);
+	/* Nodes made and freed meanwhile must not reuse cwd's. */
+	for (int i = 0; i < 8; i++) {
+		assert_int_equal(put("/tmp/churn", "x"), 1);
+		assert_int_equal(sys(NR_unlinkat, AT_FDCWD, (long)"/tmp/churn", 0, 0, 0, 0), 0);
+	}
+	assert_int_equal(stat_of(".", &st, 0), 0);
+	assert_int_equal(st.mode & S_IFMT, S_IFDIR);
+	assert_int_equal(sys(NR_getcwd, (long)buf, sizeof(buf), 0, 0, 0, 0), -ENOENT);
+	assert_int_equal(sys(NR_chdir, (long)"/", 0, 0, 0, 0, 0), 0);
+}
+
+static uint64_t frames_used(void)
+{
+	struct kcore_counters c;
+
+	kcore_counters(&c);
+	return c.frames_used;
+}
+
+/* The tree grows with memory, past any fixed count of nodes, and what is
+ * removed is reused: nodes and long names alike. */
+static void test_many_nodes_and_long_names(void **state)
+{
+	char path[300], long_name[200];
+	(void)state;
+
+	memset(long_name, 'n', sizeof(long_name) - 1);
+	long_name[sizeof(long_name) - 1] = 0;
+	assert_int_equal(sys(NR_mkdirat, AT_FDCWD, (long)"/tmp/many", 0755, 0, 0, 0), 0);
+	for (int round = 0; round < 2; round++) {
+		uint64_t before = frames_used();
+		for (int i = 0; i < 10000; i++) {
+			snprintf(path, sizeof(path), "/tmp/many/%d", i);
+			assert_int_equal(sys(NR_mkdirat, AT_FDCWD, (long)path, 0755, 0, 0, 0), 0);
+		}
+		for (int i = 0; i < 10000; i++) {
+			snprintf(path, sizeof(path), "/tmp/many/%d", i);
+			assert_int_equal(sys(NR_unlinkat, AT_FDCWD, (long)path, AT_REMOVEDIR, 0, 0, 0), 0);
+		}
+		for (int i = 0; i < 1000; i++) {
+			snprintf(path, sizeof(path), "/tmp/many/%s", long_name);
+			assert_int_equal(put(path, "x"), 1);
+			assert_int_equal(sys(NR_unlinkat, AT_FDCWD, (long)path, 0, 0, 0, 0), 0);
+		}
+		/* The second round takes no frame the first did not. */
+		if (round == 1)
+			assert_int_equal(frames_used(), before);
+	}
+}
+
 /* Times, owners and the umask are kept and reported. */
 static void test_times_owners_umask(void **state)
 {
@@ -515,6 +577,8 @@ int main(void)
 		FTEST(test_hard_links),
 		FTEST(test_fifos),
 		FTEST(test_cwd),
+		FTEST(test_cwd_removed),
+		FTEST(test_many_nodes_and_long_names),
 		FTEST(test_times_owners_umask),
 		FTEST(test_archive_in_place),
 		FTEST(test_archive_refused),
