@@ -13,7 +13,27 @@
 
 #include "fake_platform.h"
 #include "kernel.h"
+#include "linux_abi.h"
 #include "sched.h"
+
+/* A system call as the program makes it, from the test's thread. */
+static inline long sys(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+	return fake_syscall(nr, a0, a1, a2, a3, a4, a5);
+}
+
+static inline long open_at(const char *path, long flags, long mode)
+{
+	return sys(NR_openat, AT_FDCWD, (long)path, flags, mode, 0, 0);
+}
+
+/* Linux's struct stat on x86-64, as newfstatat fills it. */
+struct kstat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad;
+	uint64_t rdev;
+	int64_t size, blksize, blocks, times[6], reserved[3];
+};
 
 /* A thread that sleeps forever: while it lives, the other threads' exits
  * do not end the program. */

@@ -8,16 +8,6 @@
 #include "kernel.h"
 #include "linux_abi.h"
 
-static long sys(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
-{
-	return fake_syscall(nr, a0, a1, a2, a3, a4, a5);
-}
-
-static long open_at(const char *path, long flags, long mode)
-{
-	return sys(NR_openat, AT_FDCWD, (long)path, flags, mode, 0, 0);
-}
-
 /* The whole content of path, NUL-terminated in buf: its length or -errno. */
 static long slurp(const char *path, char *buf, size_t size)
 {
@@ -42,13 +32,6 @@ static long put(const char *path, const char *text)
 	sys(NR_close, fd, 0, 0, 0, 0, 0);
 	return n;
 }
-
-struct kstat {
-	uint64_t dev, ino, nlink;
-	uint32_t mode, uid, gid, pad;
-	uint64_t rdev;
-	int64_t size, blksize, blocks, times[6], reserved[3];
-};
 
 static long stat_of(const char *path, struct kstat *st, long flags)
 {

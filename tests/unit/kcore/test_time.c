@@ -15,11 +15,6 @@ static int setup(void **state)
 
 #define TTEST(f) cmocka_unit_test_setup_teardown(f, setup, check_violations)
 
-static long sys(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
-{
-	return fake_syscall(nr, a0, a1, a2, a3, a4, a5);
-}
-
 static void test_clock_gettime(void **state)
 {
 	struct kcore_timespec ts;
