@@ -87,15 +87,25 @@ static char *host_absolute(const char *host, const char *spec, struct rw_error *
 	return clean;
 }
 
-/* Whether path is a folder we can list (read) and enter (search). */
+/* Whether path is a folder we can list (read) and enter (search), or a
+ * regular file we can read. */
 static int host_check(const char *path, const char *spec, struct rw_error *err)
 {
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+	int fd;
 
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
-		return rw_fail(err, "--dir '%s': HOST_DIR %s: %s", spec, path,
-			       errno == ENOTDIR ? "not a directory" : strerror(errno));
+		return rw_fail(err, "--dir '%s': HOST_DIR %s: %s", spec, path, strerror(errno));
+	if (fstat(fd, &st) < 0 || (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))) {
+		close(fd);
+		return rw_fail(err, "--dir '%s': HOST_DIR %s: neither a directory nor a regular file",
+			       spec, path);
+	}
 	close(fd);
+	if (S_ISREG(st.st_mode))
+		return 0;
 	if (access(path, R_OK | X_OK) < 0)
 		return rw_fail(err, "--dir '%s': HOST_DIR %s: cannot be listed and entered: %s",
 			       spec, path, strerror(errno));

@@ -6,7 +6,7 @@
 #include "error.h"
 
 struct fs_dir {
-	char *host;	/* the host folder: absolute, clean */
+	char *host;	/* the host folder (or file): absolute, clean */
 	char *guest;	/* where it appears: absolute, clean ("/" for the root) */
 };
 
@@ -17,8 +17,8 @@ struct fs_dir {
  * $PWD, like Go's os.Getwd); GUEST_DIR must be absolute and defaults to
  * HOST_DIR's absolute path, the path a native run would see. Both are made
  * clean lexically ("//", "." and ".." folded). HOST_DIR must be a directory
- * this process can list and enter. 0, or -1 with err quoting spec and
- * saying why.
+ * this process can list and enter, or a regular file it can read (which
+ * goes at GUEST_DIR alone). 0, or -1 with err quoting spec and saying why.
  */
 int fs_dir_parse(const char *spec, struct fs_dir *dir, struct rw_error *err);
 

@@ -115,8 +115,9 @@ archive_size() {
 refused dir-missing "--dir of a missing folder: 125, one line" 125 \
 	"=rewire run: --dir '$work/missing': HOST_DIR $work/missing: No such file or directory (rewire run --help says more)\n" \
 	-- --dir "$work/missing" "$img"
-refused dir-file "--dir of a file: 125" 125 "~HOST_DIR $tree/a.txt: not a directory" \
-	-- --dir "$tree/a.txt" "$img"
+mkfifo "$work/a-fifo"
+refused dir-fifo "--dir of a FIFO: 125, at once" 125 "~HOST_DIR $work/a-fifo: neither a directory nor a regular file" \
+	-- --dir "$work/a-fifo" "$img"
 refused dir-relative "--dir with a relative GUEST_DIR: 125" 125 \
 	"~--dir '$tree:rel/x': GUEST_DIR 'rel/x' is not an absolute path" -- --dir "$tree:rel/x" "$img"
 refused dir-empty "--dir ':/x' (no HOST_DIR): 125" 125 "~HOST_DIR is empty" -- --dir ":/x" "$img"
@@ -263,6 +264,14 @@ for pl in hosted "$vm"; do
 	[ "$before" = "$after" ] && ok "$pl: what the program wrote changed nothing of the host" ||
 		bad "$pl: what the program wrote changed nothing of the host" "the folder changed"
 done
+
+# --- a file alone: --dir FILE[:GUEST] ---
+img_of=$(image_of "$work/escape-$v" hosted)
+rr file-dir --platform hosted --dir "$jail/inner/a.txt:/opt/only.txt" --dir "$jail/inner/a.txt" \
+	"$img_of" /opt/only.txt "$jail/inner/a.txt" "$jail/inner/out-rel"
+check file-dir "hosted: --dir FILE puts that file alone at GUEST (default: its own path)" 0 \
+	"~read /opt/only.txt: \"inside\\n\" <nil>" "~read $jail/inner/a.txt: \"inside\\n\" <nil>" \
+	"~read $jail/inner/out-rel: \"\" open $jail/inner/out-rel: no such file or directory"
 
 echo "kernel-dirs: go $v, platforms $vm and hosted"
 report_summary kernel-dirs

@@ -458,9 +458,42 @@ static void test_dir_parse(void **state)
 	snprintf(spec, sizeof(spec), "%s/missing:/x", work);
 	assert_int_equal(fs_dir_parse(spec, &d, &err), -1);
 	assert_non_null(strstr(err.msg, "No such file or directory"));
-	snprintf(spec, sizeof(spec), "%s/file", work);
+	snprintf(spec, sizeof(spec), "%s/fifo", work);
+	assert_int_equal(mkfifo(spec, 0644), 0);
 	assert_int_equal(fs_dir_parse(spec, &d, &err), -1);
-	assert_non_null(strstr(err.msg, "not a directory"));
+	assert_non_null(strstr(err.msg, "neither a directory nor a regular file"));
+	/* A regular file is taken: it goes alone. */
+	snprintf(spec, sizeof(spec), "%s/file", work);
+	assert_int_equal(fs_dir_parse(spec, &d, &err), 0);
+	fs_dir_free(&d);
+}
+
+/* --dir FILE[:GUEST]: the file alone at GUEST (default: its own path),
+ * below made-up parents, beside what other --dir give. */
+static void test_pack_file(void **state)
+{
+	struct fs_dir d[2];
+	struct read_back rb;
+	struct warnings w = { 0 };
+	struct rw_error err = { { 0 } };
+	const struct got *g;
+	(void)state;
+
+	tree_make();
+	dir_of(&d[0], "src", "/pkg");
+	dir_of(&d[1], "src/a.txt", "/opt/bin/tool");
+	assert_int_equal(pack_and_read(d, 2, &rb, &w, &err), 0);
+	check_layout(&rb);
+	g = find(&rb, "opt/bin/tool");
+	assert_non_null(g);
+	assert_int_equal(g->type, AE_IFREG);
+	assert_int_equal(g->perm, 0640);
+	assert_string_equal(g->data, "hello\n");
+	assert_non_null(find(&rb, "opt/bin"));
+	assert_null(find(&rb, "opt/bin/tool/a.txt"));
+	assert_non_null(find(&rb, "pkg/sub/deep/b.txt"));
+	fs_dir_free(&d[0]);
+	fs_dir_free(&d[1]);
 }
 
 int main(void)
@@ -468,6 +501,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_pack_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pack_at_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pack_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pack_several, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pack_file_in_the_way, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pack_unreadable, setup, teardown),
