@@ -1333,6 +1333,9 @@ static long renameat_locked(int olddirfd, const char *oldpath, int newdirfd,
 		if (IS(old, S_IFDIR) && old->first)
 			return -ENOTEMPTY;
 	}
+	/* A removed directory takes no new name (Linux: ENOENT). */
+	if (!to.dir->linked)
+		return -ENOENT;
 	/* The new name must outlive newpath's copy; taken before anything
 	 * changes, so that a full name space changes nothing. */
 	long named = name_set(entry, to.name, to.len);

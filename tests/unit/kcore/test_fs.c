@@ -416,6 +416,13 @@ static void test_cwd_removed(void **state)
 	assert_int_equal(stat_of(".", &st, 0), 0);
 	assert_int_equal(st.mode & S_IFMT, S_IFDIR);
 	assert_int_equal(sys(NR_getcwd, (long)buf, sizeof(buf), 0, 0, 0, 0), -ENOENT);
+	/* It takes no new name, made or moved there. */
+	assert_int_equal(put("new", "x"), -ENOENT);
+	assert_int_equal(sys(NR_mkdirat, AT_FDCWD, (long)"sub", 0755, 0, 0, 0), -ENOENT);
+	assert_int_equal(put("/tmp/mover", "x"), 1);
+	assert_int_equal(sys(NR_renameat, AT_FDCWD, (long)"/tmp/mover", AT_FDCWD, (long)"moved", 0, 0),
+			 -ENOENT);
+	assert_int_equal(stat_of("/tmp/mover", &st, 0), 0);
 	assert_int_equal(sys(NR_chdir, (long)"/", 0, 0, 0, 0, 0), 0);
 }
 
