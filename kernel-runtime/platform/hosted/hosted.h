@@ -66,8 +66,8 @@
 #define HOST_rt_sigreturn    15
 #define HOST_ioctl           16
 #define HOST_sched_yield     24
-#define HOST_madvise         28
 #define HOST_mincore         27
+#define HOST_madvise         28
 #define HOST_getpid          39
 #define HOST_exit            60
 #define HOST_kill            62
@@ -85,7 +85,6 @@
 #define HOST_exit_group      231
 #define HOST_tgkill          234
 #define HOST_ppoll           271
-#define HOST_fallocate       285
 #define HOST_memfd_create    319
 
 #ifndef __ASSEMBLER__

@@ -103,9 +103,6 @@ void platform_vm_range(uintptr_t *start, uintptr_t *end)
 	*end = DIRECT_MAP;
 }
 
-/* A hole punched in the memory file reads as zeros and gives the pages
- * back to the host: one host call, where writing zeros would take a host
- * page fault per page to allocate what is then overwritten. */
 /* A frame the host never backed is a hole of the memfd: it reads as zero
  * already. One it backs was the program's before: clear it in place.
  * Punching it out instead, as it once did, made the host free the page
