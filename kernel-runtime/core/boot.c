@@ -232,11 +232,11 @@ static int cmdline_check(void)
 	return 0;
 }
 
-static bool booted_before; /* a kcore_init ran before this one */
+static unsigned boots; /* kcore_init calls in this process */
 
 void boot_rezero(void *p, size_t n)
 {
-	if (booted_before)
+	if (boots > 1)
 		kmemset(p, 0, n);
 }
 
@@ -246,10 +246,7 @@ int kcore_init(void)
 	uintptr_t vm_start, vm_end;
 	int status;
 
-	static bool entered;
-
-	booted_before = entered;
-	entered = true;
+	boots++;
 	/* Parsed again even when the platform asked for an option before:
 	 * every boot starts from the platform's command line. */
 	cmdline_load();
