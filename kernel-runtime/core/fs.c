@@ -106,7 +106,6 @@ static void name_put(struct fs_node *n)
 static void node_put(struct fs_node *n)
 {
 	name_put(n);
-	n->used = false;
 	*(struct fs_node **)n = free_nodes;
 	free_nodes = n;
 	live_nodes--;
@@ -143,7 +142,7 @@ static struct fs_node *node_new(uint32_t mode, const char *name, size_t len, boo
 	if (!n)
 		return NULL;
 	*n = (struct fs_node){ .mode = mode, .ino = next_ino++,
-			       .mtime_ns = now_ns(), .used = true };
+			       .mtime_ns = now_ns() };
 	n->atime_ns = n->mtime_ns;
 	n->inode = n;
 	n->nlink = (mode & S_IFMT) == S_IFDIR ? 2 : 1;
@@ -1084,12 +1083,8 @@ static long create_at(const struct where *w, uint32_t mode, struct fs_node **out
 {
 	if (!w->dir->linked || w->dir->proc)
 		return -ENOENT;
-	struct fs_node *n = node_new(mode, w->name, w->len, false);
-	if (!n)
-		return -ENOSPC;
-	link_child(w->dir, n);
-	*out = n;
-	return 0;
+	*out = fs_node_add(w->dir, mode, w->name, w->len, NULL, 0);
+	return *out ? 0 : -ENOSPC;
 }
 
 static long openat_locked(int dirfd, const char *path, int flags, uint32_t mode)

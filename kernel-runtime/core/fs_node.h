@@ -39,7 +39,7 @@ struct fs_node {
 	uint8_t device;
 	uint8_t proc;		/* enum fs_proc */
 	uint16_t fd;		/* FS_PROC_FD_LINK: the descriptor */
-	bool used, linked;
+	bool linked;
 	bool long_name;	/* name is in a slot of its own (fs.c), not in place */
 	char short_name[FS_SHORT_NAME];
 };

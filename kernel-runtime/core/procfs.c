@@ -66,7 +66,7 @@ bool procfs_init(const char *exe, char *const argv[], char *const envp[])
 
 	if (!exe)
 		exe = argv[0];
-	kmemset(fd_links, 0, sizeof(fd_links));
+	boot_rezero(fd_links, sizeof(fd_links));
 	pid_text[pid_len] = 0;
 	struct fs_node *proc = entry_add(fs_root(), S_IFDIR | 0555, "proc", NULL, 0);
 	struct fs_node *pid = entry_add(proc, S_IFDIR | 0555, pid_text, NULL, 0);
