@@ -56,13 +56,19 @@ static uint64_t cpus_sum(size_t offset)
 
 #define COUNTERS_AT(field) __builtin_offsetof(struct cpu_counters, field)
 
+/* The sum over CPUs of counter i of the array at offset. */
+static uint64_t element_sum(size_t array, unsigned i)
+{
+	return cpus_sum(array + i * sizeof(uint64_t));
+}
+
 /* The sum over CPUs and over the n counters of the array at offset. */
-static uint64_t cpus_sum_all(size_t offset, unsigned n)
+static uint64_t cpus_sum_all(size_t array, unsigned n)
 {
 	uint64_t sum = 0;
 
 	for (unsigned i = 0; i < n; i++)
-		sum += cpus_sum(offset + i * sizeof(uint64_t));
+		sum += element_sum(array, i);
 	return sum;
 }
 
@@ -158,7 +164,7 @@ bool stats_first_unknown(long nr)
 
 uint64_t kcore_syscall_count(long nr)
 {
-	return cpus_sum(COUNTERS_AT(syscall) + slot(nr) * sizeof(uint64_t));
+	return element_sum(COUNTERS_AT(syscall), slot(nr));
 }
 
 void kcore_counters(struct kcore_counters *out)
@@ -181,7 +187,7 @@ void kcore_counters(struct kcore_counters *out)
 static void print_by_number(const char *kind, size_t offset)
 {
 	for (unsigned i = 0; i <= STATS_SYSCALLS; i++) {
-		uint64_t n = cpus_sum(offset + i * sizeof(uint64_t));
+		uint64_t n = element_sum(offset, i);
 		if (!n)
 			continue;
 		if (i == STATS_SYSCALLS)
@@ -215,7 +221,7 @@ void kcore_print_counters(void)
 	print_by_number("trap", COUNTERS_AT(trap));
 	platform_log("kcore-stats: redirects %lu\n", (unsigned long)c.redirects);
 	for (unsigned i = 0; i < KCORE_LEAF_COUNT; i++) {
-		uint64_t n = cpus_sum(COUNTERS_AT(redirect) + i * sizeof(uint64_t));
+		uint64_t n = element_sum(COUNTERS_AT(redirect), i);
 		if (n)
 			platform_log("kcore-stats: redirect %s %lu\n", leaf_names[i],
 				     (unsigned long)n);
