@@ -45,7 +45,7 @@ enum {
 	FD_INITRD = 8,	/* -initrd: the file system archive, when there is one */
 };
 
-static bool kvm_usable(char *why, size_t size)
+static bool kvm_check(char *why, size_t size)
 {
 	struct stat st;
 	int fd;
@@ -66,6 +66,20 @@ static bool kvm_usable(char *why, size_t size)
 	bool runs = kvm_runs_sse(fd, why, size);
 	close(fd);
 	return runs;
+}
+
+/* Asked when the platform is picked and again when it boots: the probe
+ * guest runs once per process, its answer kept. */
+static bool kvm_usable(char *why, size_t size)
+{
+	static int usable = -1;
+	static char reason[256];
+
+	if (usable < 0)
+		usable = kvm_check(reason, sizeof(reason));
+	if (!usable)
+		snprintf(why, size, "%s", reason);
+	return usable;
 }
 
 static bool tcg_usable(char *why, size_t size)
