@@ -136,6 +136,14 @@ static void install(struct kcpu *c, struct thread *next, uint64_t now)
 	}
 	if (next->xsave)
 		platform_xrstor(next->xsave);
+	/* A thread preempted in program code (or a new one) resumes straight
+	 * into it: a delivery point, as a syscall's end is. Without it, a
+	 * thread that spins in program code, loses its CPU only to ticks and
+	 * gets it back by switches would never run its handlers. */
+	if (!next->is_idle && !next->syscall_regs &&
+	    platform_regs_in_program(&next->ctx) &&
+	    __atomic_load_n(&next->sigpending, __ATOMIC_RELAXED))
+		signal_deliver_pending(next, &next->ctx, NULL);
 	stats_switch();
 	/* A new slice: arm its end (a new or preempted thread resumes
 	 * straight into program code, with no core code after the switch). */

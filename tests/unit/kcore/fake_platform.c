@@ -135,12 +135,14 @@ static struct fiber *fiber_of(const struct platform_regs *r)
 	return f;
 }
 
-static void capture(struct platform_regs *r)
+/* rflags: interrupts on (0x202) for a program context a tick or fault
+ * interrupted, off (0x002) for the kernel's own, as on kvm. */
+static void capture(struct platform_regs *r, uint64_t rflags)
 {
 	memset(r, 0, sizeof(*r));
 	r->rip = CAPTURED_RIP;
 	r->rbx = (uintptr_t)current;
-	r->rflags = 0x202;
+	r->rflags = rflags;
 }
 
 /* --- the platform --- */
@@ -174,7 +176,7 @@ void platform_switch(struct platform_regs *save, const struct platform_regs *to,
 	if (!fake.irq_off)
 		fake.violations++;
 	struct fiber *target = fiber_of(to);
-	capture(save);
+	capture(save, 0x002);
 	if (released)
 		__atomic_store_n(released, 0, __ATOMIC_RELEASE);
 	fiber_switch(target);
@@ -188,7 +190,7 @@ static void interrupt(void (*hook)(struct platform_regs *), unsigned vector)
 
 	if (fake.irq_off)
 		fake.violations++;
-	capture(&regs);
+	capture(&regs, 0x202);
 	regs.vector = vector;
 	fake.irq_off = true;
 	hook(&regs);
@@ -699,7 +701,7 @@ int fake_page_fault(uintptr_t addr, bool write)
 	struct platform_regs regs;
 	bool was_off = fake.irq_off;
 
-	capture(&regs);
+	capture(&regs, 0x202);
 	regs.vector = PLATFORM_VECTOR_PAGE_FAULT;
 	regs.error = write ? PLATFORM_PF_WRITE : 0;
 	fake.irq_off = true;

@@ -5,6 +5,7 @@
 
 #include "kernel.h"
 #include "process.h"
+#include "sched.h"
 #include "linux_abi.h"
 #include "signals.h"
 #include "thread.h"
@@ -418,6 +419,60 @@ static void test_no_signal_frame_on_a_kernel_stack(void **state)
 	assert_int_equal(results[4], 0);
 }
 
+/* A thread preempted in program code that gets its CPU back by a switch
+ * (the thread that preempted it blocks) resumes straight into program
+ * code: its pending signal is delivered there, not only at a later tick
+ * (which may never land while it runs: a spinning Go thread waited for
+ * its debugger-call SIGTRAP forever). */
+static long preempted_tid;
+
+static void preempted_handler(const struct platform_regs *start)
+{
+	results[0] = (long)start->rdi;  /* the signal */
+	results[1] = start->rsp >= (uint64_t)altstack &&
+		     start->rsp < (uint64_t)altstack + sizeof(altstack);
+}
+
+static void preempted_target(const struct platform_regs *start)
+{
+	struct { uint64_t sp; int32_t flags, pad; uint64_t size; } ss = {
+		(uint64_t)altstack, 0, 0, sizeof(altstack) };
+	(void)start;
+
+	preempted_tid = fake_syscall(NR_gettid, 0, 0, 0, 0, 0, 0);
+	fake_syscall(NR_sigaltstack, (long)&ss, 0, 0, 0, 0, 0);
+	for (int i = 0; i < 2; i++) {
+		/* Computes for a whole slice; a tick ends it. */
+		fake_advance(SCHED_SLICE_NS);
+		fake_timer_interrupt();
+		results[2] = i; /* resumed where it was, handler not run */
+	}
+}
+
+static void preempting_sender(const struct platform_regs *start)
+{
+	struct ksigaction act = { .handler = (uintptr_t)preempted_handler,
+				  .flags = 0x4 | 0x04000000 | 0x08000000,
+				  .restorer = 0x402000 };
+	(void)start;
+
+	fake_syscall(NR_rt_sigaction, SIGUSR1, (long)&act, 0, 8, 0, 0);
+	results[3] = fake_syscall(NR_tgkill, 1, preempted_tid, SIGUSR1, 0, 0, 0);
+	time_sleep_ns(1000000000); /* blocks: the target gets the CPU back */
+}
+
+static void test_signal_delivered_when_a_preempted_thread_resumes(void **state)
+{
+	(void)state;
+	fake_thread(preempted_target, 0);
+	fake_thread(preempting_sender, 0);
+	fake_run();
+	assert_int_equal(results[3], 0);
+	assert_int_equal(results[0], SIGUSR1);
+	assert_int_equal(results[1], 1);
+	assert_int_equal(results[2], 99); /* the handler came first */
+}
+
 /* A signal without a handler: the default action. SIGURG's is to ignore
  * (the thread goes on); SIGPIPE's ends the program, as killed by it. */
 static void default_action_target(const struct platform_regs *start)
@@ -798,6 +853,7 @@ int main(void)
 		STEST(test_signals_sent_are_counted),
 		STEST(test_signal_delivery_and_return),
 		STEST(test_no_signal_frame_on_a_kernel_stack),
+		STEST(test_signal_delivered_when_a_preempted_thread_resumes),
 		STEST(test_identity_and_machine),
 		STEST(test_rlimits),
 		STEST(test_getrandom),
