@@ -12,7 +12,8 @@
 # as a distribution ships them): such a package counts as passed when
 # those are its only failures. The tests run in their package's
 # folder, which the wrapper gives the kernel's file system (testdata/, the
-# sources), with GOROOT's lib/time. One line per package, version and
+# sources), with GOROOT's lib/time and the host folders HOST_DIRS
+# names for a package whose tests read them. One line per package, version and
 # platform, then "stdlib: N passed, N failed".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -47,12 +48,11 @@ declare -A KNOWN=(
 	[runtime/TestTracebackSystem]="runs its own binary as a subprocess"
 	[os/TestExecutable]="runs its own binary as a subprocess"
 )
-# Tests not run (go test -skip), and why.
-declare -A SKIP=(
-	[runtime]="TestDebugCall"
-)
-declare -A SKIP_WHY=(
-	[runtime]="TestDebugCall*: the debug-call protocol retries until its signal lands at a safe point; on one CPU, with signals taken at ticks, that takes minutes (10 min timeout)"
+# Host folders a package's tests read outside their own, given to the
+# kernel's file system at their host path (GOROOT: the version's).
+declare -A HOST_DIRS=(
+	[os]="/usr/bin" # TestReaddirnamesOneAtATime, TestChdirAndGetwd
+	[path/filepath]="GOROOT/src/unicode" # TestBug3486 walks it
 )
 # Failures known by what the test printed (grep -E), and why.
 declare -A KNOWN_MESSAGES=(
@@ -61,7 +61,6 @@ declare -A KNOWN_MESSAGES=(
 	["/proc/self/maps|/proc/1/status"]="reads a /proc file the kernel does not make (maps, status)"
 	["failed to listen on a port|NewLocalListener|socket: address family not supported|tcp is not supported"]="listens on a network socket"
 	["wait: function not implemented|pidfd"]="waits for a child process: no processes"
-	["lstat /usr/lib/go-[0-9.]+/src|open \"?/usr/bin|chdir /usr/bin|GOROOT/src"]="reads the host outside its package folder (GOROOT/src, /usr/bin)"
 )
 
 # known_by_message LOG TEST: the reason KNOWN_MESSAGES gives for what TEST
@@ -83,7 +82,7 @@ native_failures() {
 	local log=$work/$(echo "$2-$1" | tr / _).native
 	if [ ! -e "$log" ]; then
 		env GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 timeout 1200 "$(go_bin "$1")" \
-			test -short -count=1 ${SKIP[$2]:+-skip "${SKIP[$2]}"} "$2" </dev/null >"$log" 2>&1
+			test -short -count=1 "$2" </dev/null >"$log" 2>&1
 	fi
 	sed -n 's/^--- FAIL: \([^ ]*\).*/\1/p' "$log" | sort -u
 }
@@ -93,7 +92,10 @@ for v in $versions; do
 	for pl in $platforms; do
 		for p in $packages; do
 			log=$work/$(echo "$p-$v-$pl" | tr / _).log
-			flags="--platform ${pl%-redirect}" skip=${SKIP[$p]:-} skip_why=${SKIP_WHY[$p]:-}
+			flags="--platform ${pl%-redirect}"
+			for d in ${HOST_DIRS[$p]:-}; do
+				flags+=" --dir ${d/#GOROOT/$("$go" env GOROOT)}"
+			done
 			if [ "${pl%-redirect}" != "$pl" ]; then
 				flags+=" --mode redirect --stats --log $log.kernel"
 			else
@@ -101,10 +103,9 @@ for v in $versions; do
 			fi
 			env REWIRE="$rewire" REWIRE_RUN_FLAGS="$flags" GOTOOLCHAIN=local \
 				GOFLAGS=-mod=mod CGO_ENABLED=0 timeout 1200 "$go" test -short -count=1 \
-				${skip:+-skip "$skip"} \
 				-exec "$root/scripts/rewire-kernel-exec" "$p" </dev/null >"$log" 2>&1
 			status=$?
-			name="$p (go$v, $pl)${skip:+, skipped $skip_why}"
+			name="$p (go$v, $pl)"
 			# Redirect mode: not one trap, whether the tests passed or not.
 			if [ "${pl%-redirect}" != "$pl" ] &&
 				! grep -qx "kcore-stats: traps 0" "$log.kernel" 2>/dev/null; then
