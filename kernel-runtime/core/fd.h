@@ -48,6 +48,10 @@ struct file {
 		struct {
 			struct fs_node *node;
 			uint64_t pos; /* a directory's: the next entry's index */
+			/* Of /proc's made files (FS_PROC_TEXT): the bytes
+			 * this file reads, a node of its own; NULL before
+			 * the first read. */
+			struct fs_node *text;
 		} fs;
 	};
 };

@@ -1,7 +1,8 @@
 /* Physical memory allocator: one bit per 4 KiB frame between the lowest and
  * the highest usable address (1 = in use or not RAM), the bitmap itself
  * taken from the first region big enough. Single frames come from a moving
- * hint, so a run of allocations does not rescan full words. */
+ * hint, so a run of allocations does not rescan full words. Small objects'
+ * pools carve their slots from frames here too. */
 #include "frame.h"
 
 #include "kstring.h"
@@ -213,6 +214,23 @@ void frame_free_contig(uint64_t pa, size_t n)
 void frame_free(uint64_t pa)
 {
 	frame_free_contig(pa, 1);
+}
+
+void frame_slots_carve(void **list, void *at, size_t bytes, size_t size)
+{
+	for (size_t off = 0; off + size <= bytes; off += size) {
+		*(void **)((char *)at + off) = *list;
+		*list = (char *)at + off;
+	}
+}
+
+bool frame_slots_add(void **list, size_t size)
+{
+	uint64_t pa = frame_alloc();
+	if (!pa)
+		return false;
+	frame_slots_carve(list, platform_phys_to_virt(pa), FRAME_SIZE, size);
+	return true;
 }
 
 void frame_stats(struct frame_stats *out)

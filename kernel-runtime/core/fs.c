@@ -9,6 +9,7 @@
 
 #include "boot.h"
 #include "fd.h"
+#include "frame.h"
 #include "fs_node.h"
 #include "kernel.h"
 #include "kstring.h"
@@ -54,29 +55,9 @@ static struct fs_node first_nodes[FS_FIRST_NODES];
 static struct fs_node *free_nodes;
 static union long_name *free_names;
 
-/* bytes at at, carved into slots of size bytes chained through their
- * first word onto *list. */
-static void slots_carve(void **list, void *at, size_t bytes, size_t size)
-{
-	for (size_t off = 0; off + size <= bytes; off += size) {
-		*(void **)((char *)at + off) = *list;
-		*list = (char *)at + off;
-	}
-}
-
-/* A frame's worth more slots: false when no frame is free. */
-static bool slots_add(void **list, size_t size)
-{
-	uint64_t pa = frame_alloc();
-	if (!pa)
-		return false;
-	slots_carve(list, platform_phys_to_virt(pa), PAGE, size);
-	return true;
-}
-
 static struct fs_node *node_get(void)
 {
-	if (!free_nodes && !slots_add((void **)&free_nodes, sizeof(struct fs_node)))
+	if (!free_nodes && !frame_slots_add((void **)&free_nodes, sizeof(struct fs_node)))
 		return NULL;
 	struct fs_node *n = free_nodes;
 	free_nodes = *(struct fs_node **)n;
@@ -85,7 +66,7 @@ static struct fs_node *node_get(void)
 
 static char *long_name_get(void)
 {
-	if (!free_names && !slots_add((void **)&free_names, sizeof(union long_name)))
+	if (!free_names && !frame_slots_add((void **)&free_names, sizeof(union long_name)))
 		return NULL;
 	union long_name *l = free_names;
 	free_names = l->next_free;
@@ -399,6 +380,16 @@ struct fs_node *fs_root(void)
 	return root;
 }
 
+struct fs_node *fs_cwd(void)
+{
+	return cwd;
+}
+
+uint32_t fs_umask_get(void)
+{
+	return umask_bits;
+}
+
 long fs_node_path(const struct fs_node *n, char *buf, size_t size, bool *deleted)
 {
 	size_t len = 0, depth = 0;
@@ -425,6 +416,18 @@ long fs_node_path(const struct fs_node *n, char *buf, size_t size, bool *deleted
 		buf[--at] = '/';
 	}
 	return (long)len;
+}
+
+long fs_node_append(struct fs_node *n, const void *bytes, size_t len)
+{
+	while (len) {
+		long done = bytes_write(n, bytes, n->size, len);
+		if (done < 0)
+			return done;
+		bytes = (const uint8_t *)bytes + done;
+		len -= (size_t)done;
+	}
+	return 0;
 }
 
 /* --- paths ------------------------------------------------------------ */
@@ -467,8 +470,15 @@ static enum follow follow_unless(bool no)
 static long lookup(struct fs_node *start, const char *path, const char *end,
 		   enum follow follow, int *links, struct where *w);
 
-/* Where symlink link, in dir, leads: by its text, but for /proc's fd
- * links, which lead to their open file itself. */
+/* Whether n is one of /proc's links whose text procfs makes, which lead
+ * to a node itself (Linux's "magic" links: fd/N, cwd). */
+static bool magic_link(const struct fs_node *n)
+{
+	return n->proc == FS_PROC_FD_LINK || n->proc == FS_PROC_CWD_LINK;
+}
+
+/* Where symlink link, in dir, leads: by its text, but for /proc's magic
+ * links, which lead to their node itself. */
 static long link_follow(struct fs_node *dir, const struct fs_node *link, int *links,
 			struct where *w)
 {
@@ -478,9 +488,9 @@ static long link_follow(struct fs_node *dir, const struct fs_node *link, int *li
 
 	if (++*links > SYMLINK_DEPTH)
 		return -ELOOP;
-	if (link->proc != FS_PROC_FD_LINK)
+	if (!magic_link(link))
 		return lookup(dir, text, text + link->size, FOLLOW, links, w);
-	if ((err = procfs_fd_link_node(link, &n)) != 0)
+	if ((err = procfs_link_node(link, &n)) != 0)
 		return err;
 	*w = (struct where){ .node = n, .entry = n, .dir = n->parent };
 	return 0;
@@ -830,7 +840,7 @@ bool fs_init(const char *cwd_path, const char **why)
 
 	free_nodes = NULL;
 	free_names = NULL;
-	slots_carve((void **)&free_nodes, first_nodes, sizeof(first_nodes), sizeof(struct fs_node));
+	frame_slots_carve((void **)&free_nodes, first_nodes, sizeof(first_nodes), sizeof(struct fs_node));
 	live_nodes = 0;
 	umask_bits = 0022;
 	next_ino = 2;
@@ -916,12 +926,60 @@ static bool writable(const struct file *f)
 	return (f->status & O_ACCMODE) != O_RDONLY && !(f->status & O_PATH);
 }
 
+/* Drops f's copy of a /proc made file's bytes. */
+static void text_drop(struct file *f)
+{
+	struct fs_node *t = f->fs.text;
+
+	if (t) {
+		f->fs.text = NULL;
+		t->opens--;
+		node_free_if_unused(t);
+	}
+}
+
+/* The node whose bytes a read of f at off gives: f's own, but for /proc's
+ * made files, f's copy of theirs, made again when a read starts at 0 (as
+ * Linux's seq_file makes them at the first read, and again after a seek
+ * to the start): a reader in pieces sees one moment's text. */
+static long read_source(struct file *f, uint64_t off, struct fs_node **out)
+{
+	struct fs_node *n = f->fs.node;
+
+	*out = n;
+	if (n->proc != FS_PROC_TEXT || (off != 0 && f->fs.text)) {
+		if (f->fs.text)
+			*out = f->fs.text;
+		return 0;
+	}
+	/* No name, held by f alone: it goes when f drops it. */
+	struct fs_node *t = node_new(S_IFREG | 0444, "", 0, true);
+	if (!t)
+		return -ENOMEM;
+	t->nlink = 0;
+	t->opens = 1;
+	long err = procfs_text_make(n, t);
+	if (err) {
+		t->opens--;
+		node_free_if_unused(t);
+		return err;
+	}
+	text_drop(f);
+	f->fs.text = *out = t;
+	return 0;
+}
+
 long fs_read(struct file *f, void *buf, size_t len)
 {
+	struct fs_node *from;
+	long n;
+
 	if (!readable(f))
 		return -EBADF;
-	long n = node_read(f->fs.node, buf, len, f->fs.pos);
-	if (n > 0 && !f->fs.node->device)
+	if ((n = read_source(f, f->fs.pos, &from)) != 0)
+		return n;
+	n = node_read(from, buf, len, f->fs.pos);
+	if (n > 0 && !from->device)
 		f->fs.pos += (uint64_t)n;
 	return n;
 }
@@ -940,11 +998,16 @@ long fs_write(struct file *f, const void *buf, size_t len)
 
 long fs_pread(struct file *f, void *buf, size_t len, uint64_t off)
 {
+	struct fs_node *from;
+	long err;
+
 	if (!readable(f))
 		return -EBADF;
 	if ((int64_t)off < 0)
 		return -EINVAL;
-	return node_read(f->fs.node, buf, len, off);
+	if ((err = read_source(f, off, &from)) != 0)
+		return err;
+	return node_read(from, buf, len, off);
 }
 
 long fs_pwrite(struct file *f, const void *buf, size_t len, uint64_t off)
@@ -1056,6 +1119,7 @@ void fs_release(struct file *f)
 {
 	struct fs_node *n = f->fs.node;
 
+	text_drop(f);
 	n->opens--;
 	node_free_if_unused(n);
 }
@@ -1143,6 +1207,7 @@ static long openat_locked(int dirfd, const char *path, int flags, uint32_t mode)
 	}
 	f->fs.node = n;
 	f->fs.pos = 0;
+	f->fs.text = NULL;
 	n->opens++;
 	long fd = fd_install(f, 0, flags & O_CLOEXEC);
 	if (fd < 0) {
@@ -1188,8 +1253,8 @@ static long readlinkat_locked(int dirfd, const char *path, char *buf, size_t siz
 		return -EINVAL;
 	const void *text = w.node->data;
 	long len = (long)w.node->size;
-	if (w.node->proc == FS_PROC_FD_LINK) {
-		len = procfs_fd_link_text(w.node, path_b, sizeof(path_b));
+	if (magic_link(w.node)) {
+		len = procfs_link_text(w.node, path_b, sizeof(path_b));
 		text = path_b;
 	}
 	if (len < 0)

@@ -1,6 +1,6 @@
 /* The file system's tree from inside: its node, and the few calls of fs.c
- * that procfs.c builds /proc with. Only fs.c and procfs.c include it; the
- * rest of the kernel sees fs.h. Everything here is under files.lock. */
+ * that /proc is built with. Only fs.c and procfs*.c include it; the rest
+ * of the kernel sees fs.h. Everything here is under files.lock. */
 #ifndef KCORE_FS_NODE_H
 #define KCORE_FS_NODE_H
 
@@ -14,8 +14,12 @@
 enum fs_proc {
 	FS_PROC_NONE,
 	FS_PROC_ENTRY,   /* a fixed entry: bytes in place, read-only */
+	/* A file whose bytes procfs makes (procfs_text_make) when it is read
+	 * from its start: each open file reads its own copy. */
+	FS_PROC_TEXT,
 	FS_PROC_FD_DIR,  /* /proc/PID/fd: its links follow the descriptors */
 	FS_PROC_FD_LINK, /* /proc/PID/fd/N: names, and opens, descriptor N */
+	FS_PROC_CWD_LINK, /* /proc/PID/cwd: names, and leads to, the cwd */
 };
 
 struct fs_node {
@@ -39,6 +43,7 @@ struct fs_node {
 	uint8_t device;
 	uint8_t proc;		/* enum fs_proc */
 	uint16_t fd;		/* FS_PROC_FD_LINK: the descriptor */
+	uint8_t text;		/* FS_PROC_TEXT: which (procfs.h) */
 	bool linked;
 	bool long_name;	/* name is in a slot of its own (fs.c), not in place */
 	char short_name[FS_SHORT_NAME];
@@ -56,6 +61,13 @@ void fs_node_remove(struct fs_node *entry);
  * -ENAMETOOLONG. *deleted: n or a directory above it has lost its name
  * (the path is the one it had). */
 long fs_node_path(const struct fs_node *n, char *buf, size_t size, bool *deleted);
+/* Adds len bytes at the end of n's: 0, or -ENOSPC (no frame left) or
+ * -EFBIG. */
+long fs_node_append(struct fs_node *n, const void *bytes, size_t len);
 struct fs_node *fs_root(void);
+/* The working directory. */
+struct fs_node *fs_cwd(void);
+/* The mask of new files' permissions (umask). */
+uint32_t fs_umask_get(void);
 
 #endif

@@ -342,6 +342,7 @@
 #define PR_SET_NO_NEW_PRIVS 38
 #define PR_GET_NO_NEW_PRIVS 39
 #define PR_SET_VMA 0x53564d41
+#define PR_SET_VMA_ANON_NAME 0
 
 /* auxiliary vector */
 #define AT_NULL 0
@@ -366,7 +367,9 @@
 
 /* resource limits */
 #define RLIMIT_STACK 3
+#define RLIMIT_RSS 5
 #define RLIMIT_NOFILE 7
+#define RLIMIT_SIGPENDING 11
 #define RLIM_NLIMITS 16
 #define RLIM_INFINITY (~0ull)
 

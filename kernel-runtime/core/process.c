@@ -1,5 +1,6 @@
 /* The process: pid 1, root, one machine named by uname, resource limits
- * that read back what was set, prctl and arch_prctl, and its exit. */
+ * that read back what was set, prctl (names of mappings included) and
+ * arch_prctl, and its exit. */
 #include "process.h"
 
 #include "kernel.h"
@@ -9,6 +10,7 @@
 #include "sched.h"
 #include "spinlock.h"
 #include "user.h"
+#include "vm.h"
 
 static struct spinlock process_lock = SPINLOCK_INIT("process");
 static struct krlimit limits[RLIM_NLIMITS];
@@ -76,11 +78,44 @@ long process_uname(char *buf)
 	return 0;
 }
 
-long process_prctl(int option, uint64_t arg2, uint64_t arg3)
+/* Whether Linux takes c in a mapping's name: printable ASCII but for
+ * the characters /proc/PID/maps's readers parse. */
+static bool vma_name_char_ok(char c)
+{
+	return c > 0x1f && c < 0x7f && c != '[' && c != ']' && c != '\\' && c != '$' &&
+	       c != '`';
+}
+
+/* prctl(PR_SET_VMA, PR_SET_VMA_ANON_NAME, start, len, name) as Linux: the
+ * name copied (shorter than VM_NAME_MAX, else -EINVAL), then checked,
+ * then given to the range (vm_name); a NULL name clears. */
+static long vma_name_set(uint64_t option, uint64_t start, uint64_t len, uint64_t user_name)
+{
+	const char *from = (const char *)(uintptr_t)user_name;
+	char name[VM_NAME_MAX];
+
+	if (option != PR_SET_VMA_ANON_NAME)
+		return -EINVAL;
+	if (!from)
+		return vm_name(start, len, NULL);
+	for (size_t i = 0;; i++) {
+		if (i == sizeof(name))
+			return -EINVAL;
+		if (!user_ok(from + i, 1))
+			return -EFAULT;
+		if ((name[i] = from[i]) == 0)
+			break;
+	}
+	for (const char *c = name; *c; c++)
+		if (!vma_name_char_ok(*c))
+			return -EINVAL;
+	return vm_name(start, len, name);
+}
+
+long process_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint64_t arg5)
 {
 	struct thread *cur = sched_current();
 
-	(void)arg3;
 	switch (option) {
 	case PR_SET_NAME:
 		if (!user_ok((void *)(uintptr_t)arg2, 1))
@@ -94,6 +129,7 @@ long process_prctl(int option, uint64_t arg2, uint64_t arg3)
 		kmemcpy((void *)(uintptr_t)arg2, cur->name, sizeof(cur->name));
 		return 0;
 	case PR_SET_VMA:          /* naming of mappings (Go 1.25+) */
+		return vma_name_set(arg2, arg3, arg4, arg5);
 	case PR_SET_PDEATHSIG:
 	case PR_SET_DUMPABLE:
 	case PR_SET_NO_NEW_PRIVS:

@@ -20,7 +20,8 @@ long process_rlimit(long pid, int resource, const struct krlimit *next,
 		    struct krlimit *old);
 /* Linux's struct utsname: six fields of 65 bytes. */
 long process_uname(char *buf);
-long process_prctl(int option, uint64_t arg2, uint64_t arg3);
+long process_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4,
+		   uint64_t arg5);
 long process_arch_prctl(int code, uint64_t addr);
 /* sched_getaffinity: one bit per CPU; returns the bytes written. */
 long process_affinity(long pid, size_t len, uint8_t *mask);

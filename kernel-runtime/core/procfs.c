@@ -1,5 +1,6 @@
-/* /proc (procfs.h): /proc/self and /proc/PID with exe, cmdline, environ
- * and fd/, as nodes of the file system's tree. */
+/* /proc (procfs.h): /proc/self and /proc/PID's entries as nodes of the
+ * file system's tree, its magic links, and which writer makes the bytes
+ * of each made file. */
 #include "procfs.h"
 
 #include "boot.h"
@@ -9,6 +10,7 @@
 #include "linux_abi.h"
 #include "platform.h"
 #include "process.h"
+#include "procfs_text.h"
 
 /* The arguments, then the environment, each word NUL-terminated: the
  * bytes of cmdline and environ. They fit: the command line held them. */
@@ -17,20 +19,9 @@ static char args_text[KCORE_CMDLINE_MAX];
 static char pid_text[24];
 static struct fs_node *fd_dir;
 static struct fs_node *fd_links[FD_MAX];
-
-/* v in decimal at buf (room for 20 digits): the length. */
-static size_t decimal(char *buf, uint64_t v)
-{
-	char digits[20];
-	size_t n = 0;
-
-	do
-		digits[n++] = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	for (size_t i = 0; i < n; i++)
-		buf[i] = digits[n - 1 - i];
-	return n;
-}
+/* The program's path (exe's target): maps names the image's segments by
+ * it, and status and stat name the process after it. */
+static const char *exe_path;
 
 /* Appends each word and its NUL at args_text + *at; the bytes added. */
 static size_t words_append(char *const words[], size_t *at)
@@ -59,13 +50,36 @@ static struct fs_node *entry_add(struct fs_node *dir, uint32_t mode, const char 
 	return n;
 }
 
+/* A made file of /proc (procfs_text_make). */
+static bool text_add(struct fs_node *dir, const char *name, enum procfs_text text)
+{
+	struct fs_node *n = entry_add(dir, S_IFREG | 0444, name, NULL, 0);
+
+	if (n) {
+		n->proc = FS_PROC_TEXT;
+		n->text = (uint8_t)text;
+	}
+	return n != NULL;
+}
+
+/* /proc/PID/cwd, whose text and node are the working directory's. */
+static bool cwd_link_add(struct fs_node *dir)
+{
+	struct fs_node *n = entry_add(dir, S_IFLNK | 0777, "cwd", NULL, 0);
+
+	if (n)
+		n->proc = FS_PROC_CWD_LINK;
+	return n != NULL;
+}
+
 bool procfs_init(const char *exe, char *const argv[], char *const envp[])
 {
 	size_t at = 0, args = words_append(argv, &at), env = words_append(envp, &at);
-	size_t pid_len = decimal(pid_text, KCORE_PID);
+	size_t pid_len = proc_decimal(pid_text, KCORE_PID);
 
 	if (!exe)
 		exe = argv[0];
+	exe_path = exe;
 	boot_rezero(fd_links, sizeof(fd_links));
 	pid_text[pid_len] = 0;
 	struct fs_node *proc = entry_add(fs_root(), S_IFDIR | 0555, "proc", NULL, 0);
@@ -76,7 +90,9 @@ bool procfs_init(const char *exe, char *const argv[], char *const envp[])
 	return fd_dir && entry_add(proc, S_IFLNK | 0777, "self", pid_text, pid_len) &&
 	       entry_add(pid, S_IFLNK | 0777, "exe", exe, kstrlen(exe)) &&
 	       entry_add(pid, S_IFREG | 0444, "cmdline", args_text, args) &&
-	       entry_add(pid, S_IFREG | 0400, "environ", args_text + args, env);
+	       entry_add(pid, S_IFREG | 0400, "environ", args_text + args, env) &&
+	       cwd_link_add(pid) && text_add(pid, "maps", PROCFS_MAPS) &&
+	       text_add(pid, "stat", PROCFS_STAT) && text_add(pid, "status", PROCFS_STATUS);
 }
 
 /* A link's permissions, as Linux's: r-x to read, -wx to write. */
@@ -117,7 +133,7 @@ void procfs_fd_refresh(void)
 		}
 		for (int fd = FD_MAX - 1; fd >= 0; fd--) {
 			char name[24];
-			size_t len = decimal(name, (uint64_t)fd);
+			size_t len = proc_decimal(name, (uint64_t)fd);
 			if (!fd_lookup(fd))
 				continue;
 			struct fs_node *n = fs_node_add(fd_dir, S_IFLNK, name, len, NULL, 0);
@@ -145,24 +161,34 @@ static long text_put(char *buf, size_t size, const char *text)
 	return (long)len;
 }
 
-long procfs_fd_link_text(const struct fs_node *link, char *buf, size_t size)
+/* n's path in buf[size], " (deleted)" after it when removed since: its
+ * length or -ENAMETOOLONG. */
+static long path_text(const struct fs_node *n, char *buf, size_t size)
 {
-	struct file *f = fd_lookup(link->fd);
 	static const char deleted_mark[] = " (deleted)";
 	bool deleted;
+	long len = fs_node_path(n, buf, size, &deleted);
+
+	if (len < 0 || !deleted)
+		return len;
+	if ((size_t)len + sizeof(deleted_mark) > size)
+		return -ENAMETOOLONG;
+	kmemcpy(buf + len, deleted_mark, sizeof(deleted_mark) - 1);
+	return len + (long)sizeof(deleted_mark) - 1;
+}
+
+long procfs_link_text(const struct fs_node *link, char *buf, size_t size)
+{
+	struct file *f;
 	long len;
 
-	if (!f)
+	if (link->proc == FS_PROC_CWD_LINK)
+		return path_text(fs_cwd(), buf, size);
+	if (!(f = fd_lookup(link->fd)))
 		return -ENOENT;
 	switch (f->kind) {
 	case FILE_NODE:
-		len = fs_node_path(f->fs.node, buf, size, &deleted);
-		if (len < 0 || !deleted)
-			return len;
-		if ((size_t)len + sizeof(deleted_mark) > size)
-			return -ENAMETOOLONG;
-		kmemcpy(buf + len, deleted_mark, sizeof(deleted_mark) - 1);
-		return len + (long)sizeof(deleted_mark) - 1;
+		return path_text(f->fs.node, buf, size);
 	case FILE_CONSOLE:
 		/* The serial lines fstat names by their device numbers. */
 		return text_put(buf, size, f->stream == PLATFORM_STDERR ? "/dev/ttyS1"
@@ -177,19 +203,43 @@ long procfs_fd_link_text(const struct fs_node *link, char *buf, size_t size)
 		if (size < 32)
 			return -ENAMETOOLONG;
 		kmemcpy(buf, "pipe:[", 6);
-		len = 6 + (long)decimal(buf + 6, pipe_ino(f));
+		len = 6 + (long)proc_decimal(buf + 6, pipe_ino(f));
 		buf[len] = ']';
 		return len + 1;
 	}
 	return -ENOENT;
 }
 
-long procfs_fd_link_node(const struct fs_node *link, struct fs_node **out)
+long procfs_link_node(const struct fs_node *link, struct fs_node **out)
 {
-	struct file *f = fd_lookup(link->fd);
+	struct file *f;
 
+	if (link->proc == FS_PROC_CWD_LINK) {
+		*out = fs_cwd();
+		return 0;
+	}
+	f = fd_lookup(link->fd);
 	if (!f || f->kind != FILE_NODE)
 		return -ENOENT;
 	*out = f->fs.node;
 	return 0;
+}
+
+long procfs_text_make(const struct fs_node *n, struct fs_node *out)
+{
+	struct proc_text t;
+
+	proc_text_start(&t, out);
+	switch ((enum procfs_text)n->text) {
+	case PROCFS_MAPS:
+		procfs_maps_write(&t, exe_path);
+		break;
+	case PROCFS_STATUS:
+		procfs_status_write(&t, exe_path);
+		break;
+	case PROCFS_STAT:
+		procfs_stat_write(&t, exe_path);
+		break;
+	}
+	return proc_text_end(&t);
 }

@@ -51,7 +51,8 @@ long sys_arch_prctl(const long *a)
 
 long sys_prctl(const long *a)
 {
-	return process_prctl((int)a[0], (uint64_t)a[1], (uint64_t)a[2]);
+	return process_prctl((int)a[0], (uint64_t)a[1], (uint64_t)a[2], (uint64_t)a[3],
+			     (uint64_t)a[4]);
 }
 
 long sys_uname(const long *a)

@@ -153,6 +153,23 @@ unsigned thread_live_count(void)
 	return __atomic_load_n(&live, __ATOMIC_RELAXED);
 }
 
+bool thread_describe(long tid, struct thread_view *out)
+{
+	unsigned long flags = spin_lock(&table_lock);
+	struct thread *t = live_thread(tid);
+
+	if (t) {
+		kmemcpy(out->name, t->name, sizeof(out->name));
+		out->name[sizeof(out->name) - 1] = 0;
+		out->runnable = t->state == THREAD_RUNNING || t->state == THREAD_RUNNABLE;
+		out->cpu = t->cpu;
+		out->sigmask = t->sigmask;
+		out->sigpending = __atomic_load_n(&t->sigpending, __ATOMIC_ACQUIRE);
+	}
+	spin_unlock(&table_lock, flags);
+	return t != NULL;
+}
+
 uint64_t thread_cpu_ns(void)
 {
 	struct thread *cur = sched_current();

@@ -89,6 +89,15 @@ bool thread_exists(long tid);
 bool thread_signal(long tid, int sig);
 /* Live program threads. */
 unsigned thread_live_count(void);
+/* What /proc shows of a thread. */
+struct thread_view {
+	char name[16];   /* prctl's PR_SET_NAME, "" when never set */
+	bool runnable;   /* on a CPU or waiting for one; else blocked */
+	unsigned cpu;
+	uint64_t sigmask, sigpending;
+};
+/* Fills *out for the live thread tid: false when there is none. */
+bool thread_describe(long tid, struct thread_view *out);
 /* CPU time of the calling thread / of all threads, exited ones included. */
 uint64_t thread_cpu_ns(void);
 uint64_t process_cpu_ns(void);

@@ -4,7 +4,9 @@
  * not allocated up front: vm_fault maps a zeroed frame on first touch, so a
  * PROT_NONE reservation of gigabytes costs one array entry. Adjacent
  * mappings with the same protection merge, which keeps Go's heap (reserved
- * in big ranges, committed in pieces) at a handful of entries. */
+ * in big ranges, committed in pieces) at a handful of entries. A mapping
+ * may carry a name (prctl's PR_SET_VMA_ANON_NAME, which Go 1.25+ gives its
+ * heap), shown by /proc/PID/maps. */
 #include "vm.h"
 
 #include "frame.h"
@@ -15,15 +17,33 @@
 #include "spinlock.h"
 #include "stats.h"
 
+/* A mapping's name: one copy per vm_name call, shared by the areas the
+ * range it named is made of (splits count it again), given back with the
+ * last of them. Live names outnumber the areas by one at most (vm_name's
+ * new one, before it replaces others), so their pool (slots carved from
+ * frames, kept for reuse) never holds more than VM_MAX_AREAS + 1. */
+struct vm_name {
+	union {
+		struct vm_name *next_free;
+		unsigned refs;
+	};
+	char text[VM_NAME_MAX];
+};
+
 struct vm_area {
 	uintptr_t start, end;
 	unsigned prot;
+	bool stack;
+	struct vm_name *name; /* NULL: none */
 };
 
 static struct spinlock vm_lock = SPINLOCK_INIT("vm");
 static struct vm_area areas[VM_MAX_AREAS];
 static size_t area_count;
 static uintptr_t range_start, range_end;
+static struct vm_name *free_names;
+/* Bytes mapped and pages with a frame, and their peaks (vm_usage). */
+static uint64_t mapped_bytes, mapped_peak, resident_pages, resident_peak;
 
 void vm_init(uintptr_t start, uintptr_t end)
 {
@@ -31,6 +51,60 @@ void vm_init(uintptr_t start, uintptr_t end)
 	area_count = 0;
 	range_start = start;
 	range_end = end;
+	free_names = NULL;
+	mapped_bytes = mapped_peak = resident_pages = resident_peak = 0;
+}
+
+static struct vm_name *name_new(const char *text)
+{
+	if (!free_names && !frame_slots_add((void **)&free_names, sizeof(struct vm_name)))
+		return NULL;
+	struct vm_name *n = free_names;
+	free_names = n->next_free;
+	n->refs = 1;
+	kstrlcpy(n->text, text, sizeof(n->text));
+	return n;
+}
+
+static struct vm_name *name_get(struct vm_name *n)
+{
+	if (n)
+		n->refs++;
+	return n;
+}
+
+static void name_put(struct vm_name *n)
+{
+	if (n && --n->refs == 0) {
+		n->next_free = free_names;
+		free_names = n;
+	}
+}
+
+/* Whether two touching areas may be one, as Linux merges its: the same
+ * protection, both the stack or neither, names alike (by their text:
+ * two calls may give the same name). */
+static bool areas_alike(const struct vm_area *a, const struct vm_area *b)
+{
+	if (a->prot != b->prot || a->stack != b->stack)
+		return false;
+	if (!a->name || !b->name)
+		return a->name == b->name;
+	return a->name == b->name || kstreq(a->name->text, b->name->text);
+}
+
+static void mapped_add(uint64_t bytes)
+{
+	mapped_bytes += bytes;
+	if (mapped_bytes > mapped_peak)
+		mapped_peak = mapped_bytes;
+}
+
+static void resident_add(uint64_t pages)
+{
+	resident_pages += pages;
+	if (resident_pages > resident_peak)
+		resident_peak = resident_pages;
 }
 
 /* Index of the first area that ends above addr (area_count if none). */
@@ -53,16 +127,18 @@ static struct vm_area *area_at(uintptr_t addr)
 	return i < area_count && areas[i].start <= addr ? &areas[i] : NULL;
 }
 
-static void area_insert_at(size_t i, uintptr_t start, uintptr_t end,
-			   unsigned prot)
+static void area_insert_at(size_t i, const struct vm_area *a)
 {
 	kmemmove(&areas[i + 1], &areas[i], (area_count - i) * sizeof(areas[0]));
-	areas[i] = (struct vm_area){ start, end, prot };
+	areas[i] = *a;
 	area_count++;
 }
 
+/* Removes areas i .. i + n - 1, giving back their names. */
 static void area_remove_at(size_t i, size_t n)
 {
+	for (size_t j = i; j < i + n; j++)
+		name_put(areas[j].name);
 	kmemmove(&areas[i], &areas[i + n],
 		 (area_count - i - n) * sizeof(areas[0]));
 	area_count -= n;
@@ -76,7 +152,10 @@ static int area_cut(uintptr_t addr)
 		return 0;
 	if (area_count == VM_MAX_AREAS)
 		return -ENOMEM;
-	area_insert_at(i + 1, addr, areas[i].end, areas[i].prot);
+	struct vm_area upper = areas[i];
+	upper.start = addr;
+	name_get(upper.name);
+	area_insert_at(i + 1, &upper);
 	areas[i].end = addr;
 	return 0;
 }
@@ -85,20 +164,29 @@ static int area_cut(uintptr_t addr)
 static void area_merge(size_t i)
 {
 	if (i + 1 < area_count && areas[i].end == areas[i + 1].start &&
-	    areas[i].prot == areas[i + 1].prot) {
+	    areas_alike(&areas[i], &areas[i + 1])) {
 		areas[i].end = areas[i + 1].end;
 		area_remove_at(i + 1, 1);
 	}
 	if (i > 0 && areas[i - 1].end == areas[i].start &&
-	    areas[i - 1].prot == areas[i].prot) {
+	    areas_alike(&areas[i - 1], &areas[i])) {
 		areas[i - 1].end = areas[i].end;
 		area_remove_at(i, 1);
 	}
 }
 
+/* Merges areas first .. last with their neighbours, from the right so
+ * that the indexes to the left stay valid. */
+static void areas_merge(size_t first, size_t last)
+{
+	for (size_t j = last + 1; j-- > first;)
+		area_merge(j);
+}
+
 static void release_frame(uint64_t pa, void *arg)
 {
 	(void)arg;
+	resident_pages--;
 	frame_free(pa);
 }
 
@@ -111,8 +199,8 @@ static int range_unmap(uintptr_t start, uintptr_t end)
 	if (err)
 		return err;
 	size_t first = area_after(start), n = 0;
-	while (first + n < area_count && areas[first + n].start < end)
-		n++;
+	for (; first + n < area_count && areas[first + n].start < end; n++)
+		mapped_bytes -= areas[first + n].end - areas[first + n].start;
 	area_remove_at(first, n);
 	platform_pages_unmap(start, end, release_frame, NULL);
 	return 0;
@@ -123,7 +211,8 @@ static int range_insert(uintptr_t start, uintptr_t end, unsigned prot)
 	if (area_count == VM_MAX_AREAS)
 		return -ENOMEM;
 	size_t i = area_after(start);
-	area_insert_at(i, start, end, prot);
+	area_insert_at(i, &(struct vm_area){ .start = start, .end = end, .prot = prot });
+	mapped_add(end - start);
 	area_merge(i);
 	return 0;
 }
@@ -268,13 +357,7 @@ long vm_mprotect(uintptr_t addr, size_t len, int prot)
 		for (size_t j = i; j < area_count && areas[j].start < end; j++)
 			areas[j].prot = (unsigned)prot;
 		platform_pages_protect(addr, end, (unsigned)prot);
-		/* Merge from the right so indexes to the left stay valid. */
-		size_t j = area_after(end - 1);
-		for (;; j--) {
-			area_merge(j);
-			if (j == i)
-				break;
-		}
+		areas_merge(i, area_after(end - 1));
 	}
 	spin_unlock(&vm_lock, irq);
 	return result;
@@ -347,6 +430,7 @@ static bool fault_around(const struct vm_area *a, uintptr_t page)
 		frame_free_contig(pa, n);
 		return false;
 	}
+	resident_add(n);
 	return true;
 }
 
@@ -368,10 +452,12 @@ enum vm_fault_result vm_fault(uintptr_t addr, bool write)
 			frame_free(pa);
 		/* EEXIST: another CPU mapped it first, or a stale TLB entry
 		 * faulted; the access can simply be retried. */
-		if (err == -ENOMEM)
+		if (err == -ENOMEM) {
 			result = VM_FAULT_OOM;
-		else if (!err)
+		} else if (!err) {
+			resident_add(1);
 			stats_page_fault();
+		}
 	}
 	spin_unlock(&vm_lock, irq);
 	return result;
@@ -388,6 +474,43 @@ long vm_map_frames(uintptr_t va, uint64_t pa, size_t n)
 		result = -EINVAL;
 	if (!result)
 		result = platform_pages_map(va, pa, n, a->prot);
+	if (!result) {
+		resident_add(n);
+		a->stack = true;
+	}
+	spin_unlock(&vm_lock, irq);
+	return result;
+}
+
+long vm_name(uintptr_t start, size_t len, const char *text)
+{
+	size_t rounded = page_round(len);
+	uintptr_t end = start + rounded;
+
+	if (!page_aligned(start) || (len && !rounded) || end < start)
+		return -EINVAL;
+	if (end == start)
+		return 0;
+	unsigned long irq = spin_lock(&vm_lock);
+	struct vm_name *name = text ? name_new(text) : NULL;
+	long result = text && !name ? -ENOMEM : 0;
+	if (!result)
+		result = area_cut(start);
+	if (!result)
+		result = area_cut(end);
+	if (!result) {
+		size_t first = area_after(start), past = first;
+		/* The mapped parts are named even when some part is not. */
+		if (!range_covered(start, end))
+			result = -ENOMEM;
+		for (; past < area_count && areas[past].start < end; past++) {
+			name_put(areas[past].name);
+			areas[past].name = name_get(name);
+		}
+		if (past > first)
+			areas_merge(first, past - 1);
+	}
+	name_put(name);
 	spin_unlock(&vm_lock, irq);
 	return result;
 }
@@ -421,6 +544,43 @@ void *vm_alloc(size_t len)
 	long r = vm_mmap(0, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	return r < 0 ? NULL : (void *)r;
+}
+
+bool vm_area_next(uintptr_t addr, struct vm_area_info *out)
+{
+	unsigned long irq = spin_lock(&vm_lock);
+	size_t i = area_after(addr);
+	bool found = i < area_count;
+
+	if (found) {
+		const struct vm_area *a = &areas[i];
+		*out = (struct vm_area_info){ .start = a->start, .end = a->end,
+					      .prot = a->prot, .stack = a->stack };
+		out->named = a->name != NULL;
+		if (a->name)
+			kstrlcpy(out->name, a->name->text, sizeof(out->name));
+	}
+	spin_unlock(&vm_lock, irq);
+	return found;
+}
+
+void vm_usage(struct vm_usage *out)
+{
+	unsigned long irq = spin_lock(&vm_lock);
+
+	*out = (struct vm_usage){ .mapped = mapped_bytes, .mapped_peak = mapped_peak,
+				  .resident = resident_pages * PAGE_SIZE,
+				  .resident_peak = resident_peak * PAGE_SIZE };
+	for (size_t i = 0; i < area_count; i++) {
+		uint64_t size = areas[i].end - areas[i].start;
+		if (areas[i].stack)
+			out->stack += size;
+		else if (areas[i].prot & PROT_WRITE)
+			out->data += size;
+		if (areas[i].prot & PROT_EXEC)
+			out->exec += size;
+	}
+	spin_unlock(&vm_lock, irq);
 }
 
 size_t vm_area_count(void)

@@ -58,7 +58,6 @@ declare -A HOST_DIRS=(
 declare -A KNOWN_MESSAGES=(
 	["os.Executable error|/proc/self/exe"]="runs its own binary as a subprocess: no exec"
 	["fork/exec .*: function not implemented|exec: \"[^\"]*\": executable file not found"]="runs a subprocess: no exec"
-	["/proc/self/maps|/proc/1/status"]="reads a /proc file the kernel does not make (maps, status)"
 	["failed to listen on a port|NewLocalListener|socket: address family not supported|tcp is not supported"]="listens on a network socket"
 	["wait: function not implemented|pidfd"]="waits for a child process: no processes"
 )

@@ -1,7 +1,8 @@
 // procfs: the /proc files Go programs read (tests/kernel/conformance.sh):
 // os.Executable, /proc/self, cmdline and environ, the links of
 // /proc/self/fd (a file, the network poller's descriptors, a listing's
-// own), the modes of /proc's entries and the changes Linux refuses there.
+// own), the modes of /proc's entries and the changes Linux refuses there;
+// status, stat, maps and cwd (process.go).
 // What differs by nature is printed as how it relates to what the program
 // knows: the pid (getpid's), the executable's path (the kernel runs an
 // image, natively the binary runs: argv[0] either way), the descriptors
@@ -130,11 +131,12 @@ func main() {
 	b, err = os.ReadFile("/proc/self/environ")
 	fmt.Printf("environ: %v %q\n", err, b)
 
-	for _, p := range []string{"/proc/self", "/proc/self/fd", "/proc/self/cmdline", "/proc/self/environ"} {
+	for _, p := range []string{"/proc/self", "/proc/self/fd", "/proc/self/cmdline", "/proc/self/environ",
+		"/proc/self/maps", "/proc/self/status", "/proc/self/stat", "/proc/self/cwd"} {
 		fi, err := os.Stat(p)
 		stat("stat:", p, fi, err)
 	}
-	for _, p := range []string{"/proc/self", "/proc/self/exe"} {
+	for _, p := range []string{"/proc/self", "/proc/self/exe", "/proc/self/cwd"} {
 		fi, err := os.Lstat(p)
 		stat("lstat:", p, fi, err)
 	}
@@ -143,7 +145,8 @@ func main() {
 	for _, e := range names {
 		have[e.Name()] = true
 	}
-	fmt.Println("/proc/self lists:", err, have["exe"], have["cmdline"], have["environ"], have["fd"])
+	fmt.Println("/proc/self lists:", err, have["exe"], have["cmdline"], have["environ"], have["fd"],
+		have["maps"], have["status"], have["stat"], have["cwd"])
 
 	file, err := os.CreateTemp("", "procfs-")
 	if err != nil {
@@ -171,4 +174,9 @@ func main() {
 	fmt.Println(os.Rename("/proc/self/cmdline", "/tmp/cmdline"))
 	fmt.Println(os.Symlink("x", "/proc/self/new"))
 	fmt.Println(os.Chmod("/proc/self/cmdline", 0644))
+
+	statusFile()
+	statLine()
+	mapsFile()
+	cwdLink()
 }

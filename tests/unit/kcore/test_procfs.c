@@ -1,11 +1,19 @@
-/* Unit tests of /proc (procfs.c, and fs.c's side of it) through the system
- * calls: /proc/self and exe (exe= or argv[0]), cmdline and environ, fd/
- * following the descriptors with what each names, the modes, and the
- * changes refused with Linux's errors. */
+/* Unit tests of /proc (procfs*.c, and fs.c's side of it) through the
+ * system calls: /proc/self and exe (exe= or argv[0]), cmdline and environ,
+ * fd/ following the descriptors with what each names, cwd, maps with the
+ * names prctl gives, status and stat, the modes, and the changes refused
+ * with Linux's errors. */
 #include "kcore_test.h"
 
 #include "kernel.h"
 #include "linux_abi.h"
+#include "thread.h"
+#include "vm.h"
+
+#define PG 4096ul
+#define GO_HINT 0xc000000000ul
+#define SIG_USR2 12
+#define SIG_TERM 15
 
 static long sys_close(long fd)
 {
@@ -143,7 +151,7 @@ static void test_modes_and_listing(void **state)
 	names_of("/proc", names, sizeof(names));
 	assert_string_equal(names, "self 1");
 	names_of("/proc/self", names, sizeof(names));
-	assert_string_equal(names, "environ cmdline exe fd");
+	assert_string_equal(names, "status stat maps cwd environ cmdline exe fd");
 	assert_int_equal(open_at("/proc/self/cmdline", O_RDONLY | O_DIRECTORY, 0), -ENOTDIR);
 	assert_int_equal(open_at("/proc/self/fd", O_RDWR, 0), -EISDIR);
 	assert_int_equal(open_at("/proc/self/exe", O_RDONLY | O_NOFOLLOW, 0), -ELOOP);
@@ -251,6 +259,309 @@ static void test_read_only(void **state)
 	assert_memory_equal(buf, "prog\0x\0\0", 8);
 }
 
+/* The whole text of path, NUL-terminated in buf: its length or -errno. */
+static long text_of(const char *path, char *buf, size_t size)
+{
+	long fd = open_at(path, O_RDONLY, 0), n, len = 0;
+
+	if (fd < 0)
+		return fd;
+	/* In small reads, as a reader in pieces makes them. */
+	while ((n = sys(NR_read, fd, (long)buf + len, 100, 0, 0, 0)) > 0 &&
+	       (size_t)(len += n) + 100 < size)
+		;
+	sys_close(fd);
+	buf[len] = 0;
+	return n < 0 ? n : len;
+}
+
+/* The program's headers for maps: text, read-only data, data with .bss,
+ * and a note, which maps nothing. */
+static const struct {
+	uint32_t type, flags;
+	uint64_t offset, vaddr, paddr, filesz, memsz, align;
+} program_headers[] = {
+	{ 4, 4, 0xf78, 0x400f78, 0x400f78, 0x64, 0x64, 4 },
+	{ 1, 5, 0, 0x400000, 0x400000, 0x1234, 0x1234, 0x1000 },
+	{ 1, 4, 0x2000, 0x402000, 0x402000, 0x800, 0x800, 0x1000 },
+	{ 1, 6, 0x3100, 0x403100, 0x403100, 0x100, 0x5000, 0x1000 },
+};
+
+static int boot_with_program(void **state)
+{
+	struct fake_config cfg = { .cmdline = "exe=/srv/my%20prog -- prog" };
+	(void)state;
+
+	cfg.program.phdr = (uint64_t)(uintptr_t)program_headers;
+	cfg.program.phent = sizeof(program_headers[0]);
+	cfg.program.phnum = sizeof(program_headers) / sizeof(program_headers[0]);
+	return fake_boot(&cfg);
+}
+
+#define PROGRAM_TEST(f) cmocka_unit_test_setup_teardown(f, boot_with_program, check_violations)
+
+static long vma_name(uintptr_t start, size_t len, const char *name)
+{
+	return sys(NR_prctl, PR_SET_VMA, PR_SET_VMA_ANON_NAME, (long)start, (long)len,
+		   (long)name, 0);
+}
+
+/* Linux's lines: the image's segments by the program's path (.bss apart,
+ * anonymous), then the mappings, a name in column 73 (the path's spaces
+ * kept), [anon:NAME] for prctl's. */
+static void test_maps(void **state)
+{
+	char text[4096];
+	(void)state;
+
+	assert_int_equal(sys(NR_mmap, GO_HINT, 16 * PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+			     0), GO_HINT);
+	assert_int_equal(sys(NR_mprotect, GO_HINT, 4 * PG, PROT_READ | PROT_WRITE, 0, 0, 0), 0);
+	assert_int_equal(vma_name(GO_HINT, 8 * PG, " Go: heap"), 0);
+	assert_int_equal(sys(NR_mmap, GO_HINT + 16 * PG, PG, PROT_READ | PROT_EXEC,
+			     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), GO_HINT + 16 * PG);
+	assert_true(text_of("/proc/self/maps", text, sizeof(text)) > 0);
+	assert_string_equal(text,
+		"00400000-00402000 r-xp 00000000 00:00 0                                  /srv/my prog\n"
+		"00402000-00403000 r--p 00002000 00:00 0                                  /srv/my prog\n"
+		"00403000-00404000 rw-p 00003000 00:00 0                                  /srv/my prog\n"
+		"00404000-00409000 rw-p 00000000 00:00 0 \n"
+		"c000000000-c000004000 rw-p 00000000 00:00 0                              [anon: Go: heap]\n"
+		"c000004000-c000008000 ---p 00000000 00:00 0                              [anon: Go: heap]\n"
+		"c000008000-c000010000 ---p 00000000 00:00 0 \n"
+		"c000010000-c000011000 r-xp 00000000 00:00 0 \n");
+	/* /proc/1/maps is the same file; the names follow the mappings. */
+	assert_int_equal(sys(NR_munmap, GO_HINT, 2 * PG, 0, 0, 0, 0), 0);
+	assert_int_equal(vma_name(GO_HINT + 6 * PG, 10 * PG, NULL), 0);
+	assert_true(text_of("/proc/1/maps", text, sizeof(text)) > 0);
+	assert_non_null(strstr(text,
+		"\nc000002000-c000004000 rw-p 00000000 00:00 0                              [anon: Go: heap]\n"
+		"c000004000-c000006000 ---p 00000000 00:00 0                              [anon: Go: heap]\n"
+		"c000006000-c000010000 ---p 00000000 00:00 0 \n"));
+}
+
+/* prctl(PR_SET_VMA) takes Linux's names, refuses with Linux's errors. */
+static void test_vma_name_errors(void **state)
+{
+	char text[4096], name[96];
+	(void)state;
+
+	assert_int_equal(sys(NR_mmap, GO_HINT, 4 * PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+			 GO_HINT);
+	/* 79 characters and the NUL: the longest name. */
+	memset(name, 'n', sizeof(name));
+	name[79] = 0;
+	assert_int_equal(vma_name(GO_HINT, PG, name), 0);
+	name[79] = 'n';
+	name[80] = 0;
+	assert_int_equal(vma_name(GO_HINT, PG, name), -EINVAL);
+	const char *bad[] = { "a[b", "a]b", "a\\b", "a$b", "a`b", "tab\t", "\x7f", "\xc3\xa9" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(vma_name(GO_HINT, PG, bad[i]), -EINVAL);
+	assert_int_equal(vma_name(GO_HINT, PG, "spaces, dots. and: ~!@#%^&*()"), 0);
+	assert_int_equal(sys(NR_prctl, PR_SET_VMA, 1, GO_HINT, PG, (long)"x", 0), -EINVAL);
+	assert_int_equal(vma_name(GO_HINT + 1, PG, "x"), -EINVAL);
+	assert_int_equal(vma_name(GO_HINT + 4 * PG, PG, "x"), -ENOMEM);
+	assert_int_equal(vma_name(GO_HINT + 2 * PG, 4 * PG, "x"), -ENOMEM);
+	assert_int_equal(vma_name(GO_HINT + 3 * PG, 0, "x"), 0);
+	/* NULL clears. */
+	assert_int_equal(vma_name(GO_HINT + PG, PG, NULL), 0);
+	assert_true(text_of("/proc/self/maps", text, sizeof(text)) > 0);
+	assert_non_null(strstr(text, "c000000000-c000001000 r--p 00000000 00:00 0"
+				     "                              [anon:spaces, dots. and: ~!@#%^&*()]\n"
+				     "c000001000-c000002000 r--p 00000000 00:00 0 \n"
+				     "c000002000-c000004000 r--p 00000000 00:00 0"
+				     "                              [anon:x]\n"));
+}
+
+/* A reader in pieces sees one moment's text, made again at offset 0. */
+static void test_made_files_read_once(void **state)
+{
+	char a[4096], b[4096], link[64], fd_path[32];
+	struct kstat st;
+	(void)state;
+
+	long fd = open_at("/proc/self/maps", O_RDONLY, 0);
+	long n = sys(NR_read, fd, (long)a, 10, 0, 0, 0);
+	assert_int_equal(n, 10);
+	assert_int_equal(sys(NR_mmap, GO_HINT, PG, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+			 GO_HINT);
+	n += sys(NR_read, fd, (long)a + 10, sizeof(a) - 11, 0, 0, 0);
+	a[n] = 0;
+	assert_null(strstr(a, "c000000000-"));
+	/* One line more: "c000000000-c000001000 r--p 00000000 00:00 0 \n". */
+	assert_int_equal(text_of("/proc/self/maps", b, sizeof(b)), n + 45);
+	assert_non_null(strstr(b, "c000000000-c000001000 r--p"));
+	n = sys(NR_pread64, fd, (long)a, sizeof(a) - 1, 0, 0, 0);
+	a[n] = 0;
+	assert_string_equal(a, b);
+	/* Sized 0, read-only, named by its path. */
+	assert_int_equal(sys(NR_fstat, fd, (long)&st, 0, 0, 0, 0), 0);
+	assert_int_equal(st.mode, S_IFREG | 0444);
+	assert_int_equal(st.size, 0);
+	assert_int_equal(sys(NR_write, fd, (long)"x", 1, 0, 0, 0), -EBADF);
+	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%ld", fd);
+	assert_int_equal(link_of(fd_path, link, sizeof(link)), 12);
+	assert_string_equal(link, "/proc/1/maps");
+	sys_close(fd);
+	assert_int_equal(mode_of("/proc/self/status", 0), S_IFREG | 0444);
+	assert_int_equal(mode_of("/proc/self/stat", 0), S_IFREG | 0444);
+}
+
+/* The first thread: named, some signals blocked, then parked. */
+static void first_thread(const struct platform_regs *start)
+{
+	uint64_t mask = (1ull << (SIGUSR1 - 1)) | (1ull << (SIG_TERM - 1));
+
+	fake_syscall(NR_rt_sigprocmask, SIG_SETMASK, (long)&mask, 0, 8, 0, 0);
+	if (start->rdi)
+		fake_syscall(NR_prctl, PR_SET_NAME, (long)start->rdi, 0, 0, 0, 0);
+	parked_forever(start);
+}
+
+/* The line of status that starts with field, without its newline. */
+static const char *status_line(const char *text, const char *field)
+{
+	static char line[256];
+	char key[64];
+
+	snprintf(key, sizeof(key), "\n%s:\t", field);
+	const char *at = strncmp(text, key + 1, strlen(key) - 1) == 0 ? text : strstr(text, key);
+	if (!at)
+		return "(none)";
+	at += at == text ? strlen(key) - 1 : strlen(key);
+	size_t n = strcspn(at, "\n");
+	snprintf(line, sizeof(line), "%.*s", (int)n, at);
+	return line;
+}
+
+static void test_status(void **state)
+{
+	char text[4096];
+	struct vm_usage u;
+	const struct { uint64_t handler, flags, restorer, mask; } catch = { 0x401000, 0, 0, 0 },
+								    ignore = { 1, 0, 0, 0 };
+	(void)state;
+
+	assert_int_equal(fake_thread(first_thread, 0), 1);
+	fake_thread(parked_forever, 0);
+	fake_run();
+	assert_int_equal(sys(NR_rt_sigaction, SIG_USR2, (long)&catch, 0, 8, 0, 0), 0);
+	assert_int_equal(sys(NR_rt_sigaction, SIGPIPE, (long)&ignore, 0, 8, 0, 0), 0);
+	sys(NR_umask, 027, 0, 0, 0, 0, 0);
+	assert_true(text_of("/proc/self/status", text, sizeof(text)) > 0);
+	/* The first lines as Linux writes them. */
+	assert_true(strncmp(text, "Name:\tmy prog\nUmask:\t0027\nState:\tS (sleeping)\n"
+				  "Tgid:\t1\nNgid:\t0\nPid:\t1\nPPid:\t0\nTracerPid:\t0\n"
+				  "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t1024\nGroups:\t \n",
+			    strlen("Name:\tmy prog\nUmask:\t0027\nState:\tS (sleeping)\n"
+				   "Tgid:\t1\nNgid:\t0\nPid:\t1\nPPid:\t0\nTracerPid:\t0\n"
+				   "Uid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t1024\nGroups:\t \n")) == 0);
+	assert_string_equal(status_line(text, "Threads"), "2");
+	assert_string_equal(status_line(text, "SigBlk"), "0000000000004200");
+	assert_string_equal(status_line(text, "SigCgt"), "0000000000000800");
+	assert_string_equal(status_line(text, "SigIgn"), "0000000000001000");
+	assert_string_equal(status_line(text, "SigPnd"), "0000000000000000");
+	assert_string_equal(status_line(text, "Cpus_allowed"), "1");
+	assert_string_equal(status_line(text, "Cpus_allowed_list"), "0");
+	/* The mappings' figures and the image's (its 36 KiB, 20 of them
+	 * writable, 8 executable: text_bytes over the code's two pages). */
+	vm_usage(&u);
+	char want[32];
+	snprintf(want, sizeof(want), "%8lu kB", (unsigned long)(u.mapped / 1024 + 36));
+	assert_string_equal(status_line(text, "VmSize"), want);
+	snprintf(want, sizeof(want), "%8lu kB", (unsigned long)(u.resident / 1024 + 36));
+	assert_string_equal(status_line(text, "VmRSS"), want);
+	assert_string_equal(status_line(text, "RssFile"), "      16 kB");
+	assert_string_equal(status_line(text, "VmExe"), "       8 kB");
+	assert_string_equal(status_line(text, "VmStk"), "       0 kB");
+	assert_string_equal(status_line(text, "Mems_allowed_list"), "0");
+	assert_non_null(strstr(text, "\nnonvoluntary_ctxt_switches:\t0\n"));
+	assert_int_equal(text[strlen(text) - 1], '\n');
+}
+
+static void test_status_threads_and_name(void **state)
+{
+	char text[4096];
+	(void)state;
+
+	/* A name the first thread set is the process's (15 bytes kept). */
+	fake_thread(first_thread, (uint64_t)(uintptr_t)"a-very-long-thread-name");
+	fake_run();
+	assert_true(text_of("/proc/self/status", text, sizeof(text)) > 0);
+	assert_string_equal(status_line(text, "Name"), "a-very-long-thr");
+	assert_string_equal(status_line(text, "Threads"), "1");
+	for (int i = 0; i < 3; i++)
+		fake_thread(parked_forever, 0);
+	fake_run();
+	assert_true(text_of("/proc/self/status", text, sizeof(text)) > 0);
+	assert_string_equal(status_line(text, "Threads"), "4");
+	assert_int_equal(thread_live_count(), 4);
+}
+
+/* stat: "pid (comm) state" then 49 numbers, the threads 20th. */
+static void test_stat(void **state)
+{
+	char text[1024];
+	uint64_t field[53];
+	(void)state;
+
+	fake_thread(first_thread, 0);
+	fake_thread(parked_forever, 0);
+	fake_run();
+	assert_true(text_of("/proc/self/stat", text, sizeof(text)) > 0);
+	assert_true(strncmp(text, "1 (my prog) S 0 1 1 0 -1 ", 25) == 0);
+	const char *at = strchr(text, ')') + 4;
+	int count = 3;
+	while (*at && *at != '\n') {
+		char *end;
+		field[++count] = strtoull(at, &end, 10);
+		at = *end == ' ' ? end + 1 : end;
+	}
+	assert_int_equal(count, 52);
+	assert_int_equal(field[20], 2);
+	assert_int_equal(field[18], 20);          /* priority */
+	assert_int_equal(field[26], 0x400000);    /* startcode, endcode */
+	assert_int_equal(field[27], 0x401234);
+	assert_int_equal(field[33], 0);
+	assert_int_equal(field[32], (1u << (SIGUSR1 - 1)) | (1u << (SIG_TERM - 1)));
+	assert_int_equal(field[38], 17);
+	assert_int_equal(field[45], 0x403100);    /* start_data, end_data */
+	assert_int_equal(field[46], 0x403200);
+	assert_string_equal(at, "\n");
+}
+
+/* cwd: the working directory's path, and the directory itself. */
+static void test_cwd_link(void **state)
+{
+	char buf[256];
+	(void)state;
+
+	assert_int_equal(link_of("/proc/self/cwd", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "/");
+	assert_int_equal(mode_of("/proc/self/cwd", AT_SYMLINK_NOFOLLOW), S_IFLNK | 0777);
+	assert_int_equal(sys(NR_mkdirat, AT_FDCWD, (long)"/tmp/d", 0755, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_chdir, (long)"/tmp/d", 0, 0, 0, 0, 0), 0);
+	assert_int_equal(link_of("/proc/1/cwd", buf, sizeof(buf)), 6);
+	assert_string_equal(buf, "/tmp/d");
+	assert_int_equal(mode_of("/proc/self/cwd", 0), S_IFDIR | 0755);
+	long fd = open_at("f", O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	sys_close(fd);
+	fd = open_at("/proc/self/cwd/f", O_RDONLY, 0);
+	assert_true(fd >= 0);
+	sys_close(fd);
+	/* Removed, the cwd is still where the link leads. */
+	assert_int_equal(sys(NR_unlinkat, AT_FDCWD, (long)"/tmp/d/f", 0, 0, 0, 0), 0);
+	assert_int_equal(sys(NR_unlinkat, AT_FDCWD, (long)"/tmp/d", AT_REMOVEDIR, 0, 0, 0), 0);
+	link_of("/proc/self/cwd", buf, sizeof(buf));
+	assert_string_equal(buf, "/tmp/d (deleted)");
+	assert_int_equal(mode_of("/proc/self/cwd", 0), S_IFDIR | 0755);
+	assert_int_equal(sys(NR_fchdir, open_at("/proc/self/cwd/..", O_RDONLY, 0), 0, 0, 0, 0, 0), 0);
+	link_of("/proc/self/cwd", buf, sizeof(buf));
+	assert_string_equal(buf, "/tmp");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -259,6 +570,13 @@ int main(void)
 		PTEST(test_modes_and_listing),
 		PTEST(test_fd_links),
 		PTEST(test_read_only),
+		PROGRAM_TEST(test_maps),
+		PROGRAM_TEST(test_vma_name_errors),
+		PROGRAM_TEST(test_made_files_read_once),
+		PROGRAM_TEST(test_status),
+		PROGRAM_TEST(test_status_threads_and_name),
+		PROGRAM_TEST(test_stat),
+		PTEST(test_cwd_link),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

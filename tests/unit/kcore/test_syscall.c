@@ -124,7 +124,7 @@ static void test_missing_paths(void **state)
 			     (long)"/sys/kernel/mm/transparent_hugepage/hpage_pmd_size",
 			     O_RDONLY, 0, 0, 0),
 			 -ENOENT);
-	assert_int_equal(sys(NR_openat, AT_FDCWD, (long)"/proc/self/maps", O_RDONLY, 0, 0, 0),
+	assert_int_equal(sys(NR_openat, AT_FDCWD, (long)"/proc/self/smaps", O_RDONLY, 0, 0, 0),
 			 -ENOENT);
 	assert_int_equal(sys(NR_faccessat, AT_FDCWD, (long)"/etc", 0, 0, 0, 0), 0);
 	assert_int_equal(sys(NR_openat, AT_FDCWD, 0, 0, 0, 0, 0), -EFAULT);
@@ -753,10 +753,15 @@ static void test_prctl(void **state)
 			 0);
 	assert_int_equal(sys(NR_prctl, PR_GET_NAME, (long)name, 0, 0, 0, 0), 0);
 	assert_string_equal(name, "gc-worker");
-	/* Go 1.25 names its mappings. */
+	/* Go 1.25 names its mappings (test_procfs.c tests the rest). */
+	assert_int_equal(sys(NR_mmap, 0xc000000000, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS,
+			     -1, 0), 0xc000000000);
 	assert_int_equal(sys(NR_prctl, PR_SET_VMA, 0, 0xc000000000, 4096,
-			     (long)"Go: heap", 0),
+			     (long)" Go: heap", 0),
 			 0);
+	assert_int_equal(sys(NR_prctl, PR_SET_VMA, 0, 0xc000001000, 4096,
+			     (long)" Go: heap", 0),
+			 -ENOMEM);
 	assert_int_equal(sys(NR_prctl, 12345, 0, 0, 0, 0, 0), -EINVAL);
 }
 

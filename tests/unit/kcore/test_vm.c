@@ -313,6 +313,140 @@ static void test_area_table_full(void **state)
 	assert_true(vm_mmap(0, PG, PROT_NONE, ANON, -1, 0) > 0);
 }
 
+/* The mappings from GO_HINT on, in pages from it: "start-end name" each
+ * (the name "-" for none, "[stack]" for the stack), space-separated. */
+static void names_from_hint(char *out, size_t size)
+{
+	struct vm_area_info a;
+	uintptr_t at = GO_HINT;
+
+	out[0] = 0;
+	while (vm_area_next(at, &a)) {
+		snprintf(out + strlen(out), size - strlen(out), "%s%lu-%lu %s", out[0] ? " " : "",
+			 (a.start - GO_HINT) / PG, (a.end - GO_HINT) / PG,
+			 a.stack ? "[stack]" : a.named ? a.name : "-");
+		at = a.end;
+	}
+}
+
+/* Names split areas and go with their pages; equal names merge again. */
+static void test_names_split_and_merge(void **state)
+{
+	char areas[256];
+	(void)state;
+
+	assert_int_equal(vm_mmap(GO_HINT, 16 * PG, RW, ANON, -1, 0), GO_HINT);
+	assert_int_equal(vm_name(GO_HINT + 4 * PG, 4 * PG, "mid"), 0);
+	names_from_hint(areas, sizeof(areas));
+	assert_string_equal(areas, "0-4 - 4-8 mid 8-16 -");
+	/* A second call with the same text: one mapping with its neighbour. */
+	assert_int_equal(vm_name(GO_HINT + 8 * PG, 2 * PG - 1, "mid"), 0);
+	names_from_hint(areas, sizeof(areas));
+	assert_string_equal(areas, "0-4 - 4-10 mid 10-16 -");
+	/* mprotect splits it: both sides keep the name. */
+	assert_int_equal(vm_mprotect(GO_HINT + 6 * PG, PG, PROT_READ), 0);
+	names_from_hint(areas, sizeof(areas));
+	assert_string_equal(areas, "0-4 - 4-6 mid 6-7 mid 7-10 mid 10-16 -");
+	/* Unmapped pages lose theirs; mapped over, new pages have none. */
+	assert_int_equal(vm_munmap(GO_HINT + 6 * PG, PG), 0);
+	assert_int_equal(vm_mmap(GO_HINT + 8 * PG, PG, RW, ANON | MAP_FIXED, -1, 0),
+			 (long)(GO_HINT + 8 * PG));
+	names_from_hint(areas, sizeof(areas));
+	assert_string_equal(areas, "0-4 - 4-6 mid 7-8 mid 8-9 - 9-10 mid 10-16 -");
+	/* Another name over part of it, then cleared: the unnamed merge. */
+	assert_int_equal(vm_name(GO_HINT + 9 * PG, 3 * PG, "other"), 0);
+	names_from_hint(areas, sizeof(areas));
+	assert_string_equal(areas, "0-4 - 4-6 mid 7-8 mid 8-9 - 9-12 other 12-16 -");
+	assert_int_equal(vm_name(GO_HINT + 7 * PG, 9 * PG, NULL), 0);
+	names_from_hint(areas, sizeof(areas));
+	assert_string_equal(areas, "0-4 - 4-6 mid 7-16 -");
+	/* An empty name is a name. */
+	assert_int_equal(vm_name(GO_HINT, PG, ""), 0);
+	names_from_hint(areas, sizeof(areas));
+	assert_string_equal(areas, "0-1  1-4 - 4-6 mid 7-16 -");
+}
+
+/* Linux's errors: the mapped part of a range with holes is named. */
+static void test_name_errors(void **state)
+{
+	char areas[256];
+	(void)state;
+
+	assert_int_equal(vm_mmap(GO_HINT, 4 * PG, RW, ANON, -1, 0), GO_HINT);
+	assert_int_equal(vm_name(GO_HINT + 1, PG, "x"), -EINVAL);
+	assert_int_equal(vm_name(GO_HINT, (size_t)-100, "x"), -EINVAL);
+	assert_int_equal(vm_name(UINTPTR_MAX - PG + 1, 2 * PG, "x"), -EINVAL);
+	assert_int_equal(vm_name(GO_HINT, 0, "x"), 0);
+	assert_int_equal(vm_name(GO_HINT + 8 * PG, PG, "x"), -ENOMEM);
+	assert_int_equal(vm_name(GO_HINT + 2 * PG, 4 * PG, "x"), -ENOMEM);
+	names_from_hint(areas, sizeof(areas));
+	assert_string_equal(areas, "0-2 - 2-4 x");
+}
+
+/* The names' pool stays bounded: every name goes with its last area. */
+static void test_names_are_given_back(void **state)
+{
+	(void)state;
+	assert_int_equal(vm_mmap(GO_HINT, 64 * PG, RW, ANON, -1, 0), GO_HINT);
+	/* Fill the pool's first frame, then recycle it many times over. */
+	for (int round = 0; round < 100; round++)
+		for (int i = 0; i < 64; i += 2)
+			assert_int_equal(vm_name(GO_HINT + i * PG, PG, round % 2 ? "odd" : "even"),
+					 0);
+	uint64_t used = frames_used();
+	for (int round = 0; round < 100; round++) {
+		for (int i = 0; i < 64; i += 2)
+			assert_int_equal(vm_name(GO_HINT + i * PG, PG, "again"), 0);
+		assert_int_equal(vm_munmap(GO_HINT, 64 * PG), 0);
+		assert_int_equal(vm_mmap(GO_HINT, 64 * PG, RW, ANON, -1, 0), GO_HINT);
+	}
+	assert_int_equal(frames_used(), used);
+	assert_int_equal(vm_area_count(), 1);
+}
+
+/* The initial stack's mapping: marked, and merged with no neighbour. */
+static void test_stack_mapping(void **state)
+{
+	char areas[256];
+	(void)state;
+
+	assert_int_equal(vm_mmap(GO_HINT + 4 * PG, 4 * PG, RW, ANON, -1, 0), GO_HINT + 4 * PG);
+	uint64_t pa = frame_alloc_contig(2);
+	assert_int_equal(vm_map_frames(GO_HINT + 6 * PG, pa, 2), 0);
+	assert_int_equal(vm_mmap(GO_HINT, 4 * PG, RW, ANON, -1, 0), GO_HINT);
+	assert_int_equal(vm_name(GO_HINT + 4 * PG, 4 * PG, "named"), 0);
+	names_from_hint(areas, sizeof(areas));
+	assert_string_equal(areas, "0-4 - 4-8 [stack]");
+}
+
+/* What /proc/PID/status counts: mapped bytes and pages with frames, with
+ * their peaks. */
+static void test_usage(void **state)
+{
+	struct vm_usage u;
+	(void)state;
+
+	uintptr_t a = (uintptr_t)vm_mmap(0, 64 * PG, RW, ANON, -1, 0);
+	assert_int_equal(vm_mmap(GO_HINT, 32 * PG, PROT_NONE, ANON, -1, 0), GO_HINT);
+	assert_int_equal(vm_mmap(GO_HINT, 4 * PG, PROT_READ | PROT_EXEC, ANON | MAP_FIXED, -1, 0),
+			 GO_HINT);
+	assert_int_equal(vm_fault(a, true), VM_FAULT_MAPPED);
+	vm_usage(&u);
+	assert_int_equal(u.mapped, 96 * PG);
+	assert_int_equal(u.resident, VM_FAULT_AROUND * PG);
+	assert_int_equal(u.data, 64 * PG);
+	assert_int_equal(u.exec, 4 * PG);
+	assert_int_equal(u.stack, 0);
+	assert_int_equal(vm_madvise(a, 2 * PG, MADV_DONTNEED), 0);
+	assert_int_equal(vm_munmap(a + 32 * PG, 32 * PG), 0);
+	vm_usage(&u);
+	assert_int_equal(u.mapped, 64 * PG);
+	assert_int_equal(u.mapped_peak, 96 * PG);
+	assert_int_equal(u.resident, (VM_FAULT_AROUND - 2) * PG);
+	assert_int_equal(u.resident_peak, VM_FAULT_AROUND * PG);
+	assert_int_equal(u.data, 32 * PG);
+}
+
 static void test_out_of_memory_exits(void **state)
 {
 	struct fake_config c = { .ram_count = 1 };
@@ -348,6 +482,11 @@ int main(void)
 		KTEST(test_go_heap_sequence),
 		KTEST(test_mincore),
 		KTEST(test_area_table_full),
+		KTEST(test_names_split_and_merge),
+		KTEST(test_name_errors),
+		KTEST(test_names_are_given_back),
+		KTEST(test_stack_mapping),
+		KTEST(test_usage),
 		KTEST(test_out_of_memory_exits),
 	};
 	return cmocka_run_group_tests_name("kcore address space", tests, NULL,
