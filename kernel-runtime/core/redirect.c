@@ -171,15 +171,14 @@ DOOR_ARGS(gettimeofday, "syscall.gettimeofday", ABI0, 16);
 /* Go-level fast paths ("fast": rewire image skips one the compiler inlined
  * anywhere, whose leaf's door then does the work). Their failure paths are
  * Go's results (sysAllocOS and sysReserveOS: nil), not throws: sysMapOS,
- * whose failure throws, keeps to its leaf. Go 1.26 added a name argument
- * to the sys*OS that map (ignored: the kernel names no mappings). */
+ * whose failure throws, keeps to its leaf. Go 1.26's sys*OS that map take
+ * a name too, which Go gives the kernel by prctl (PR_SET_VMA_ANON_NAME) when
+ * GODEBUG asks: those keep to Go's code, whose mmap and prctl are doors. */
 #define FAST(id, go_name, args) DOOR_RECORD(id, go_name, ABIInternal, " args " #args " fast")
 FAST(futexsleep, "runtime.futexsleep", 24);
 FAST(futexwakeup, "runtime.futexwakeup", 16);
 FAST(sysAllocOS, "runtime.sysAllocOS", 8);
-FAST(sysAllocOS, "runtime.sysAllocOS", 24);
 FAST(sysReserveOS, "runtime.sysReserveOS", 16);
-FAST(sysReserveOS, "runtime.sysReserveOS", 32);
 FAST(sysFreeOS, "runtime.sysFreeOS", 16);
 DOOR_ARGS(rawVfork32, "syscall.rawVforkSyscall", ABI0, 32);	/* 1.19, 1.20 */
 DOOR_ARGS(rawVfork40, "syscall.rawVforkSyscall", ABI0, 40);	/* 1.21 */
@@ -330,7 +329,7 @@ static void glue_futexwakeup(struct platform_regs *regs)
 			       (unsigned long)regs->rax, r);
 }
 
-/* sysAllocOS(n[, name]) and sysReserveOS(v, n[, name]) unsafe.Pointer:
+/* sysAllocOS(n) and sysReserveOS(v, n) unsafe.Pointer (up to Go 1.25):
  * anonymous private memory, read-write or none, in AX; nil on an error. */
 static void glue_map(struct platform_regs *regs, uint64_t addr, uint64_t n, long prot)
 {
