@@ -234,6 +234,14 @@ static int cmdline_check(void)
 
 static unsigned boots; /* kcore_init calls in this process */
 
+/* The program's path: the option exe=, else its first argument. */
+static const char *program_path(void)
+{
+	const char *exe = cmdline_option(&cmdline, "exe");
+
+	return exe ? exe : cmdline.argv[0];
+}
+
 void boot_rezero(void *p, size_t n)
 {
 	if (boots > 1)
@@ -282,7 +290,7 @@ int kcore_init(void)
 		platform_printf("kcore: the file system cannot be built: %s\n", why);
 		return KCORE_EXIT_DATA;
 	}
-	if (!procfs_init(cmdline_option(&cmdline, "exe"), cmdline.argv, cmdline.envp)) {
+	if (!procfs_init(program_path(), cmdline.argv, cmdline.envp)) {
 		platform_printf("kcore: the file system cannot be built: no room for /proc\n");
 		return KCORE_EXIT_DATA;
 	}
@@ -344,7 +352,13 @@ int kcore_start_program(void)
 				"thread's stack\n");
 		return KCORE_EXIT_OOM;
 	}
-	struct kcore_thread_start start = { .rip = prog.entry, .rsp = sp };
+	/* Named, as Linux names a program's first thread, after the last
+	 * part of the program's path. */
+	const char *name = program_path();
+	for (const char *c = name; *c; c++)
+		if (*c == '/' && c[1])
+			name = c + 1;
+	struct kcore_thread_start start = { .rip = prog.entry, .rsp = sp, .name = name };
 	long tid = thread_create(&start);
 	if (tid < 0) {
 		platform_printf("kcore: cannot create the first thread (%ld)\n",

@@ -77,8 +77,6 @@ bool procfs_init(const char *exe, char *const argv[], char *const envp[])
 	size_t at = 0, args = words_append(argv, &at), env = words_append(envp, &at);
 	size_t pid_len = proc_decimal(pid_text, KCORE_PID);
 
-	if (!exe)
-		exe = argv[0];
 	exe_path = exe;
 	boot_rezero(fd_links, sizeof(fd_links));
 	pid_text[pid_len] = 0;
@@ -235,10 +233,10 @@ long procfs_text_make(const struct fs_node *n, struct fs_node *out)
 		procfs_maps_write(&t, exe_path);
 		break;
 	case PROCFS_STATUS:
-		procfs_status_write(&t, exe_path);
+		procfs_status_write(&t);
 		break;
 	case PROCFS_STAT:
-		procfs_stat_write(&t, exe_path);
+		procfs_stat_write(&t);
 		break;
 	}
 	return proc_text_end(&t);

@@ -25,8 +25,7 @@
 struct fs_node;
 
 /* Builds /proc in the tree fs_init made: false when the node pool is
- * full. exe: the program's path (the kernel option exe=), or NULL for
- * argv[0]. argv and envp are NULL-terminated and must stay valid. */
+ * full. exe: the program's path. argv and envp are NULL-terminated and must stay valid. */
 bool procfs_init(const char *exe, char *const argv[], char *const envp[]);
 /* Makes fd/'s links those of the open descriptors, in their order. */
 void procfs_fd_refresh(void);

@@ -26,42 +26,22 @@
 #define NODE_BITS 1024
 
 struct process_view {
-	struct thread_view leader; /* the first thread's (the pid's) */
-	char comm[16];
+	/* The first thread's (the pid's): its name is the command's, as
+	 * Linux's comm. */
+	struct thread_view leader;
 	unsigned threads, cpus;
 	uint64_t ignored, caught;
 	struct vm_usage vm;
 	struct image_layout image;
 };
 
-/* The command's name, as Linux's comm: the first thread's name (prctl's
- * PR_SET_NAME), else the last part of the program's path, cut to 15
- * bytes. */
-static void comm_make(char comm[16], const char *set, const char *exe)
-{
-	const char *base = exe;
-
-	if (set[0]) {
-		kstrlcpy(comm, set, 16);
-		return;
-	}
-	for (const char *c = exe; *c; c++)
-		if (*c == '/' && c[1])
-			base = c + 1;
-	size_t n = 0;
-	for (; n < 15 && base[n] && base[n] != '/'; n++)
-		comm[n] = base[n];
-	comm[n] = 0;
-}
-
-static void view_make(struct process_view *v, const char *exe)
+static void view_make(struct process_view *v)
 {
 	*v = (struct process_view){ .threads = thread_live_count(),
 				    .cpus = platform_cpu_count() };
 	/* Linux shows the thread group's leader; gone, the caller. */
 	if (!thread_describe(KCORE_PID, &v->leader))
 		thread_describe(thread_id(), &v->leader);
-	comm_make(v->comm, v->leader.name, exe);
 	if (v->cpus > KCORE_MAX_CPUS)
 		v->cpus = KCORE_MAX_CPUS;
 	for (int sig = 1; sig <= KSIG_MAX; sig++) {
@@ -216,12 +196,12 @@ static void status_signals(struct proc_text *t, const struct process_view *v)
 	line_mask(t, "SigCgt", v->caught);
 }
 
-void procfs_status_write(struct proc_text *t, const char *exe)
+void procfs_status_write(struct proc_text *t)
 {
 	struct process_view v;
 
-	view_make(&v, exe);
-	line_name(t, v.comm);
+	view_make(&v);
+	line_name(t, v.leader.name);
 	line_umask(t, fs_umask_get());
 	line_str(t, "State", v.leader.runnable ? "R (running)" : "S (sleeping)");
 	line_dec(t, "Tgid", KCORE_PID);
@@ -260,14 +240,14 @@ void procfs_status_write(struct proc_text *t, const char *exe)
 	line_dec(t, "nonvoluntary_ctxt_switches", 0);
 }
 
-void procfs_stat_write(struct proc_text *t, const char *exe)
+void procfs_stat_write(struct proc_text *t)
 {
 	struct process_view v;
 	struct kcore_counters counters;
 	struct krlimit rss;
 	const uint64_t low = 0x7fffffff; /* stat's signal sets: their low 31 bits */
 
-	view_make(&v, exe);
+	view_make(&v);
 	kcore_counters(&counters);
 	process_rlimit(0, RLIMIT_RSS, NULL, &rss);
 	/* Fields 9 to 52; the program starts with the kernel (starttime 0);
@@ -288,7 +268,7 @@ void procfs_stat_write(struct proc_text *t, const char *exe)
 
 	proc_text_dec(t, KCORE_PID, 0);
 	proc_text_str(t, " (");
-	proc_text_str(t, v.comm);
+	proc_text_str(t, v.leader.name);
 	proc_text_str(t, v.leader.runnable ? ") R 0 " : ") S 0 ");
 	proc_text_dec(t, KCORE_PID, 0); /* pgrp, session: the only process's */
 	proc_text_char(t, ' ');

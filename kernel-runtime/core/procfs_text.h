@@ -37,9 +37,9 @@ long proc_text_end(struct proc_text *t);
 size_t proc_decimal(char *buf, uint64_t v);
 
 /* The made files' writers; exe is the program's path. */
-void procfs_maps_write(struct proc_text *t, const char *exe);     /* procfs_maps.c */
-void procfs_status_write(struct proc_text *t, const char *exe);   /* procfs_status.c */
-void procfs_stat_write(struct proc_text *t, const char *exe);
+void procfs_maps_write(struct proc_text *t, const char *exe); /* procfs_maps.c */
+void procfs_status_write(struct proc_text *t);                /* procfs_status.c */
+void procfs_stat_write(struct proc_text *t);
 
 /* The program's image as Linux's ELF loader maps it (procfs_maps.c), in
  * bytes: mapped, from the file, writable, executable; and the bounds

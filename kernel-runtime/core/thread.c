@@ -201,6 +201,8 @@ long thread_create(const struct kcore_thread_start *start)
 	if (!t)
 		return err;
 	t->sigmask = sched_current()->sigmask;
+	if (start->name)
+		kstrlcpy(t->name, start->name, sizeof(t->name));
 	sched_start(t);
 	return t->tid;
 }
@@ -231,6 +233,7 @@ long thread_clone(unsigned long flags, uintptr_t stack, int32_t *parent_tid,
 	 * still hold the parent's (the kernel never touches them). */
 	platform_xsave(t->xsave);
 	t->sigmask = cur->sigmask;
+	kmemcpy(t->name, cur->name, sizeof(t->name));
 	if (flags & CLONE_PARENT_SETTID)
 		*parent_tid = (int32_t)t->tid;
 	if (flags & CLONE_CHILD_SETTID)

@@ -93,9 +93,12 @@ long console_write(int stream, const char *buf, size_t len);
 /* --- threads --- */
 
 /* Where a new thread starts: at rip with stack pointer rsp, FS base
- * fs_base (its TLS) and RDI = arg; every other register zero. */
+ * fs_base (its TLS) and RDI = arg; every other register zero. name is
+ * its name (prctl's PR_GET_NAME, /proc's comm), cut to 15 bytes; NULL
+ * for none. */
 struct kcore_thread_start {
 	uintptr_t rip, rsp, fs_base, arg;
+	const char *name;
 };
 /* Creates a runnable thread; returns its id (> 0), -EAGAIN when the thread
  * table is full, -ENOMEM when no memory is left for its kernel stack. */

@@ -275,6 +275,8 @@ static void test_start_program(void **state)
 	assert_int_equal(t->tid, 1);
 	assert_int_equal(t->ctx.rip, 0x401000);
 	assert_int_equal(t->ctx.rdx, 0); /* no atexit function */
+	/* Named after the last part of the program's path, as Linux's comm. */
+	assert_string_equal(t->name, "prog");
 	uintptr_t sp = t->ctx.rsp;
 	assert_int_equal(sp % 16, 0);
 	/* Its stack is mapped memory of the program's range. */

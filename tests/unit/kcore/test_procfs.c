@@ -443,7 +443,7 @@ static void test_status(void **state)
 								    ignore = { 1, 0, 0, 0 };
 	(void)state;
 
-	assert_int_equal(fake_thread(first_thread, 0), 1);
+	assert_int_equal(fake_thread(first_thread, (uint64_t)(uintptr_t)"my prog"), 1);
 	fake_thread(parked_forever, 0);
 	fake_run();
 	assert_int_equal(sys(NR_rt_sigaction, SIG_USR2, (long)&catch, 0, 8, 0, 0), 0);
@@ -506,7 +506,7 @@ static void test_stat(void **state)
 	uint64_t field[53];
 	(void)state;
 
-	fake_thread(first_thread, 0);
+	fake_thread(first_thread, (uint64_t)(uintptr_t)"my prog");
 	fake_thread(parked_forever, 0);
 	fake_run();
 	assert_true(text_of("/proc/self/stat", text, sizeof(text)) > 0);

@@ -768,6 +768,7 @@ static void test_prctl(void **state)
 /* Go's runtime.clone: the child resumes after the SYSCALL with every
  * register of the parent but RAX = 0 and RSP = the new stack. */
 static long child_rax = 99, child_rsp, child_tid, child_fs;
+static char child_name[16];
 
 static void clone_child(const struct platform_regs *start)
 {
@@ -775,6 +776,7 @@ static void clone_child(const struct platform_regs *start)
 	child_rsp = (long)start->rsp;
 	child_tid = thread_id();
 	child_fs = (long)fake.fs_base;
+	fake_syscall(NR_prctl, PR_GET_NAME, (long)child_name, 0, 0, 0, 0);
 	results[7] = (long)start->r13; /* Go passes mp in R13 */
 }
 
@@ -785,6 +787,7 @@ static void cloner(const struct platform_regs *start)
 			   CLONE_SYSVSEM | CLONE_THREAD | CLONE_SETTLS |
 			   CLONE_PARENT_SETTID;
 	static int32_t ptid;
+	fake_syscall(NR_prctl, PR_SET_NAME, (long)"cloner", 0, 0, 0, 0);
 	results[0] = fake_syscall_at(clone_child, NR_clone, flags, 0xc000123000,
 				     (long)&ptid, 0, 0x7f00000f0000, 0);
 	results[1] = ptid;
@@ -805,6 +808,8 @@ static void test_clone_like_go(void **state)
 	assert_int_equal(child_rsp, 0xc000123000);
 	assert_int_equal(child_tid, results[0]);
 	assert_int_equal(child_fs, 0x7f00000f0000);
+	/* A thread starts with its parent's name, as on Linux. */
+	assert_string_equal(child_name, "cloner");
 }
 
 static void test_clone_without_a_frame(void **state)
