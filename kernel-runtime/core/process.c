@@ -117,12 +117,20 @@ long process_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint
 	struct thread *cur = sched_current();
 
 	switch (option) {
-	case PR_SET_NAME:
-		if (!user_ok((void *)(uintptr_t)arg2, 1))
-			return -EFAULT;
-		kstrlcpy(cur->name, (const char *)(uintptr_t)arg2,
-			 sizeof(cur->name));
+	case PR_SET_NAME: {
+		/* Cut to 15 bytes and padded with NULs, as Linux's: what
+		 * PR_GET_NAME gives back holds nothing of the name before. */
+		const char *from = (const char *)(uintptr_t)arg2;
+		char name[sizeof(cur->name)] = { 0 };
+		for (size_t i = 0; i < sizeof(name) - 1; i++) {
+			if (!user_ok(from + i, 1))
+				return -EFAULT;
+			if ((name[i] = from[i]) == 0)
+				break;
+		}
+		kmemcpy(cur->name, name, sizeof(name));
 		return 0;
+	}
 	case PR_GET_NAME:
 		if (!user_ok((void *)(uintptr_t)arg2, sizeof(cur->name)))
 			return -EFAULT;
