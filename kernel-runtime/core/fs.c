@@ -1027,6 +1027,9 @@ long fs_lseek(struct file *f, int64_t off, int whence)
 
 	if (n->device)
 		return 0;
+	/* A made file has no size to seek from (Linux's seq_lseek). */
+	if (n->proc == FS_PROC_TEXT && whence != SEEK_SET && whence != SEEK_CUR)
+		return -EINVAL;
 	switch (whence) {
 	case SEEK_SET: base = 0; break;
 	case SEEK_CUR: base = (int64_t)f->fs.pos; break;

@@ -400,6 +400,11 @@ static void test_made_files_read_once(void **state)
 	assert_int_equal(st.mode, S_IFREG | 0444);
 	assert_int_equal(st.size, 0);
 	assert_int_equal(sys(NR_write, fd, (long)"x", 1, 0, 0, 0), -EBADF);
+	/* Seeks as Linux's seq_file: from the start or from here only. */
+	assert_int_equal(sys(NR_lseek, fd, 0, SEEK_END, 0, 0, 0), -EINVAL);
+	assert_int_equal(sys(NR_lseek, fd, 0, SEEK_DATA, 0, 0, 0), -EINVAL);
+	assert_int_equal(sys(NR_lseek, fd, 3, SEEK_SET, 0, 0, 0), 3);
+	assert_int_equal(sys(NR_lseek, fd, 2, SEEK_CUR, 0, 0, 0), 5);
 	snprintf(fd_path, sizeof(fd_path), "/proc/self/fd/%ld", fd);
 	assert_int_equal(link_of(fd_path, link, sizeof(link)), 12);
 	assert_string_equal(link, "/proc/1/maps");
