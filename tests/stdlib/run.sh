@@ -84,13 +84,13 @@ known_by_message() {
 	done
 }
 
-# test_flags VERSION PACKAGE: go test's flags for the package, native and
-# on the kernel alike. time's tests read their time zones from GOROOT's
+# test_flags VERSION PACKAGE: go test's flags for the package, one per
+# line, native and on the kernel alike. time's tests read their time zones from GOROOT's
 # lib/time/zoneinfo.zip only, which a distribution's Go may leave out (for
 # the system's tzdata): then they embed Go's own copy, as their panic
 # message says to.
 test_flags() {
-	echo -short -count=1
+	printf '%s\n' -short -count=1
 	if [ "$2" = time ] && [ ! -e "$("$(go_bin "$1")" env GOROOT)/lib/time/zoneinfo.zip" ]; then
 		echo -tags=timetzdata
 	fi
@@ -98,10 +98,12 @@ test_flags() {
 
 # native_failures VERSION PACKAGE: the tests that fail natively (cached).
 native_failures() {
-	local log=$work/$(echo "$2-$1" | tr / _).native
+	local log tflags
+	log=$work/$(echo "$2-$1" | tr / _).native
 	if [ ! -e "$log" ]; then
+		mapfile -t tflags < <(test_flags "$1" "$2")
 		env GOTOOLCHAIN=local GOFLAGS=-mod=mod CGO_ENABLED=0 timeout 1200 "$(go_bin "$1")" \
-			test $(test_flags "$1" "$2") "$2" </dev/null >"$log" 2>&1
+			test "${tflags[@]}" "$2" </dev/null >"$log" 2>&1
 	fi
 	sed -n 's/^--- FAIL: \([^ ]*\).*/\1/p' "$log" | sort -u
 }
@@ -121,8 +123,9 @@ for v in $versions; do
 			else
 				flags+=" --mode trap"
 			fi
+			mapfile -t tflags < <(test_flags "$v" "$p")
 			env REWIRE="$rewire" REWIRE_RUN_FLAGS="$flags" GOTOOLCHAIN=local \
-				GOFLAGS=-mod=mod CGO_ENABLED=0 timeout 1200 "$go" test $(test_flags "$v" "$p") \
+				GOFLAGS=-mod=mod CGO_ENABLED=0 timeout 1200 "$go" test "${tflags[@]}" \
 				-exec "$root/scripts/rewire-kernel-exec" "$p" </dev/null >"$log" 2>&1
 			status=$?
 			name="$p (go$v, $pl)"
