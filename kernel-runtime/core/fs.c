@@ -563,19 +563,6 @@ static long lookup(struct fs_node *start, const char *path, const char *end,
 	}
 }
 
-/* Copies the user's path into buf: -EFAULT, -ENAMETOOLONG, or its length. */
-static long path_copy(char *buf, const char *user)
-{
-	for (size_t i = 0; i < FS_PATH_MAX; i++) {
-		if (!user_ok(user + i, 1))
-			return -EFAULT;
-		buf[i] = user[i];
-		if (!buf[i])
-			return (long)i;
-	}
-	return -ENAMETOOLONG;
-}
-
 /* The directory a relative path starts from: dirfd's node or the cwd. */
 static long start_of(int dirfd, struct fs_node **out)
 {
@@ -598,7 +585,7 @@ static long resolve(int dirfd, const char *user, char *buf, enum follow follow,
 		    bool empty_ok, struct where *w)
 {
 	struct fs_node *start = cwd;
-	long len = path_copy(buf, user);
+	long len = user_string_copy(buf, FS_PATH_MAX, user);
 	int links = 0;
 
 	if (len < 0)
@@ -1421,7 +1408,7 @@ static long symlinkat_locked(const char *target, int dirfd, const char *path)
 {
 	struct where w;
 	struct fs_node *n;
-	long tlen = path_copy(path_b, target), err;
+	long tlen = user_string_copy(path_b, FS_PATH_MAX, target), err;
 
 	if (tlen < 0)
 		return tlen;

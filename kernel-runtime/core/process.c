@@ -98,14 +98,9 @@ static long vma_name_set(uint64_t option, uint64_t start, uint64_t len, uint64_t
 		return -EINVAL;
 	if (!from)
 		return vm_name(start, len, NULL);
-	for (size_t i = 0;; i++) {
-		if (i == sizeof(name))
-			return -EINVAL;
-		if (!user_ok(from + i, 1))
-			return -EFAULT;
-		if ((name[i] = from[i]) == 0)
-			break;
-	}
+	long copied = user_string_copy(name, sizeof(name), from);
+	if (copied < 0)
+		return copied == -ENAMETOOLONG ? -EINVAL : copied;
 	for (const char *c = name; *c; c++)
 		if (!vma_name_char_ok(*c))
 			return -EINVAL;
@@ -120,14 +115,9 @@ long process_prctl(int option, uint64_t arg2, uint64_t arg3, uint64_t arg4, uint
 	case PR_SET_NAME: {
 		/* Cut to 15 bytes and padded with NULs, as Linux's: what
 		 * PR_GET_NAME gives back holds nothing of the name before. */
-		const char *from = (const char *)(uintptr_t)arg2;
 		char name[sizeof(cur->name)] = { 0 };
-		for (size_t i = 0; i < sizeof(name) - 1; i++) {
-			if (!user_ok(from + i, 1))
-				return -EFAULT;
-			if ((name[i] = from[i]) == 0)
-				break;
-		}
+		if (user_string_copy(name, sizeof(name) - 1, USER_PTR(const char, arg2)) == -EFAULT)
+			return -EFAULT;
 		kmemcpy(cur->name, name, sizeof(name));
 		return 0;
 	}
