@@ -50,25 +50,25 @@ static struct fs_node *entry_add(struct fs_node *dir, uint32_t mode, const char 
 	return n;
 }
 
+/* A node of /proc whose contents procfs finds when asked (fd/, cwd, the
+ * made files): kind says which. */
+static struct fs_node *special_add(struct fs_node *dir, uint32_t mode, const char *name,
+				   enum fs_proc kind)
+{
+	struct fs_node *n = entry_add(dir, mode, name, NULL, 0);
+
+	if (n)
+		n->proc = (uint8_t)kind;
+	return n;
+}
+
 /* A made file of /proc (procfs_text_make). */
 static bool text_add(struct fs_node *dir, const char *name, enum procfs_text text)
 {
-	struct fs_node *n = entry_add(dir, S_IFREG | 0444, name, NULL, 0);
-
-	if (n) {
-		n->proc = FS_PROC_TEXT;
-		n->text = (uint8_t)text;
-	}
-	return n != NULL;
-}
-
-/* /proc/PID/cwd, whose text and node are the working directory's. */
-static bool cwd_link_add(struct fs_node *dir)
-{
-	struct fs_node *n = entry_add(dir, S_IFLNK | 0777, "cwd", NULL, 0);
+	struct fs_node *n = special_add(dir, S_IFREG | 0444, name, FS_PROC_TEXT);
 
 	if (n)
-		n->proc = FS_PROC_CWD_LINK;
+		n->text = (uint8_t)text;
 	return n != NULL;
 }
 
@@ -82,14 +82,12 @@ bool procfs_init(const char *exe, char *const argv[], char *const envp[])
 	pid_text[pid_len] = 0;
 	struct fs_node *proc = entry_add(fs_root(), S_IFDIR | 0555, "proc", NULL, 0);
 	struct fs_node *pid = entry_add(proc, S_IFDIR | 0555, pid_text, NULL, 0);
-	fd_dir = entry_add(pid, S_IFDIR | 0500, "fd", NULL, 0);
-	if (fd_dir)
-		fd_dir->proc = FS_PROC_FD_DIR;
+	fd_dir = special_add(pid, S_IFDIR | 0500, "fd", FS_PROC_FD_DIR);
 	return fd_dir && entry_add(proc, S_IFLNK | 0777, "self", pid_text, pid_len) &&
 	       entry_add(pid, S_IFLNK | 0777, "exe", exe, kstrlen(exe)) &&
 	       entry_add(pid, S_IFREG | 0444, "cmdline", args_text, args) &&
 	       entry_add(pid, S_IFREG | 0400, "environ", args_text + args, env) &&
-	       cwd_link_add(pid) && text_add(pid, "maps", PROCFS_MAPS) &&
+	       special_add(pid, S_IFLNK | 0777, "cwd", FS_PROC_CWD_LINK) && text_add(pid, "maps", PROCFS_MAPS) &&
 	       text_add(pid, "stat", PROCFS_STAT) && text_add(pid, "status", PROCFS_STATUS);
 }
 
